@@ -1,0 +1,59 @@
+/*
+ * The SNP CPUID page (facts §7 "SNP CPUID table"): the launch-validated list of CPUID
+ * results the SVSM answers CPUID from, instead of asking the hypervisor.
+ */
+#ifndef CSVSM_SEV_CPUID_H
+#define CSVSM_SEV_CPUID_H
+
+#include "lib/types.h"
+
+#define SNP_CPUID_MAX_ENTRIES 64
+
+struct snp_cpuid_fn {
+	u32 eax_in;
+	u32 ecx_in;
+	u64 xcr0_in;
+	u64 xss_in;
+	u32 eax;
+	u32 ebx;
+	u32 ecx;
+	u32 edx;
+	u64 reserved;
+} __packed;
+
+struct snp_cpuid_table {
+	u32 count;
+	u32 reserved1;
+	u64 reserved2;
+	struct snp_cpuid_fn fn[SNP_CPUID_MAX_ENTRIES];
+} __packed;
+
+_Static_assert(sizeof(struct snp_cpuid_fn) == 0x30, "CPUID entry");
+_Static_assert(sizeof(struct snp_cpuid_table) <= 4096, "CPUID page");
+
+struct cpuid_result {
+	u32 eax;
+	u32 ebx;
+	u32 ecx;
+	u32 edx;
+};
+
+/* Structural check: count 1..64. 0 or -EPROTO. */
+int snp_cpuid_table_check(const struct snp_cpuid_table *t);
+
+/* True for leaves whose result depends on the subleaf in ECX (4, 7, 0xb, 0xd, 0xf, 0x10, 0x12,
+ * 0x14, 0x17, 0x18, 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x24, 0x8000001d, 0x80000020, 0x80000026). */
+bool snp_cpuid_leaf_has_subleaf(u32 leaf);
+
+/*
+ * Look leaf/subleaf up. The subleaf is ignored for leaves without one. Leaf 0xd subleaves
+ * 0 and 1 report XSAVE sizes for the @xcr0/@xss in use: the entry whose xcr0_in/xss_in
+ * match is taken. -ENOENT if the table has no such entry.
+ */
+int snp_cpuid_lookup(const struct snp_cpuid_table *t, u32 leaf, u32 subleaf, u64 xcr0, u64 xss,
+		     struct cpuid_result *r);
+
+/* C-bit position from leaf 0x8000001f EBX[5:0], or -ENOENT. */
+int snp_cpuid_cbit(const struct snp_cpuid_table *t);
+
+#endif

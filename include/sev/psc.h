@@ -1,0 +1,75 @@
+/*
+ * Page state change through the GHCB NAE 0x80000010 (facts §3 "PSC descriptor").
+ *
+ * psc_build() batches a range into descriptor entries (2 MiB entries where the GPA is 2 MiB
+ * aligned and 2 MiB remain, 4 KiB otherwise, at most PSC_MAX_ENTRIES). psc_change_range()
+ * runs the whole exchange: it re-issues the request while the hypervisor reports
+ * cur_entry <= end_entry, and checks each reported header against the one it sent. The
+ * SVSM keeps its own copy of the entries: the hypervisor can rewrite the shared buffer, so
+ * only the header is read back. Success here only means the host *claims* the change; the
+ * PVALIDATE that follows is what proves it.
+ */
+#ifndef CSVSM_SEV_PSC_H
+#define CSVSM_SEV_PSC_H
+
+#include "lib/types.h"
+#include "sev/ghcb.h"
+
+#define PSC_MAX_ENTRIES 253 /* (2032 - 8) / 8 */
+
+struct psc_hdr {
+	u16 cur_entry;
+	u16 end_entry; /* inclusive */
+	u32 reserved;
+} __packed;
+
+struct psc_desc {
+	struct psc_hdr hdr;
+	u64 entries[PSC_MAX_ENTRIES];
+} __packed;
+
+_Static_assert(sizeof(struct psc_desc) <= GHCB_SHARED_BUFFER_SIZE, "PSC fits the buffer");
+
+/* Entry fields: [11:0] cur_page, [51:12] GFN, [55:52] op, [56] 2 MiB. */
+#define PSC_ENTRY_GFN_MASK GENMASK_ULL(51, 12)
+#define PSC_ENTRY_OP_SHIFT 52
+#define PSC_ENTRY_2M BIT_ULL(56)
+
+static inline u64 psc_entry(u64 gpa, unsigned int op, bool is_2m)
+{
+	return (gpa & PSC_ENTRY_GFN_MASK) | ((u64)(op & 0xf) << PSC_ENTRY_OP_SHIFT) |
+	       (is_2m ? PSC_ENTRY_2M : 0);
+}
+
+/*
+ * Fill @d with entries for [*gpa, end) (page aligned, *gpa < end) using operation @op
+ * (PSC_OP_PRIVATE or PSC_OP_SHARED); 2 MiB entries only if @allow_2m. Advances *gpa past
+ * what was added. Returns the number of entries (1..PSC_MAX_ENTRIES) or -EINVAL.
+ */
+int psc_build(struct psc_desc *d, u64 *gpa, u64 end, unsigned int op, bool allow_2m);
+
+/*
+ * Check the header the hypervisor returned (@now) against the previous one (@before):
+ * end_entry unchanged, cur_entry not moved backwards and at most end_entry + 1, reserved 0.
+ * 0 if consistent, -EPROTO otherwise.
+ */
+int psc_check_progress(const struct psc_hdr *before, const struct psc_hdr *now);
+
+/*
+ * Hypervisor transport (link-time seam; src/sev/ghcb_nae.c on the SVSM, a fake in the unit
+ * tests): copy @d into the GHCB shared buffer, issue NAE 0x80000010, copy the returned
+ * header (only) back into d->hdr. 0 if the host reported no error, -EIO (with *host_err =
+ * exit_info_2) if it did, -EPROTO for a malformed response.
+ */
+int psc_issue(struct psc_desc *d, u64 *host_err);
+
+/*
+ * Change [start, end) to @op, batching as psc_build() and looping until every entry is
+ * done. At most @max_issues NAE exits are spent (a host that makes no progress cannot hold
+ * the SVSM forever): -EPROTO if the host breaks the progress rules or stalls, -EIO if it
+ * reports an error. *issues (may be NULL) receives the number of NAE exits used.
+ */
+int psc_change_range(u64 start, u64 end, unsigned int op, bool allow_2m, unsigned int max_issues,
+		     unsigned int *issues);
+
+#endif

@@ -1,0 +1,83 @@
+#!/bin/bash
+# Run csvsm's test cases and print one closing line "N passed, N failed".
+#
+# A test case is either
+#   - a host unit-test binary build/unit/test_* (cmocka; one case per binary), or
+#   - an executable script named *.test.sh anywhere below tests/ (run from the repo
+#     root with bash; exit 0 = pass, anything else = fail).
+# Usage: scripts/run-tests.sh [FILTER]    FILTER: a substring of the case name.
+# Environment: JOBS (parallel cases, default 2), TEST_TIMEOUT (seconds per case, default 600).
+set -u
+cd "$(dirname "$0")/.."
+
+filter=${1:-}
+jobs=${JOBS:-2}
+limit=${TEST_TIMEOUT:-600}
+logdir=build/test-logs
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+cases=()
+for f in build/unit/test_*; do
+	[ -x "$f" ] && [ -f "$f" ] && cases+=("$f")
+done
+while IFS= read -r f; do
+	cases+=("$f")
+done < <(find tests -name '*.test.sh' -type f | sort)
+
+selected=()
+for c in "${cases[@]}"; do
+	[[ -z "$filter" || "$c" == *"$filter"* ]] && selected+=("$c")
+done
+if [ ${#selected[@]} -eq 0 ]; then
+	echo "run-tests: no test case matches '${filter}'"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# One case: run it with a time limit, keep its output in a log, record the verdict.
+run_case() {
+	local c=$1 name log start rc
+	name=$(echo "$c" | sed -e 's|^build/unit/||' -e 's|^tests/||' -e 's|\.test\.sh$||' -e 's|/|.|g')
+	log="$logdir/$name.log"
+	start=$(date +%s)
+	if [[ "$c" == *.test.sh ]]; then
+		timeout --kill-after=10 "$limit" bash "$c" >"$log" 2>&1
+	else
+		timeout --kill-after=10 "$limit" "$c" >"$log" 2>&1
+	fi
+	rc=$?
+	local secs=$(($(date +%s) - start))
+	if [ $rc -eq 0 ]; then
+		echo "PASS $name (${secs}s)" >"$log.verdict"
+	else
+		[ $rc -eq 124 ] && echo "(timed out after ${limit}s)" >>"$log"
+		echo "FAIL $name (exit $rc, ${secs}s)" >"$log.verdict"
+	fi
+	cat "$log.verdict"
+}
+export -f run_case
+export logdir limit
+
+printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_case "$@"' _ {}
+
+pass=0
+fail=0
+failed=()
+for v in "$logdir"/*.verdict; do
+	if grep -q '^PASS' "$v"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		failed+=("${v%.verdict}")
+	fi
+done
+
+for log in "${failed[@]}"; do
+	echo
+	echo "==== $(cat "$log.verdict") -- last lines of $log"
+	tail -n 40 "$log"
+done
+echo
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

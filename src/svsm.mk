@@ -1,0 +1,58 @@
+# svsm.bin: the freestanding VMPL0 image (design.md 4.1).
+#
+# Linked at SVSM_GVA, loaded at SVSM_GPA. The build C-bit is SVSM_CBIT (EPYC: 51); start.S
+# checks it against the CPUID page at boot. Changing a make variable rebuilds everything
+# through build/svsm/config.h, which only changes when a value does.
+
+SVSM_GVA := 0xffffffff80000000
+SVSM_CBIT := 51
+SVSM_MAX_IMAGE := 524288
+
+SVSM_BUILD := $(BUILD)/svsm
+SVSM_DEFS := -DSVSM_GPA=$(SVSM_GPA) -DSVSM_MEM=$(SVSM_MEM) -DSVSM_GVA=$(SVSM_GVA) \
+	-DSVSM_CBIT=$(SVSM_CBIT)
+
+SVSM_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-ffunction-sections -fdata-sections -Iinclude -include $(SVSM_BUILD)/config.h -MMD -MP
+SVSM_ASFLAGS := -g -Iinclude -include $(SVSM_BUILD)/config.h -D__ASSEMBLY__ -MMD -MP
+SVSM_LDFLAGS := -nostdlib -static --gc-sections -z max-page-size=4096 -z noexecstack \
+	--build-id=none --no-warn-rwx-segments
+
+SVSM_C_SRCS := $(shell find src -name '*.c' 2>/dev/null | sort)
+SVSM_S_SRCS := start.S $(shell find src -name '*.S' 2>/dev/null | sort)
+SVSM_OBJS := $(patsubst %.c,$(SVSM_BUILD)/%.o,$(SVSM_C_SRCS)) \
+	$(patsubst %.S,$(SVSM_BUILD)/%.o,$(SVSM_S_SRCS))
+
+ALL_TARGETS += svsm.bin
+
+$(SVSM_BUILD)/config.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define SVSM_GPA %s\n#define SVSM_MEM %s\n#define SVSM_GVA %s\n#define SVSM_CBIT %s\n' \
+		'$(SVSM_GPA)' '$(SVSM_MEM)' '$(SVSM_GVA)' '$(SVSM_CBIT)' >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(SVSM_BUILD)/%.o: %.c $(SVSM_BUILD)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -c -o $@ $<
+
+$(SVSM_BUILD)/%.o: %.S $(SVSM_BUILD)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_ASFLAGS) -c -o $@ $<
+
+$(SVSM_BUILD)/linker.lds: linker.ld $(SVSM_BUILD)/config.h
+	$(CC) -E -P -x c -Iinclude -include $(SVSM_BUILD)/config.h -D__ASSEMBLY__ -o $@ $<
+
+$(SVSM_BUILD)/svsm.elf: $(SVSM_OBJS) $(SVSM_BUILD)/linker.lds
+	ld $(SVSM_LDFLAGS) -T $(SVSM_BUILD)/linker.lds -Map=$(SVSM_BUILD)/svsm.map -o $@ $(SVSM_OBJS)
+
+svsm.bin: $(SVSM_BUILD)/svsm.elf
+	objcopy -O binary $< $@
+	@size=$$(stat -c %s $@); if [ $$size -gt $(SVSM_MAX_IMAGE) ]; then \
+		echo "svsm.bin is $$size bytes, over the $(SVSM_MAX_IMAGE)-byte limit"; rm -f $@; exit 1; fi
+
+.PHONY: FORCE
+FORCE:
+
+-include $(SVSM_OBJS:.o=.d)

@@ -1,0 +1,1 @@
+# fuzz: build fragment, filled in by its owner.

@@ -1,0 +1,1 @@
+# snpemu: build fragment, filled in by its owner.

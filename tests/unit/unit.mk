@@ -1,0 +1,1 @@
+# unit: build fragment, filled in by its owner.

@@ -280,6 +280,7 @@ struct vcpu {
 	struct gprs g;
 	u64 tsc[2];
 	u8 fx[512] __aligned(16);
+	bool fx_load;
 	int root;
 	volatile bool kick;
 	int npf_retries;
@@ -292,6 +293,7 @@ extern struct vcpu vcpus[MAX_CPUS];
 extern struct spinlock emu_lock;
 
 void vcpu_loop(int cpu) __noreturn;
+void vcpus_init(void);
 /* VMSA <-> running state */
 void vmsa_export(struct vcpu *v);
 int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);

@@ -44,32 +44,37 @@ static u64 get64(const u8 *p)
 	return (u64)get32(p) | (u64)get32(p + 4) << 32;
 }
 
-/* Find @guid in the table that ends at tail[len]; returns its data and length. */
+/*
+ * Find @guid in the table that ends at tail[len]; returns its data and length. The whole table
+ * is checked first: every entry well formed and the walk ending exactly at the table start.
+ */
 static const u8 *guid_find(u32 len, const u8 *guid, u32 *dlen)
 {
-	u32 tlen, pos;
+	u32 tlen, pos, start;
+	const u8 *found = NULL;
 
 	if (len < 18 || memcmp(tail + len - 16, guid_envelope, 16))
 		bad_image("no footer GUID table (envelope 81384fea-... not at the end of the file)");
 	tlen = get16(tail + len - 18);
 	if (tlen < 18 || tlen > len)
 		bad_image("footer table length %u out of range", tlen);
+	start = len - tlen;
 	pos = len - 18; /* end of the last entry */
-	while (pos > len - tlen) {
+	while (pos > start) {
 		u32 elen;
 
-		if (pos - (len - tlen) < 18)
+		if (pos - start < 18)
 			bad_image("truncated GUID table entry");
 		elen = get16(tail + pos - 18);
-		if (elen < 18 || elen > pos - (len - tlen))
+		if (elen < 18 || elen > pos - start)
 			bad_image("GUID table entry length %u out of range", elen);
-		if (!memcmp(tail + pos - 16, guid, 16)) {
+		if (!found && !memcmp(tail + pos - 16, guid, 16)) {
 			*dlen = elen - 18;
-			return tail + pos - elen;
+			found = tail + pos - elen;
 		}
 		pos -= elen;
 	}
-	return NULL;
+	return found;
 }
 
 struct svsm_info {
@@ -422,7 +427,6 @@ void launch_svsm(void)
 	build_vmpl0_vmsa(m, &in, launch.sev_status >> 2);
 	vcpus[0].ctx[0] = (struct vctx){ .present = true, .internal = true, .vmsa = m,
 					 .ghcb_reg = ~0ULL };
-	vcpus[0].cur = 0;
 	if (cfg.verbose)
 		printk("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx), RIP 0x%lx, "
 		       "SEV_STATUS 0x%lx\n",

@@ -319,6 +319,7 @@ static void boot_bsp(void)
 	config_load();
 	nr_l1_cpus = cfg.smp;
 	launch_svsm();
+	vcpus_init();
 	smp_boot_aps(cfg.smp);
 }
 

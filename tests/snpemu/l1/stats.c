@@ -84,6 +84,10 @@ void stats_write(void)
 {
 	const struct stats *b = st.vmpl1_started ? &st_boot : &st;
 
+	/* a call still being served when the machine stops is counted up to here */
+	for (int i = 0; i < MAX_CPUS; i++)
+		stats_call_end(&vcpus[i]);
+
 	stats_puts("{");
 	write_counters(&st);
 	stats_printf(", \"vmpl_switches\": %lu", st.vmpl_switches);

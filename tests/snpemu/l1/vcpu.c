@@ -187,7 +187,7 @@ static void fx_load_from(struct vcpu *v, u8 *s)
 	for (int i = 0; i < 8; i++)
 		memcpy(&v->fx[32 + 16 * i], s + VMSA_X87_REGS + 10 * i, 10);
 	memcpy(&v->fx[160], s + VMSA_XMM, 256);
-	__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
+	v->fx_load = true; /* loaded into the FPU by the vCPU's own L1 CPU before VMRUN */
 }
 
 /* Check that @c's VMSA may run at @vmpl, as VMRUN of an SNP guest checks it. */
@@ -408,30 +408,36 @@ static int wanted_root(struct vcpu *v)
 										ROOT_PRIVATE_ONLY;
 }
 
+/* On the BSP, before the other L1 CPUs start: every vCPU's VMCB, the BSP in VMPL0. */
+void vcpus_init(void)
+{
+	char why[160];
+
+	intercepts_init();
+	for (int i = 0; i < cfg.smp; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		v->id = i;
+		v->vmcb = page_alloc();
+		vmcb_control_init(v->vmcb);
+		for (int l = 0; l < NR_VMPLS; l++)
+			if (!v->ctx[l].present)
+				v->ctx[l].ghcb_reg = ~0ULL;
+		v->cur = -1;
+	}
+	nr_idle = cfg.smp - 1;
+	if (vmsa_import(&vcpus[0], 0, why, sizeof(why)))
+		panic("launch VMSA unusable: %s", why);
+}
+
 __noreturn void vcpu_loop(int cpu)
 {
 	struct vcpu *v = &vcpus[cpu];
 
 	wrmsr(0xc0000080, rdmsr(0xc0000080) | EFER_SVME);
 	wrmsr(0xc0010117, (u64)hsave_area[cpu]); /* VM_HSAVE_PA */
-	spin_lock(&emu_lock);
-	if (cpu == 0) {
-		intercepts_init();
+	if (cpu == 0)
 		calibrate();
-	}
-	v->id = cpu;
-	v->vmcb = page_alloc();
-	vmcb_control_init(v->vmcb);
-	if (cpu == 0) {
-		char why[160];
-
-		if (vmsa_import(v, 0, why, sizeof(why)))
-			panic("launch VMSA unusable: %s", why);
-	} else {
-		v->cur = -1;
-		__atomic_add_fetch(&nr_idle, 1, __ATOMIC_ACQ_REL);
-	}
-	spin_unlock(&emu_lock);
 
 	for (;;) {
 		u64 w;
@@ -448,6 +454,10 @@ __noreturn void vcpu_loop(int cpu)
 			stats_vmpl1_first();
 		v->root = wanted_root(v);
 		F64(v->vmcb, VMCB_NCR3) = npt_root(vmpl, v->root);
+		if (v->fx_load) {
+			__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
+			v->fx_load = false;
+		}
 		spin_unlock(&emu_lock);
 
 		svm_run((u64)v->vmcb, &v->g, v->tsc);

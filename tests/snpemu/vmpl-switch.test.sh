@@ -1,0 +1,23 @@
+#!/bin/bash
+# VMPL switching: VMPL0 registers a VMPL1 VMSA (AP creation), runs it with run-VMPL(1); VMPL1
+# calls VMPL0 (run-VMPL(0)); the VMSA page carries RAX both ways; the VMPL1 firmware starts
+# from the host-provided BIOS VMSA in real mode at 4 GiB - 16.
+. tests/lib.sh
+. tests/snpemu/probe-lib.sh
+
+probe vmpl1
+expect_rc 0
+expect_out '^vmpl1-call rax=0x1000 exit=0x403$'
+expect_out '^vmpl1-call rax=0x1002 exit=0x403$'
+expect_out '^vmpl1-done calls=4$'
+[ "$(stat_get 'len(s["calls"])')" = 4 ] || fail "expected 4 calls in the stats"
+[ "$(stat_get 's["calls"][1]["rax"]')" = 0x1001 ] || fail "call rax not recorded"
+[ "$(stat_get 's["vmpl_switches"]')" = 8 ] || fail "expected 8 VMPL switches"
+[ "$(stat_get 's["instructions"]["vmpl1"] > 0')" = True ] || fail "no VMPL1 instructions"
+
+probe bios --bios "$PROBE_BIOS"
+expect_rc 0
+expect_out '^bios gpa=0xffff0000 size=0x10000 vmsa-vmpl=1 rip=0xfff0 cs-base=0xffff0000 features=0x1$'
+expect_out '^bios-call rax=0xb105$'
+expect_out '^bios-call rax=0x2001$'
+echo PASS

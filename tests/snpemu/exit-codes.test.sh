@@ -42,6 +42,10 @@ probe private-read-shared
 expect_rc 4
 expect_out '^snpemu: RULE: private \(C=1\) read of hypervisor-owned \(shared\) page 0x8000203000 at VMPL0'
 
+probe unregistered
+expect_rc 4
+expect_out '^snpemu: RULE: VMGEXIT from VMPL0 with GHCB GPA 0x8000208000 that was never registered'
+
 run_snpemu --bogus "$PROBE"
 expect_rc 4
 expect_out 'unknown option --bogus'

@@ -15,6 +15,21 @@ expect_out '^vmpl1-done calls=4$'
 [ "$(stat_get 's["vmpl_switches"]')" = 8 ] || fail "expected 8 VMPL switches"
 [ "$(stat_get 's["instructions"]["vmpl1"] > 0')" = True ] || fail "no VMPL1 instructions"
 
+# the NAE form of run-VMPL (0x80000018) from VMPL0
+probe vmpl1-nae
+expect_rc 0
+expect_out '^vmpl1-done calls=4$'
+[ "$(stat_get 's["vmgexit"]["0x80000018"]')" = 4 ] || fail "NAE run-VMPL not counted"
+
+# VMPL1's own instructions: RMPADJUST only for lower VMPLs and never more than it has;
+# PVALIDATE at VMPL1 raises #GP
+probe vmpl1-insns
+expect_rc 0
+expect_out '^vmpl1-call rax=0xa002 exit=0x403$'   # VMPL2 RW on a page VMPL1 may only read
+expect_out '^vmpl1-call rax=0xa100 exit=0x403$'   # VMPL2 R: allowed
+expect_out '^vmpl1-call rax=0xa202 exit=0x403$'   # target VMPL1 itself: FAIL_PERMISSION
+expect_out '^vmpl1-call rax=0xe00d exit=0x403$'   # PVALIDATE: #GP
+
 probe bios --bios "$PROBE_BIOS"
 expect_rc 0
 expect_out '^bios gpa=0xffff0000 size=0x10000 vmsa-vmpl=1 rip=0xfff0 cs-base=0xffff0000 features=0x1$'

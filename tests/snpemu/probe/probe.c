@@ -14,6 +14,7 @@
 
 extern u64 pt_priv[1024], pt_shared[1024], pml4[512], gdt[3];
 extern char _image_end[], vmpl1_entry[], ap_entry[], vc_stub[], exc_stub[];
+extern char vmpl1_gp_stub[], vmpl1_ud_stub[];
 
 /* ---- instructions ---- */
 static inline u64 rdmsr(u32 m)
@@ -443,6 +444,17 @@ void vmpl1_main(void)
 		*(volatile u8 *)ro_page = 1; /* VMPL1 may only read it */
 	if (vmpl1_mode == 2)
 		msr_proto((0x33ULL << 16) | (1ULL << 12) | 0x100); /* VMPL1 terminates */
+	if (vmpl1_mode == 4) {
+		/* RMPADJUST from VMPL1: only lower VMPLs, never more than VMPL1 has (R on ro_page) */
+		vmpl1_call(0xa000 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x3ULL << 8)));
+		vmpl1_call(0xa100 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x1ULL << 8)));
+		vmpl1_call(0xa200 | (u64)rmpadjust((u64)ro_page, 0, 1 | (0x1ULL << 8)));
+		{
+			int cf;
+
+			pvalidate((u64)ro_page, 0, 0, &cf); /* VMPL1 may not: #GP */
+		}
+	}
 	vmpl1_call(0xd0e);
 	for (;;)
 		__asm__ volatile("hlt");
@@ -480,6 +492,17 @@ static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
 	}
 }
 
+static struct gate vmpl1_idt[32] __aligned(16);
+
+static u64 run_vmpl_nae(int vmpl)
+{
+	u64 i2 = 0, i1;
+
+	ghcb_begin(0x80000018, (u64)vmpl, 0);
+	i1 = ghcb_call(&i2);
+	return i1 ? (i1 << 32) | i2 | 1 : 0x017;
+}
+
 static void run_vmpl1(int mode)
 {
 	u64 r, calls = 0;
@@ -488,6 +511,15 @@ static void run_vmpl1(int mode)
 	grant_vmpl1(P, (u64)_image_end, 0xf);
 	grant_vmpl1((u64)ro_page, (u64)ro_page + 4096, 0x1);
 	build_vmsa(vmpl1_vmsa, 1, (u64)vmpl1_entry, (u64)vmpl1_stack + sizeof(vmpl1_stack) - 8, 1);
+	if (mode == 4) {
+		for (int i = 0; i < 32; i++) {
+			u64 a = (u64)(i == 13 ? vmpl1_gp_stub : vmpl1_ud_stub);
+
+			vmpl1_idt[i] = (struct gate){ (u16)a, 0x08, 0, 0x8e, (u16)(a >> 16),
+						      (u32)(a >> 32), 0 };
+		}
+		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
+	}
 	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
 		puts_("probe: rmpadjust VMSA failed\n");
 		exit_with(0x24);
@@ -502,7 +534,7 @@ static void run_vmpl1(int mode)
 		puts_("\n");
 	}
 	for (;;) {
-		r = msr_proto((1ULL << 32) | 0x016);
+		r = mode == 3 ? run_vmpl_nae(1) : msr_proto((1ULL << 32) | 0x016);
 		if ((r & 0xfff) != 0x017 || (r >> 32)) {
 			puts_("run-vmpl1 refused resp=");
 			putx(r);
@@ -831,6 +863,63 @@ static void mode_bios(void)
 	}
 }
 
+static void mode_nae_misc(void)
+{
+	u64 i1, i2 = 0;
+
+	ghcb_begin(0x8000fffd, 0, 0);
+	i1 = ghcb_call(&i2);
+	puts_("hv-features-nae info1=");
+	putx(i1);
+	puts_(" features=");
+	putx(i2);
+	puts_("\n");
+	ghcb_begin(0x80000017, 0, 0);
+	gset(0x1f8, 0);
+	i1 = ghcb_call(NULL);
+	puts_("apic-ids pages=");
+	putx(gget(0x1f8));
+	puts_("\n");
+	/* the answer goes to a shared page: SCRATCH + 0x6000 is shared since launch */
+	ghcb_begin(0x80000017, SCRATCH + 0x6000, 0);
+	gset(0x1f8, 1);
+	i1 = ghcb_call(NULL);
+	{
+		volatile u32 *p = (u32 *)(SCRATCH + 0x6000 + SHARED_ALIAS);
+
+		puts_("apic-ids info1=");
+		putx(i1);
+		puts_(" count=");
+		putd(p[0]);
+		puts_(" last=");
+		putd(p[p[0]]);
+		puts_("\n");
+	}
+}
+
+/* fw_cfg DMA: a descriptor in shared memory asking to read into a private page. */
+static void mode_fwcfg_dma(void)
+{
+	volatile u32 *d = (u32 *)(SCRATCH + 0x7000 + SHARED_ALIAS);
+	u64 target = (u64)ro_page, dgpa = SCRATCH + 0x7000;
+
+	for (int k = 0; k < 2; k++) {
+		d[0] = __builtin_bswap32((0x19U << 16) | 8 | 2); /* select the file dir, read */
+		d[1] = __builtin_bswap32(4);
+		*(volatile u64 *)(d + 2) = __builtin_bswap64(target);
+		io_out(0x514, 4, __builtin_bswap32((u32)(dgpa >> 32)));
+		io_out(0x518, 4, __builtin_bswap32((u32)dgpa));
+		puts_(k ? "fwcfg-dma shared control=" : "fwcfg-dma private control=");
+		putx(__builtin_bswap32(d[0]));
+		if (k) {
+			puts_(" count=");
+			putd(__builtin_bswap32(*(volatile u32 *)(SCRATCH + 0x7100 + SHARED_ALIAS)));
+		}
+		puts_("\n");
+		target = SCRATCH + 0x7100;
+	}
+}
+
 static void run_word(const char *w)
 {
 	if (streq(w, "pass"))
@@ -881,7 +970,18 @@ static void run_word(const char *w)
 		run_vmpl1(2);
 	else if (streq(w, "smp"))
 		start_aps();
-	else if (streq(w, "scramble"))
+	else if (streq(w, "vmpl1-nae"))
+		run_vmpl1(3);
+	else if (streq(w, "vmpl1-insns"))
+		run_vmpl1(4);
+	else if (streq(w, "nae-misc"))
+		mode_nae_misc();
+	else if (streq(w, "fwcfg-dma"))
+		mode_fwcfg_dma();
+	else if (streq(w, "unregistered")) {
+		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
+		vmgexit();
+	} else if (streq(w, "scramble"))
 		mode_scramble();
 	else if (streq(w, "bios"))
 		mode_bios();

@@ -67,7 +67,8 @@ static void write_counters(const struct stats *s)
 {
 	stats_puts("\"vmgexit\": {");
 	for (int i = 0; i < s->nr_vmgexit; i++)
-		stats_printf("%s\"0x%lx\": %lu", i ? ", " : "", s->vmgexit_code[i], s->vmgexit_count[i]);
+		stats_printf("%s\"0x%lx\": %lu", i ? ", " : "", s->vmgexit_code[i],
+			     s->vmgexit_count[i]);
 	stats_puts("}, \"msr_protocol\": {");
 	for (int i = 0; i < s->nr_msr; i++)
 		stats_printf("%s\"0x%03lx\": %lu", i ? ", " : "", s->msr_code[i], s->msr_count[i]);

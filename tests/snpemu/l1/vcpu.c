@@ -19,9 +19,8 @@ static volatile int nr_idle;
 
 /* MSRs the VMSA holds: the guest reads and writes them directly (no #VC). */
 static const u32 passthrough_msrs[] = {
-	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000100,
-	0xc0000101, 0xc0000102, 0xc0000103, 0x174,	0x175,	    0x176,
-	0x277,	    0x1d9,
+	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000100, 0xc0000101,
+	0xc0000102, 0xc0000103, 0x174,	    0x175,	0x176,	    0x277,	0x1d9,
 };
 
 static void msrpm_clear(u32 msr)
@@ -124,9 +123,9 @@ static void calibrate(void)
 static const struct {
 	u16 off, len;
 } save_fields[] = {
-	{ VMSA_ES, 0xa0 },  { VMSA_CPL, 1 },	 { VMSA_EFER, 8 }, { VMSA_XSS, 8 },
-	{ VMSA_CR4, 0x38 }, { VMSA_RSP, 8 },	 { VMSA_RAX, 8 },  { VMSA_STAR, 0x40 },
-	{ VMSA_CR2, 8 },    { VMSA_GPAT, 8 },	 { VMSA_DBGCTL, 8 },
+	{ VMSA_ES, 0xa0 },  { VMSA_CPL, 1 },  { VMSA_EFER, 8 },	  { VMSA_XSS, 8 },
+	{ VMSA_CR4, 0x38 }, { VMSA_RSP, 8 },  { VMSA_RAX, 8 },	  { VMSA_STAR, 0x40 },
+	{ VMSA_CR2, 8 },    { VMSA_GPAT, 8 }, { VMSA_DBGCTL, 8 },
 };
 
 static const u16 gpr_offsets[14] = {
@@ -205,8 +204,10 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 
 		if (!e || (*e & (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) !=
 				  (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) {
-			snprintf(why, n, "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
-				 "bit", c->vmsa_gpa);
+			snprintf(why, n,
+				 "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
+				 "bit",
+				 c->vmsa_gpa);
 			return -1;
 		}
 	}
@@ -220,8 +221,10 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 	}
 	feat = F64(s, VMSA_SEV_FEATURES);
 	if (!(feat & SEVF_SNP) || (feat & ~SEVF_SUPPORTED)) {
-		snprintf(why, n, "VMSA sev_features 0x%lx unsupported (SNPActive required; "
-			 "supported 0x%llx)", feat, SEVF_SUPPORTED);
+		snprintf(why, n,
+			 "VMSA sev_features 0x%lx unsupported (SNPActive required; "
+			 "supported 0x%llx)",
+			 feat, SEVF_SUPPORTED);
 		return -1;
 	}
 	return 0;
@@ -404,8 +407,8 @@ static int wanted_root(struct vcpu *v)
 {
 	u8 *s = v->vmcb + VMCB_SAVE;
 
-	return ((F64(s, VMSA_CR0) & CR0_PG) && (F64(s, VMSA_CR4) & CR4_PAE)) ? ROOT_NORMAL :
-										ROOT_PRIVATE_ONLY;
+	return ((F64(s, VMSA_CR0) & CR0_PG) && (F64(s, VMSA_CR4) & CR4_PAE)) ? ROOT_NORMAL
+									     : ROOT_PRIVATE_ONLY;
 }
 
 /* On the BSP, before the other L1 CPUs start: every vCPU's VMCB, the BSP in VMPL0. */

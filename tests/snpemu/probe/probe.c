@@ -57,7 +57,10 @@ static int rmpadjust(u64 va, int is_2m, u64 attrs)
 {
 	u64 rax = va;
 
-	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe" : "+a"(rax) : "c"((u64)is_2m), "d"(attrs) : "memory", "cc");
+	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe"
+			 : "+a"(rax)
+			 : "c"((u64)is_2m), "d"(attrs)
+			 : "memory", "cc");
 	return (int)rax;
 }
 static void term(unsigned int set, unsigned int code)
@@ -133,7 +136,8 @@ static void io_str_out(u16 port, const char *s, u64 n)
 	while (n) {
 		u64 chunk = n > 2000 ? 2000 : n;
 
-		ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2), chunk);
+		ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2),
+			   chunk);
 		memcpy(ghcb + 0x800, s, chunk);
 		gset(0x3a8, ghcb_gpa + 0x800);
 		ghcb_call(NULL);
@@ -143,13 +147,23 @@ static void io_str_out(u16 port, const char *s, u64 n)
 }
 static void io_out(u16 port, int size, u32 v)
 {
-	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	ghcb_begin(0x7b,
+		   ((u64)port << 16) | (1 << 9) |
+			   (size == 4	? 0x40
+			    : size == 2 ? 0x20
+					: 0x10),
+		   0);
 	gset(0x1f8, v);
 	ghcb_call(NULL);
 }
 static u32 io_in(u16 port, int size)
 {
-	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | 1 | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	ghcb_begin(0x7b,
+		   ((u64)port << 16) | (1 << 9) | 1 |
+			   (size == 4	? 0x40
+			    : size == 2 ? 0x20
+					: 0x10),
+		   0);
 	ghcb_call(NULL);
 	return (u32)gget(0x1f8);
 }
@@ -316,7 +330,8 @@ static void fw_read(u16 sel, void *buf, u32 len)
 	while (len) {
 		u32 chunk = len > 2000 ? 2000 : len;
 
-		ghcb_begin(0x7b, (0x511ULL << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2) | 1, chunk);
+		ghcb_begin(0x7b, (0x511ULL << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2) | 1,
+			   chunk);
 		gset(0x3a8, ghcb_gpa + 0x800);
 		ghcb_call(NULL);
 		memcpy(b, ghcb + 0x800, chunk);
@@ -402,7 +417,8 @@ static void build_vmsa(u8 *v, int vmpl, u64 rip, u64 rsp, u64 features)
 	} __packed d;
 
 	memset(v, 0, 4096);
-	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2" : "=r"(cr0), "=r"(cr3), "=r"(cr4));
+	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2"
+			 : "=r"(cr0), "=r"(cr3), "=r"(cr4));
 	seg(v, 0x10, 0x08, 0xa9b, 0xffffffff, 0);
 	__asm__ volatile("sgdt %0" : "=m"(d));
 	seg(v, 0x60, 0, 0, d.limit, d.base);
@@ -515,8 +531,8 @@ static void run_vmpl1(int mode)
 		for (int i = 0; i < 32; i++) {
 			u64 a = (u64)(i == 13 ? vmpl1_gp_stub : vmpl1_ud_stub);
 
-			vmpl1_idt[i] = (struct gate){ (u16)a, 0x08, 0, 0x8e, (u16)(a >> 16),
-						      (u32)(a >> 32), 0 };
+			vmpl1_idt[i] = (struct gate){ (u16)a,	      0x08,	      0, 0x8e,
+						      (u16)(a >> 16), (u32)(a >> 32), 0 };
 		}
 		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
 	}
@@ -700,7 +716,8 @@ static void mode_psc(int n, int is_2m)
 		int cf, ok = 0, bad = 0;
 
 		for (int i = 0; i < n; i++) {
-			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1, &cf);
+			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1,
+					   &cf);
 
 			if (rc)
 				bad++;

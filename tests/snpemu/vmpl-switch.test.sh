@@ -35,4 +35,5 @@ expect_rc 0
 expect_out '^bios gpa=0xffff0000 size=0x10000 vmsa-vmpl=1 rip=0xfff0 cs-base=0xffff0000 features=0x1$'
 expect_out '^bios-call rax=0xb105$'
 expect_out '^bios-call rax=0x2001$'
+expect_out '^bios-call rax=0x32072$'   # #VC 0x72 delivered in 32-bit protected mode
 echo PASS

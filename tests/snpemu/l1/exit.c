@@ -56,6 +56,71 @@ static int cpl(struct vcpu *v)
 }
 
 /*
+ * #VC in 32-bit protected mode: an interrupt/trap gate to the same privilege level pushes
+ * EFLAGS, CS, EIP and the error code on the current stack. Real mode has no error code and
+ * privilege changes are not modelled here: both stop the machine as unsupported.
+ */
+static void deliver_vc_legacy(struct vcpu *v, u64 code)
+{
+	u8 *s = save(v), gate[8];
+	u64 idt = F64(s, VMSA_IDTR + 8), desc, base;
+	u32 frame[4], esp, limit, dlimit;
+	u16 sel;
+	const char *fail = NULL;
+
+	if (!(F64(s, VMSA_CR0) & 1)) {
+		fail = "real mode (snpemu delivers #VC in protected and long mode only)";
+		goto bad;
+	}
+	if (F32(s, VMSA_IDTR + 4) < 29 * 8 + 7 ||
+	    guest_read_virt(v, (u32)(idt + 29 * 8), gate, 8, ACC_READ)) {
+		fail = "the IDT has no readable #VC gate";
+		goto bad;
+	}
+	if (!(gate[5] & 0x80) || ((gate[5] & 0x1f) != 0xe && (gate[5] & 0x1f) != 0xf)) {
+		fail = "the #VC gate is not a present 32-bit interrupt/trap gate";
+		goto bad;
+	}
+	sel = *(u16 *)&gate[2];
+	if ((sel & ~7U) + 7 > F32(s, VMSA_GDTR + 4) ||
+	    guest_read_virt(v, (u32)(F64(s, VMSA_GDTR + 8) + (sel & ~7U)), &desc, 8, ACC_READ) ||
+	    !(desc & (1ULL << 47)) || !(desc & (1ULL << 43))) {
+		fail = "the #VC gate's code segment is not a present code segment in the GDT";
+		goto bad;
+	}
+	if ((int)((desc >> 45) & 3) != cpl(v)) {
+		fail = "a privilege change (not modelled outside 64-bit mode)";
+		goto bad;
+	}
+	esp = (u32)F64(s, VMSA_RSP) - sizeof(frame);
+	frame[0] = (u32)code;
+	frame[1] = (u32)F64(s, VMSA_RIP);
+	frame[2] = F16(s, VMSA_CS);
+	frame[3] = (u32)F64(s, VMSA_RFLAGS);
+	if (guest_write_virt(v, (u32)(F64(s, VMSA_SS + 8) + esp), frame, sizeof(frame))) {
+		fail = "the #VC stack is not writable";
+		goto bad;
+	}
+	base = ((desc >> 16) & 0xffffff) | (((desc >> 56) & 0xff) << 24);
+	dlimit = (u32)((desc & 0xffff) | ((desc >> 32) & 0xf0000));
+	limit = (desc & (1ULL << 55)) ? (dlimit << 12) | 0xfff : dlimit;
+	F16(s, VMSA_CS) = sel;
+	F16(s, VMSA_CS + 2) = (u16)(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
+	F32(s, VMSA_CS + 4) = limit;
+	F64(s, VMSA_CS + 8) = base;
+	F64(s, VMSA_RSP) = (F64(s, VMSA_RSP) & ~0xffffffffULL) | esp;
+	F64(s, VMSA_RIP) = *(u16 *)&gate[0] | ((u32) * (u16 *)&gate[6] << 16);
+	F64(s, VMSA_RFLAGS) &= ~((1ULL << 8) | (1ULL << 14) | (1ULL << 16));
+	if ((gate[5] & 0x1f) == 0xe)
+		F64(s, VMSA_RFLAGS) &= ~(1ULL << 9);
+	return;
+bad:
+	printk("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx outside 64-bit mode: %s\n",
+	       code, v->cur, F64(s, VMSA_RIP), fail);
+	machine_exit(EXIT_RULE);
+}
+
+/*
  * #VC is delivered by hand through the guest IDT: QEMU 7.2 drops the error code of vector
  * 29 when it is injected through EVENTINJ. 64-bit mode only (gate IST and privilege
  * changes honoured, TSS read through TR).
@@ -70,10 +135,8 @@ void deliver_vc(struct vcpu *v, u64 code)
 	const char *fail = NULL;
 
 	if (!long_mode_64(v)) {
-		printk("snpemu: #VC 0x%lx raised at VMPL%d rip 0x%lx outside 64-bit mode: snpemu "
-		       "delivers #VC in 64-bit mode only\n",
-		       code, v->cur, F64(s, VMSA_RIP));
-		machine_exit(EXIT_RULE);
+		deliver_vc_legacy(v, code);
+		return;
 	}
 	if (limit < 29 * 16 + 15 || guest_read_virt(v, idt + 29 * 16, gate, 16, ACC_READ)) {
 		fail = "the IDT has no readable #VC gate";

@@ -58,8 +58,16 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 
 /* One page state change entry (4 KiB or 2 MiB), shared by the MSR protocol and the NAE. */
 static u64 psc_count;
+static bool psc_changed; /* an exit changed the RMP: other vCPUs' TLBs must be shot down */
 
-static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
+static void psc_shootdown(struct vcpu *v)
+{
+	if (psc_changed)
+		kick_all_others(v); /* the host's TLB shootdown after unmapping */
+	psc_changed = false;
+}
+
+static int psc_one(u64 gpa, unsigned int op, bool is_2m)
 {
 	u64 n = is_2m ? PAGES_PER_2M : 1;
 	int rc;
@@ -107,7 +115,7 @@ static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
 	if (rc)
 		return -1;
 	npt_sync(gpa, n);
-	kick_all_others(v); /* the host's TLB shootdown after unmapping */
+	psc_changed = true;
 	return 0;
 }
 
@@ -187,8 +195,9 @@ static void msr_protocol(struct vcpu *v)
 	case 0x014: {
 		unsigned int op = (m >> 52) & 0xf;
 		u64 gpa = ((m >> 12) & ((1ULL << 40) - 1)) << 12;
-		int rc = (op == 1 || op == 2) ? psc_one(v, gpa, op, false) : -2;
+		int rc = (op == 1 || op == 2) ? psc_one(gpa, op, false) : -2;
 
+		psc_shootdown(v);
 		resp = (rc ? (1ULL << 63) : 0) | 0x015;
 		break;
 	}
@@ -516,7 +525,7 @@ static void run_nae(struct nae *n)
 				info2 = PSC_ERR_INVALID_ENTRY;
 				break;
 			}
-			rc = psc_one(v, gpa, op, is_2m);
+			rc = psc_one(gpa, op, is_2m);
 			if (rc) {
 				info2 = rc == -2 ? PSC_ERR_INVALID_ENTRY : PSC_ERR_GENERIC;
 				break;
@@ -524,6 +533,7 @@ static void run_nae(struct nae *n)
 			F64(d, 8 + cur * 8) = (e & ~0xfffULL) | (is_2m ? 512 : 1); /* cur_page */
 			done++;
 		}
+		psc_shootdown(v);
 		if (cfg.fault[FAULT_PSC_BACKWARDS] && cur > 0)
 			cur = 0;
 		F16(d, 0) = cur;

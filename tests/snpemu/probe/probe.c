@@ -867,7 +867,7 @@ static void mode_bios(void)
 	i1 = ap_create((u64)vmpl1_vmsa, 1, 0, *(u64 *)(m + 0x3b0), 0, &i2);
 	if (i1)
 		exit_with(0x29);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		r = msr_proto((1ULL << 32) | 0x016);
 		if ((r & 0xfff) != 0x017 || (r >> 32)) {
 			puts_("run-vmpl1 refused\n");

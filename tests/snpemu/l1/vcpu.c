@@ -220,11 +220,11 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 		return -1;
 	}
 	feat = F64(s, VMSA_SEV_FEATURES);
-	if (!(feat & SEVF_SNP) || (feat & ~SEVF_SUPPORTED)) {
+	/* SNPActive, and nothing beyond what snpemu models or the VM was launched with */
+	if (!(feat & SEVF_SNP) || (feat & ~(SEVF_SUPPORTED | (launch.sev_status >> 2)))) {
 		snprintf(why, n,
-			 "VMSA sev_features 0x%lx unsupported (SNPActive required; "
-			 "supported 0x%llx)",
-			 feat, SEVF_SUPPORTED);
+			 "VMSA sev_features 0x%lx unsupported (SNPActive required; allowed 0x%llx)",
+			 feat, SEVF_SUPPORTED | (launch.sev_status >> 2));
 		return -1;
 	}
 	return 0;

@@ -3,8 +3,13 @@
 . tests/lib.sh
 . tests/snpemu/probe-lib.sh
 
-probe smp --smp 4
+probe "smp ap-checks" --smp 4
 expect_rc 0
+expect_out '^ap-create wrong-features info1=0x2$'   # RAX must equal the VMSA's features
+expect_out '^ap-create unaligned info1=0x2$'
+expect_out '^ap-create no-such-apic info1=0x2$'
+expect_out '^ap-create shared-page info1=0x2$'      # not a VMSA page
+expect_out '^ap-destroy info1=0x0$'
 expect_out '^cpus 4$'
 for i in 1 2 3; do
 	expect_out "^ap-create apic=$i info1=0x0 info2=0x0$"

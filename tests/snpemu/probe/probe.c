@@ -937,6 +937,33 @@ static void mode_fwcfg_dma(void)
 	}
 }
 
+/* AP creation checks and destroy, on APIC ID 1 (after "smp"). */
+static void mode_ap_checks(void)
+{
+	u64 feat = rdmsr(MSR_SEV_STATUS) >> 2, i2 = 0, i1;
+
+	i1 = ap_create((u64)ap_vmsa[1], 0, 1, feat ^ 8, 1, &i2);
+	puts_("ap-create wrong-features info1=");
+	putx(i1);
+	puts_("\n");
+	i1 = ap_create((u64)ap_vmsa[1] + 0x800, 0, 1, feat, 1, &i2);
+	puts_("ap-create unaligned info1=");
+	putx(i1);
+	puts_("\n");
+	i1 = ap_create((u64)ap_vmsa[1], 0, 99, feat, 1, &i2);
+	puts_("ap-create no-such-apic info1=");
+	putx(i1);
+	puts_("\n");
+	i1 = ap_create(SCRATCH + 0x9000, 0, 1, feat, 1, &i2); /* shared page: no VMSA */
+	puts_("ap-create shared-page info1=");
+	putx(i1);
+	puts_("\n");
+	i1 = ap_create((u64)ap_vmsa[1], 0, 1, feat, 2, &i2);
+	puts_("ap-destroy info1=");
+	putx(i1);
+	puts_("\n");
+}
+
 static void run_word(const char *w)
 {
 	if (streq(w, "pass"))
@@ -998,7 +1025,9 @@ static void run_word(const char *w)
 	else if (streq(w, "unregistered")) {
 		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
 		vmgexit();
-	} else if (streq(w, "scramble"))
+	} else if (streq(w, "ap-checks"))
+		mode_ap_checks();
+	else if (streq(w, "scramble"))
 		mode_scramble();
 	else if (streq(w, "bios"))
 		mode_bios();

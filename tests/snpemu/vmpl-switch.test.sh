@@ -36,4 +36,8 @@ expect_out '^bios gpa=0xffff0000 size=0x10000 vmsa-vmpl=1 rip=0xfff0 cs-base=0xf
 expect_out '^bios-call rax=0xb105$'
 expect_out '^bios-call rax=0x2001$'
 expect_out '^bios-call rax=0x32072$'   # #VC 0x72 delivered in 32-bit protected mode
+# Instruction counting is exact: probe/bios.S executes 28 instructions at VMPL1 (reset jmp +
+# 3 + mov, then 1 + 3 + lea, then 12 up to CPUID, 4 + 2 in the #VC handler); intercepted
+# instructions (WRMSR, VMGEXIT, CPUID) do not complete in the guest and are not counted.
+[ "$(stat_get 's["instructions"]["vmpl1"]')" = 28 ] || fail "VMPL1 instruction count is not exact"
 echo PASS

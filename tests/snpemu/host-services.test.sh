@@ -4,12 +4,14 @@
 . tests/lib.sh
 . tests/snpemu/probe-lib.sh
 
-probe "psc psc-big psc-2m fwcfg mmio nae-misc fwcfg-dma" --mem 64M --bios "$PROBE_BIOS" --smp 3
+probe "psc psc-big psc-2m psmash fwcfg mmio nae-misc fwcfg-dma" --mem 64M --bios "$PROBE_BIOS" --smp 3
 expect_rc 0
 expect_out '^psc n=8 issues=1 cur=8 err=0x0$'
 expect_out '^psc n=200 issues=1 cur=200 err=0x0$'
 expect_out '^psc-2m n=2 issues=1 cur=2 err=0x0$'
 expect_no_out 'psc-check validated=[0-9]+ failed=[1-9]'
+# 4K PVALIDATE inside a 2M RMP entry: size mismatch; after PSMASH it works; UNSMASH restores 2M
+expect_out '^psmash before=6 err=0x0 4k-rescind=0 4k-validate=0 unsmash-err=0x0 2m-rescind=0$'
 expect_out '^fwcfg bios_gpa=0xffff0000$'
 expect_out '^fwcfg e820 ram=0x4000000$'
 expect_out '^hpet cap=0x[0-9a-f]*8086a2'   # QEMU's HPET vendor/revision

@@ -937,6 +937,35 @@ static void mode_fwcfg_dma(void)
 	}
 }
 
+/* PSMASH / UNSMASH through the PSC NAE, on the first 2 MiB page of "psc-2m". */
+static void mode_psmash(void)
+{
+	u64 gpa = P + 0x400000;
+	int issues, cf, a, b, c, d;
+	u16 cur;
+	u64 e1, e2;
+
+	a = pvalidate(gpa, 0, 0, &cf);		   /* 4K inside a 2M RMP entry */
+	e1 = psc_nae(gpa, 1, 3, 1, &issues, &cur); /* PSMASH */
+	b = pvalidate(gpa, 0, 0, &cf);
+	c = pvalidate(gpa, 0, 1, &cf);
+	e2 = psc_nae(gpa, 1, 4, 1, &issues, &cur); /* UNSMASH */
+	d = pvalidate(gpa, 1, 0, &cf);
+	puts_("psmash before=");
+	putd((u64)a);
+	puts_(" err=");
+	putx(e1);
+	puts_(" 4k-rescind=");
+	putd((u64)b);
+	puts_(" 4k-validate=");
+	putd((u64)c);
+	puts_(" unsmash-err=");
+	putx(e2);
+	puts_(" 2m-rescind=");
+	putd((u64)d);
+	puts_("\n");
+}
+
 /* AP creation checks and destroy, on APIC ID 1 (after "smp"). */
 static void mode_ap_checks(void)
 {
@@ -1025,7 +1054,9 @@ static void run_word(const char *w)
 	else if (streq(w, "unregistered")) {
 		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
 		vmgexit();
-	} else if (streq(w, "ap-checks"))
+	} else if (streq(w, "psmash"))
+		mode_psmash();
+	else if (streq(w, "ap-checks"))
 		mode_ap_checks();
 	else if (streq(w, "scramble"))
 		mode_scramble();

@@ -14,11 +14,17 @@ total=0
 best=
 for i in $(seq "$runs"); do
 	start=$(date +%s%N)
-	scripts/snpemu --stats "$stats" "$probe" >/dev/null || { echo "snpemu-overhead: run failed"; exit 1; }
+	if ! scripts/snpemu --stats "$stats" "$probe" >/dev/null; then
+		echo "snpemu-overhead: run failed"
+		exit 1
+	fi
 	ms=$((($(date +%s%N) - start) / 1000000))
 	total=$((total + ms))
 	[ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
 done
-insns=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["instructions"]["vmpl0"], s["exits"])' "$stats")
-echo "snpemu-overhead: boot+exit of an empty payload: mean $((total / runs)) ms, best $best ms over $runs runs (target < 500 ms)"
+insns=$(python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+print(s["instructions"]["vmpl0"], s["exits"])' "$stats")
+echo "snpemu-overhead: boot+exit of an empty payload: mean $((total / runs)) ms," \
+	"best $best ms over $runs runs (target < 500 ms)"
 echo "snpemu-overhead: payload VMPL0 instructions ${insns% *}, #VMEXITs ${insns#* }"

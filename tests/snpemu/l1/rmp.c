@@ -12,18 +12,18 @@
 
 #define ENTRY_STATE_MASK (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA | (0xfffU << 4))
 
+/*
+ * Replace the contents with a pattern derived from the page and the seed: deterministic, so
+ * instruction counts stay reproducible, and never the zeros or old data a careless SVSM
+ * might count on. (rep stosq: the cheapest way to touch a page under TCG.)
+ */
 static void scramble_page(u64 gpa)
 {
-	u64 *p = gpa_hva(gpa);
-	u64 k = (gpa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL ^ (cfg.seed | 1);
+	u64 *p = gpa_hva(gpa), n = 512;
+	u64 k = ((gpa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) ^ (cfg.seed * 0xbf58476d1ce4e5b9ULL) ^
+		0xa5c3f00ddeadbeefULL;
 
-	/* Deterministic for a given seed, so instruction counts stay reproducible. */
-	for (int i = 0; i < 512; i++) {
-		k ^= k << 13;
-		k ^= k >> 7;
-		k ^= k << 17;
-		p[i] ^= k;
-	}
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(k | 1) : "memory");
 }
 
 void rmp_settle(u64 gpa)

@@ -26,9 +26,9 @@
 /* Mapping attributes. A mapping is read-only, non-executable and private unless told. */
 #define PGT_WRITE BIT(0)
 #define PGT_EXEC BIT(1)
-#define PGT_SHARED BIT(2) /* no C-bit */
+#define PGT_SHARED BIT(2)   /* no C-bit */
 #define PGT_UNCACHED BIT(3) /* PCD|PWT */
-#define PGT_4K BIT(4) /* never use a 2 MiB page */
+#define PGT_4K BIT(4)	    /* never use a 2 MiB page */
 #define PGT_GLOBAL BIT(5)
 
 struct pgtable_ops {

@@ -50,7 +50,12 @@ int slab_init(void);
 /* NULL for size 0, above 2^BUDDY_MAX_ORDER pages, or when memory is exhausted. */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
-/* NULL is ignored; -EINVAL for a pointer kmalloc did not return. */
+/* NULL is ignored; -EINVAL for a pointer kmalloc did not return (nothing changed then). */
 int kfree(void *p);
+/* Usable size of a live kmalloc() allocation (its size class or whole pages), 0 for any
+ * other pointer. */
+size_t ksize(const void *p);
+/* Return the empty slabs of every kmalloc cache to the page allocator; pages freed. */
+size_t kmalloc_shrink(void);
 
 #endif

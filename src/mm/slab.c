@@ -271,12 +271,14 @@ int slab_init(void)
 	return 0;
 }
 
-static void kmalloc_shrink(void)
+size_t kmalloc_shrink(void)
 {
+	size_t pages = 0;
 	unsigned int i;
 
-	for (i = 0; i < KMALLOC_CLASSES; i++)
-		slab_shrink(&kmalloc_caches[i]);
+	for (i = 0; kmalloc_ready && i < KMALLOC_CLASSES; i++)
+		pages += slab_shrink(&kmalloc_caches[i]);
+	return pages;
 }
 
 static void *kmalloc_once(size_t size)
@@ -317,31 +319,70 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-int kfree(void *p)
+/*
+ * What kmalloc memory p is: a large block (returns it, *cache NULL) or an object of a
+ * kmalloc cache (*cache set, return the slab). NULL for anything else. The peek at the slab
+ * header is unlocked; slab_free() checks the block again under that cache's lock, so a
+ * racing shrink cannot make kfree accept a bad pointer.
+ */
+static void *kmalloc_lookup(const void *p, struct slab_cache **cache, unsigned int *order)
 {
 	void *block;
-	unsigned int owner;
+	unsigned int owner, i;
 	struct slab_cache *c;
-	unsigned int i;
-	int order;
+	int rc = page_find(p, &block, &owner);
+
+	*cache = NULL;
+	if (rc < 0)
+		return NULL;
+	*order = (unsigned int)rc;
+	if (owner == PAGE_OWNER_KMALLOC)
+		return block == p ? block : NULL;
+	if (owner != PAGE_OWNER_SLAB)
+		return NULL;
+	c = READ_ONCE(((struct slab *)block)->cache);
+	for (i = 0; i < KMALLOC_CLASSES; i++) {
+		if (c == &kmalloc_caches[i]) {
+			*cache = c;
+			return block;
+		}
+	}
+	return NULL;
+}
+
+int kfree(void *p)
+{
+	struct slab_cache *c;
+	unsigned int order;
 
 	if (!p)
 		return 0;
-	order = page_find(p, &block, &owner);
-	if (order < 0)
+	if (!kmalloc_lookup(p, &c, &order))
 		return -EINVAL;
-	if (owner == PAGE_OWNER_KMALLOC)
-		return block == p ? page_free_owned(p, PAGE_OWNER_KMALLOC) : -EINVAL;
-	if (owner != PAGE_OWNER_SLAB)
-		return -EINVAL;
-	/*
-	 * Unlocked peek at the slab header to pick the cache; slab_free() checks the block
-	 * again under that cache's lock, so a racing shrink cannot make this accept a bad
-	 * pointer. Only kmalloc's own caches are accepted here.
-	 */
-	c = READ_ONCE(((struct slab *)block)->cache);
-	for (i = 0; i < KMALLOC_CLASSES; i++)
-		if (c == &kmalloc_caches[i])
-			return slab_free(c, p);
-	return -EINVAL;
+	return c ? slab_free(c, p) : page_free_owned(p, PAGE_OWNER_KMALLOC);
+}
+
+size_t ksize(const void *p)
+{
+	struct slab_cache *c;
+	struct slab *s;
+	unsigned int order;
+	size_t size = 0;
+	int i;
+
+	if (!p)
+		return 0;
+	s = kmalloc_lookup(p, &c, &order);
+	if (!s)
+		return 0;
+	if (!c)
+		return PAGE_SIZE << order;
+	spin_lock(&c->lock);
+	if (slab_of(c, p) == s) {
+		i = obj_index(c, s, (uintptr_t)p);
+		if (i >= 0 && (s->used[i / 64] & (1ULL << (i % 64))))
+			size = c->obj_size;
+	}
+	spin_unlock(&c->lock);
+	return size;
 }

@@ -449,13 +449,21 @@ static void test_random_vs_model(void **state)
 {
 	static struct model_page m[WIN_PAGES];
 	struct pgtable pt;
-	u64 seed = 0x9e3779b97f4a7c15ULL, base = 0xffffc90000000000ULL;
+	u64 seed = 0x9e3779b97f4a7c15ULL, base = 0xffffc90000000000ULL + 0x40000000 - 2 * M2; /* crosses a 1 GiB line */
 	unsigned int op, ok[3] = { 0 }, refused = 0, nomem = 0;
 
 	(void)state;
 	memset(m, 0, sizeof(m));
 	assert_int_equal(pgt_init(&pt, &ops, CBIT), 0);
 	for (op = 0; op < 3000; op++) {
+		/* Tables are only freed by pgt_destroy: start afresh now and then, so that table
+		 * allocation (and its failure) keeps happening. */
+		if (op % 100 == 99) {
+			pgt_destroy(&pt);
+			assert_int_equal(pool.live, 0);
+			memset(m, 0, sizeof(m));
+			assert_int_equal(pgt_init(&pt, &ops, CBIT), 0);
+		}
 		/* Ranges often 2 MiB aligned and long, so both page sizes and splits happen. */
 		bool big = prng_below(&seed, 3) == 0;
 		unsigned int first = big ? (unsigned int)prng_below(&seed, 4) * 512 :
@@ -477,8 +485,8 @@ static void test_random_vs_model(void **state)
 			any_mapped |= m[i].mapped;
 			all_mapped &= m[i].mapped;
 		}
-		if (prng_below(&seed, 10) == 0)
-			pool.fail_after = (long)prng_below(&seed, 3);
+		if (prng_below(&seed, 4) == 0)
+			pool.fail_after = (long)prng_below(&seed, 2);
 
 		if (kind == 0) {
 			rc = pgt_map(&pt, va, pa, size, attrs);
@@ -506,8 +514,9 @@ static void test_random_vs_model(void **state)
 		nomem += rc == -ENOMEM;
 		check_model(&pt, base, m);
 	}
+	printf("ok %u %u %u refused %u nomem %u\n", ok[0], ok[1], ok[2], refused, nomem);
 	/* The run covered every outcome. */
-	assert_true(ok[0] > 100 && ok[1] > 100 && ok[2] > 100 && refused > 100 && nomem > 10);
+	assert_true(ok[0] > 50 && ok[1] > 50 && ok[2] > 50 && refused > 100 && nomem > 20);
 	pgt_destroy(&pt);
 }
 

@@ -54,15 +54,15 @@ static __noreturn void guest_launch(void)
 
 __noreturn void svsm_main(void)
 {
-	boot_checks(); /* 1. VMPL0, SEV features, image layout */
-	idt_init(); /* 2. exception handlers */
-	ghcb_setup_bsp(); /* 3. GHCB protocol, the BSP's GHCB; #VC works */
-	mem_init(); /* 4. SVSM memory private, validated, allocatable */
-	paging_init(); /* 5. the SVSM's own page tables */
-	percpu_init_bsp(); /* 6. GDT, TSS with IST stacks, GS */
+	boot_checks();	       /* 1. VMPL0, SEV features, image layout */
+	idt_init();	       /* 2. exception handlers */
+	ghcb_setup_bsp();      /* 3. GHCB protocol, the BSP's GHCB; #VC works */
+	mem_init();	       /* 4. SVSM memory private, validated, allocatable */
+	paging_init();	       /* 5. the SVSM's own page tables */
+	percpu_init_bsp();     /* 6. GDT, TSS with IST stacks, GS */
 	serial_console_init(); /* 7. the console (earlier lines were buffered) */
-	platform_probe(); /* 8. fw_cfg: CPU count, e820 */
-	smp_init(); /* 9. every AP started, each reports ready */
+	platform_probe();      /* 8. fw_cfg: CPU count, e820 */
+	smp_init();	       /* 9. every AP started, each reports ready */
 	boot_summary();
 	guest_launch();
 }

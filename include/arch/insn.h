@@ -86,7 +86,10 @@ static inline int rmpadjust(u64 va, bool size_2m, u64 attrs)
  */
 static inline void invlpgb_all(void)
 {
-	__asm__ __volatile__(".byte 0x0f, 0x01, 0xfe" : : "a"(8ULL), "c"(0ULL), "d"(0ULL) : "memory");
+	__asm__ __volatile__(".byte 0x0f, 0x01, 0xfe"
+			     :
+			     : "a"(8ULL), "c"(0ULL), "d"(0ULL)
+			     : "memory");
 }
 
 static inline void tlbsync(void)

@@ -17,22 +17,22 @@
 #ifndef CSVSM_ARCH_LAYOUT_H
 #define CSVSM_ARCH_LAYOUT_H
 
-#define SVSM_IMAGE_MAX 0x80000 /* 512 KiB: also checked by the build */
+#define SVSM_IMAGE_MAX 0x80000	 /* 512 KiB: also checked by the build */
 #define SVSM_DYN_OFFSET 0x200000 /* dynamic memory starts at the second 2 MiB page */
-#define SVSM_MEM_MIN 0x400000 /* image region + at least one 2 MiB page of dynamic memory */
-#define SVSM_MEM_MAX 0x40000000 /* one page directory of 2 MiB mappings in the early tables */
+#define SVSM_MEM_MIN 0x400000	 /* image region + at least one 2 MiB page of dynamic memory */
+#define SVSM_MEM_MAX 0x40000000	 /* one page directory of 2 MiB mappings in the early tables */
 
 /* GDT layout, the same in the boot GDT (README "SVSM INFO") and in every per-CPU GDT. */
 #define GDT_SEL_CODE 0x08
 #define GDT_SEL_TSS 0x10 /* 16-byte system descriptor: entries 2 and 3 */
 #define GDT_ENTRIES 4
 #define GDT_CODE64_DESC 0x00af9a000000ffff /* 64-bit code, DPL 0, present, readable */
-#define BOOT_GDT_LIMIT 15 /* null + code */
+#define BOOT_GDT_LIMIT 15		   /* null + code */
 
 /* Stacks: every stack has an unmapped guard page below it (mm/paging). */
 #define BOOT_STACK_SIZE 0x4000 /* the BSP's main stack, in .bss */
-#define CPU_STACK_SIZE 0x4000 /* each AP's main stack, from the page allocator */
-#define IST_STACK_SIZE 0x1000 /* each vCPU's #DF stack */
+#define CPU_STACK_SIZE 0x4000  /* each AP's main stack, from the page allocator */
+#define IST_STACK_SIZE 0x1000  /* each vCPU's #DF stack */
 
 #define SVSM_MAX_CPUS 256 /* = FW_CFG_MAX_CPUS */
 

@@ -16,14 +16,14 @@ struct ghcb;
 
 struct percpu {
 	struct percpu *self; /* %gs:0 */
-	u32 index; /* 0 = BSP; the number printed as [cpuN] */
+	u32 index;	     /* 0 = BSP; the number printed as [cpuN] */
 	u32 apic_id;
 
 	/* This vCPU's GHCB (shared page, registered on this vCPU) and its nesting state. */
 	struct ghcb *ghcb;
 	u64 ghcb_gpa;
 	struct ghcb *ghcb_backup; /* private page: the GHCB's contents while a #VC borrows it */
-	u32 ghcb_depth; /* 0 free, 1 in use, 2 borrowed by a nested #VC */
+	u32 ghcb_depth;		  /* 0 free, 1 in use, 2 borrowed by a nested #VC */
 
 	u32 panicking; /* set on the first fatal exception: a second one terminates at once */
 
@@ -32,7 +32,7 @@ struct percpu {
 	u64 ist_lo, ist_hi;
 
 	void *vmsa; /* APs: the VMPL0 VMSA the BSP built (arch/smp.c) */
-	u32 ready; /* set by the vCPU itself once its setup is done */
+	u32 ready;  /* set by the vCPU itself once its setup is done */
 
 	u64 gdt[GDT_ENTRIES] __aligned(16);
 	struct tss tss __aligned(16);

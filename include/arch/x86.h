@@ -10,9 +10,9 @@
 #define MSR_SEV_GHCB 0xc0010130 /* = MSR_GHCB of sev/ghcb.h, for assembly */
 
 /* Control-register values the SVSM runs with (README "SVSM INFO"; facts §6). */
-#define SVSM_EFER 0x1d00 /* SVME | NXE | LMA | LME */
+#define SVSM_EFER 0x1d00    /* SVME | NXE | LMA | LME */
 #define SVSM_CR0 0x80010033 /* PG | WP | NE | ET | MP | PE */
-#define SVSM_CR4 0x668 /* OSXMMEXCPT | OSFXSR | MCE | PAE | DE */
+#define SVSM_CR4 0x668	    /* OSXMMEXCPT | OSFXSR | MCE | PAE | DE */
 
 /* Page-table entry bits (APM vol. 2, 5.3), as plain numbers for the assembler. */
 #define X86_PTE_P 0x1

@@ -20,7 +20,7 @@
 #define SEV_STATUS_ALTERNATE_INJ BIT_ULL(6)
 #define SEV_STATUS_DEBUG_SWAP BIT_ULL(7)
 
-#define SEV_STATUS_REQUIRED                                                                        \
+#define SEV_STATUS_REQUIRED \
 	(SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP | SEV_STATUS_RESTRICTED_INJ)
 
 /* sev_features bits that must be clear at VMPL0 ([L]; facts §5). */

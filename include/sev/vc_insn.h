@@ -15,13 +15,13 @@
 #define X86_MAX_INSN_LEN 15
 
 struct io_insn {
-	unsigned int len; /* instruction length in bytes */
-	unsigned int size; /* operand size: 1, 2 or 4 */
+	unsigned int len;	/* instruction length in bytes */
+	unsigned int size;	/* operand size: 1, 2 or 4 */
 	unsigned int addr_size; /* string forms: 8 (64-bit) or 4 (67 prefix) */
-	bool in; /* IN/INS, else OUT/OUTS */
-	bool string; /* INS/OUTS */
-	bool rep; /* F3/F2 prefix (meaningful for string forms) */
-	bool port_imm; /* port is the imm8 below, else DX */
+	bool in;		/* IN/INS, else OUT/OUTS */
+	bool string;		/* INS/OUTS */
+	bool rep;		/* F3/F2 prefix (meaningful for string forms) */
+	bool port_imm;		/* port is the imm8 below, else DX */
 	u8 port;
 };
 

@@ -19,18 +19,18 @@ struct vmsa {
 	struct vmsa_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x000 */
 	u8 reserved_0a0[0x0ca - 0x0a0];
 	u8 vmpl; /* 0x0ca */
-	u8 cpl; /* 0x0cb */
+	u8 cpl;	 /* 0x0cb */
 	u8 reserved_0cc[0x0d0 - 0x0cc];
 	u64 efer; /* 0x0d0 */
 	u8 reserved_0d8[0x140 - 0x0d8];
-	u64 xss; /* 0x140 */
-	u64 cr4; /* 0x148 */
-	u64 cr3; /* 0x150 */
-	u64 cr0; /* 0x158 */
-	u64 dr7; /* 0x160 */
-	u64 dr6; /* 0x168 */
+	u64 xss;    /* 0x140 */
+	u64 cr4;    /* 0x148 */
+	u64 cr3;    /* 0x150 */
+	u64 cr0;    /* 0x158 */
+	u64 dr7;    /* 0x160 */
+	u64 dr6;    /* 0x168 */
 	u64 rflags; /* 0x170 */
-	u64 rip; /* 0x178 */
+	u64 rip;    /* 0x178 */
 	u8 reserved_180[0x1d8 - 0x180];
 	u64 rsp; /* 0x1d8 */
 	u8 reserved_1e0[0x1f8 - 0x1e0];
@@ -42,26 +42,26 @@ struct vmsa {
 	u64 rdx; /* 0x310 */
 	u64 rbx; /* 0x318 */
 	u64 reserved_320;
-	u64 rbp; /* 0x328 */
-	u64 rsi; /* 0x330 */
-	u64 rdi; /* 0x338 */
+	u64 rbp;				  /* 0x328 */
+	u64 rsi;				  /* 0x330 */
+	u64 rdi;				  /* 0x338 */
 	u64 r8, r9, r10, r11, r12, r13, r14, r15; /* 0x340 */
 	u8 reserved_380[0x390 - 0x380];
-	u64 guest_exit_info_1; /* 0x390 */
-	u64 guest_exit_info_2; /* 0x398 */
+	u64 guest_exit_info_1;	 /* 0x390 */
+	u64 guest_exit_info_2;	 /* 0x398 */
 	u64 guest_exit_int_info; /* 0x3a0 */
-	u64 guest_nrip; /* 0x3a8 */
-	u64 sev_features; /* 0x3b0 */
-	u64 vintr_ctrl; /* 0x3b8 */
-	u64 guest_exit_code; /* 0x3c0 */
-	u64 virtual_tom; /* 0x3c8 */
-	u64 tlb_id; /* 0x3d0 */
-	u64 pcpu_id; /* 0x3d8 */
-	u64 event_inj; /* 0x3e0 */
-	u64 xcr0; /* 0x3e8 */
+	u64 guest_nrip;		 /* 0x3a8 */
+	u64 sev_features;	 /* 0x3b0 */
+	u64 vintr_ctrl;		 /* 0x3b8 */
+	u64 guest_exit_code;	 /* 0x3c0 */
+	u64 virtual_tom;	 /* 0x3c8 */
+	u64 tlb_id;		 /* 0x3d0 */
+	u64 pcpu_id;		 /* 0x3d8 */
+	u64 event_inj;		 /* 0x3e0 */
+	u64 xcr0;		 /* 0x3e8 */
 	u8 reserved_3f0[0x400 - 0x3f0];
-	u64 x87_dp; /* 0x400 */
-	u32 mxcsr; /* 0x408 */
+	u64 x87_dp;  /* 0x400 */
+	u32 mxcsr;   /* 0x408 */
 	u16 x87_ftw; /* 0x40c */
 	u16 x87_fsw; /* 0x40e */
 	u16 x87_fcw; /* 0x410 */

@@ -84,18 +84,14 @@ static void dump_registers(const struct trap_frame *f)
 		(unsigned long long)f->rip, (unsigned long long)f->cs,
 		(unsigned long long)f->rflags, (unsigned long long)f->rsp,
 		(unsigned long long)f->ss);
-	log_err("  rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx",
-		(unsigned long long)f->rax, (unsigned long long)f->rbx,
-		(unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	log_err("  rsi %#018llx rdi %#018llx rbp %#018llx r8  %#018llx",
-		(unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		(unsigned long long)f->rbp, (unsigned long long)f->r8);
-	log_err("  r9  %#018llx r10 %#018llx r11 %#018llx r12 %#018llx",
-		(unsigned long long)f->r9, (unsigned long long)f->r10,
-		(unsigned long long)f->r11, (unsigned long long)f->r12);
-	log_err("  r13 %#018llx r14 %#018llx r15 %#018llx",
-		(unsigned long long)f->r13, (unsigned long long)f->r14,
-		(unsigned long long)f->r15);
+	log_err("  rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx", (unsigned long long)f->rax,
+		(unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+	log_err("  rsi %#018llx rdi %#018llx rbp %#018llx r8  %#018llx", (unsigned long long)f->rsi,
+		(unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->r8);
+	log_err("  r9  %#018llx r10 %#018llx r11 %#018llx r12 %#018llx", (unsigned long long)f->r9,
+		(unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12);
+	log_err("  r13 %#018llx r14 %#018llx r15 %#018llx", (unsigned long long)f->r13,
+		(unsigned long long)f->r14, (unsigned long long)f->r15);
 	log_err("  cr2 %#018llx (faulting address) cr3 %#llx", (unsigned long long)read_cr2(),
 		(unsigned long long)read_cr3());
 }
@@ -109,7 +105,8 @@ __noreturn void exception_fatal(struct trap_frame *f, unsigned int code, const c
 	if (p->panicking++)
 		svsm_terminate(SVSM_TERM_SET_CSVSM, code);
 	log_err("fatal: %s: vector %llu (%s), error code %#llx", what,
-		(unsigned long long)f->vector, name ? name : "?", (unsigned long long)f->error_code);
+		(unsigned long long)f->vector, name ? name : "?",
+		(unsigned long long)f->error_code);
 	dump_registers(f);
 	stack_trace_print(f->rip, f->rbp);
 	fatal(code, "%s", what);

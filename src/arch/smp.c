@@ -123,8 +123,9 @@ static void start_ap(unsigned int index, u32 apic_id)
 	p->vmsa = v;
 	rc = ghcb_ap_create(apic_id, svsm_va_to_pa(v), sev_features, &err);
 	if (rc)
-		fatal(TERM_AP_CREATE, "the hypervisor refused to create vCPU %u (APIC ID %u): %#llx",
-		      index, apic_id, (unsigned long long)err);
+		fatal(TERM_AP_CREATE,
+		      "the hypervisor refused to create vCPU %u (APIC ID %u): %#llx", index,
+		      apic_id, (unsigned long long)err);
 	/* The host may delay an AP, never skip it unnoticed: waiting is the only safe option. */
 	while (!READ_ONCE(p->ready))
 		cpu_relax();

@@ -7,7 +7,7 @@
 #define COM1 0x3f8
 /* 16550 registers (offsets from the base port). */
 #define UART_DATA 0 /* DLAB=1: divisor low */
-#define UART_IER 1 /* DLAB=1: divisor high */
+#define UART_IER 1  /* DLAB=1: divisor high */
 #define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4

@@ -32,16 +32,16 @@ static void put_str(struct sink *s, const char *p, size_t n)
 		put(s, *p++);
 }
 
-#define F_LEFT BIT(0) /* '-' */
-#define F_ZERO BIT(1) /* '0' */
-#define F_PLUS BIT(2) /* '+' */
+#define F_LEFT BIT(0)  /* '-' */
+#define F_ZERO BIT(1)  /* '0' */
+#define F_PLUS BIT(2)  /* '+' */
 #define F_SPACE BIT(3) /* ' ' */
-#define F_ALT BIT(4) /* '#' */
+#define F_ALT BIT(4)   /* '#' */
 
 struct spec {
 	unsigned int flags;
 	int width; /* -1: none */
-	int prec; /* -1: none */
+	int prec;  /* -1: none */
 };
 
 /* Pad a field of @n characters to the spec's width with spaces on the chosen side. */
@@ -122,7 +122,16 @@ static void fmt_integer(struct sink *s, const struct spec *sp, bool neg, unsigne
 	pad_after(s, sp, (size_t)total);
 }
 
-enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_T, LEN_J };
+enum length {
+	LEN_NONE,
+	LEN_HH,
+	LEN_H,
+	LEN_L,
+	LEN_LL,
+	LEN_Z,
+	LEN_T,
+	LEN_J
+};
 
 static long long arg_signed(va_list *ap, enum length len)
 {
@@ -264,7 +273,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i': {
 			long long v = arg_signed(&ap, len);
-			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v
+						       : (unsigned long long)v;
 
 			fmt_integer(&s, &sp, v < 0, mag, 10, false, true);
 			break;
@@ -296,7 +306,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			/* Always 0x and 16 hex digits, so addresses line up in panic dumps. */
 			pad_before(&s, &sp, 18);
 			put_str(&s, "0x", 2);
-			fmt_integer(&s, &hex, false, (uintptr_t)va_arg(ap, void *), 16, false, false);
+			fmt_integer(&s, &hex, false, (uintptr_t)va_arg(ap, void *), 16, false,
+				    false);
 			pad_after(&s, &sp, 18);
 			break;
 		}

@@ -54,8 +54,7 @@ static void early_append(const char *line, size_t len)
 }
 
 /* Format "[cpuN] <prefix><message>\n" into @line; returns its length. */
-static size_t log_format(char *line, enum log_level level, u32 cpu, const char *fmt,
-			 va_list ap)
+static size_t log_format(char *line, enum log_level level, u32 cpu, const char *fmt, va_list ap)
 {
 	int n = fmt_snprintf(line, LOG_LINE_MAX, "[cpu%u] %s", cpu, level_prefix[level]);
 	size_t len = (size_t)n;

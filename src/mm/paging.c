@@ -79,7 +79,8 @@ static void unmap_page(u64 va, const char *what)
 	int rc = pgt_unmap(&kpt, va, PAGE_SIZE);
 
 	if (rc)
-		fatal(rc == -ENOMEM ? TERM_NOMEM : TERM_LAYOUT, "unmapping %s failed (%d)", what, rc);
+		fatal(rc == -ENOMEM ? TERM_NOMEM : TERM_LAYOUT, "unmapping %s failed (%d)", what,
+		      rc);
 }
 
 static void map_image(void)

@@ -14,8 +14,9 @@ struct ghcb *ghcb_begin(void)
 {
 	struct percpu *p = this_cpu();
 
+	/* No GHCB yet (a #VC before step 3): nothing to report through either. */
 	if (!p->ghcb)
-		fatal(TERM_PANIC, "GHCB used before it was set up on this vCPU");
+		svsm_terminate(SVSM_TERM_SET_CSVSM, TERM_UNHANDLED_VC);
 	switch (p->ghcb_depth) {
 	case 0:
 		break;
@@ -194,7 +195,8 @@ int ghcb_ap_create(u32 apic_id, u64 vmsa_gpa, u64 sev_features, u64 *host_err)
 
 	ghcb_set(g, GHCB_OFF_RAX, sev_features);
 	rc = ghcb_nae(g, SVM_VMGEXIT_AP_CREATION,
-		      ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, 0, apic_id), vmsa_gpa, host_err);
+		      ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, 0, apic_id), vmsa_gpa,
+		      host_err);
 	ghcb_end(g);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "sev/terminate.h"
 
 /* An SVSM needs SNP, AP creation (to start its APs) and multi-VMPL (facts §1). */
-#define HV_FEATURES_REQUIRED                                                                       \
+#define HV_FEATURES_REQUIRED \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | GHCB_HV_FT_SNP_MULTI_VMPL)
 
 extern char early_ghcb[]; /* start.S */

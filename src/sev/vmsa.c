@@ -13,10 +13,9 @@ void vmsa_init_ap(struct vmsa *v, const struct vmsa_ap_params *p)
 	v->gs.base = p->gs_base;
 	v->gdtr = (struct vmsa_seg){ .limit = p->gdt_limit, .base = p->gdt_base };
 	v->idtr = (struct vmsa_seg){ .limit = p->idt_limit, .base = p->idt_base };
-	v->tr = (struct vmsa_seg){ .selector = p->tr_sel,
-				   .attrib = VMSA_TR_ATTRIB,
-				   .limit = 0x67,
-				   .base = p->tss_base };
+	v->tr = (struct vmsa_seg){
+		.selector = p->tr_sel, .attrib = VMSA_TR_ATTRIB, .limit = 0x67, .base = p->tss_base
+	};
 	v->vmpl = 0;
 	v->cpl = 0;
 	v->efer = p->efer;

@@ -6,7 +6,8 @@
  * count (15, TERM_BAD_HV_RESPONSE). Entry 0 is the BSP (QEMU and snpemu list vCPUs in
  * order). For each AP the BSP prepares per-CPU data and stacks, builds a VMPL0 VMSA (facts
  * §6; never on a 2 MiB-aligned page, erratum 1467), sets its VMSA bit with RMPADJUST (target
- * VMPL1, attributes VMSA only; failure 15, TERM_RMPADJUST) and starts it with the AP creation
+ * VMPL1, attributes VMSA only, after a host PSMASH if the page sits in a 2 MiB RMP entry —
+ * sev/rmp.h; failure 15, TERM_RMPADJUST / TERM_PSC) and starts it with the AP creation
  * NAE (refusal: 15, TERM_AP_CREATE). One AP at a time: the next starts once the previous
  * reported ready. Each AP loads its own GDT/TSS/IDT, registers its own GHCB, reports ready
  * and parks (hlt).

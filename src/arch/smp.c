@@ -13,6 +13,7 @@
 #include "sev/boot_checks.h"
 #include "sev/ghcb_nae.h"
 #include "sev/ghcb_setup.h"
+#include "sev/rmp.h"
 #include "sev/sev_status.h"
 #include "sev/terminate.h"
 #include "sev/vmsa.h"
@@ -117,7 +118,9 @@ static void start_ap(unsigned int index, u32 apic_id)
 		fatal(TERM_NOMEM, "no memory for vCPU %u's VMSA", index);
 	build_ap_vmsa(v, p);
 	/* From here on the page belongs to the hardware: no more writes to it. */
-	rc = rmpadjust((u64)(uintptr_t)v, false, RMP_ATTR_VMSA | 1);
+	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
+	if (rc < 0)
+		fatal(TERM_PSC, "PSMASH for vCPU %u's VMSA page failed (%d)", index, rc);
 	if (rc)
 		fatal(TERM_RMPADJUST, "RMPADJUST (VMSA) for vCPU %u failed: %d", index, rc);
 	p->vmsa = v;

@@ -25,13 +25,13 @@ static void log_e820(void)
 	size_t i;
 
 	for (i = 0; i < e820_count; i++) {
-		log_info("  e820 [%#018llx, %#018llx) type %u", (unsigned long long)e820[i].addr,
+		log_info("  e820 [0x%016llx, 0x%016llx) type %u", (unsigned long long)e820[i].addr,
 			 (unsigned long long)(e820[i].addr + e820[i].size), e820[i].type);
 		if (e820[i].type == E820_TYPE_RAM)
 			ram += e820[i].size;
 	}
-	log_info("fw_cfg: %u vCPUs, %zu e820 entries, %llu MiB of guest RAM", nr_cpus, e820_count,
-		 (unsigned long long)(ram >> 20));
+	log_info("fw_cfg: %u vCPU%s, %zu e820 entries, %llu MiB of guest RAM", nr_cpus,
+		 nr_cpus == 1 ? "" : "s", e820_count, (unsigned long long)(ram >> 20));
 }
 
 void platform_probe(void)

@@ -17,7 +17,7 @@ BOOT_STEPS=(
 	"paging: own page tables"   # 5
 	"percpu: GDT, TSS"          # 6
 	"console: COM1"             # 7
-	"fw_cfg: [0-9]+ vCPUs"      # 8
+	"fw_cfg: [0-9]+ vCPUs?,"      # 8
 	"vCPU [0-9]+ ready"         # 9
 	"boot summary:"             # after 9
 )

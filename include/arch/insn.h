@@ -1,6 +1,7 @@
 /*
  * The hardware boundary: every privileged or SEV-SNP instruction svsm.bin executes from C is
- * one of the static inline wrappers below. No other C file contains inline asm (design §3).
+ * one of the static inline wrappers below, and so is every other instruction C cannot express
+ * (rep stosq). No other C file contains inline asm (design §3).
  *
  * Encodings come from facts §1 (VMGEXIT), §4 (PVALIDATE, RMPADJUST, INVLPGB, TLBSYNC); they
  * are spelled as bytes so that the assembler's knowledge of SNP mnemonics does not matter.
@@ -191,6 +192,15 @@ static inline u64 gs_read_u64(unsigned long off)
 
 	__asm__ __volatile__("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
 	return v;
+}
+
+/* ---- Bulk stores ---- */
+
+/* rep stosq: @count qwords of @val at @dst (DF is always clear in the SVSM). The fastest way
+ * to fill memory without vector registers, which the SVSM does not use. */
+static inline void rep_stosq(void *dst, u64 val, size_t count)
+{
+	__asm__ __volatile__("rep stosq" : "+D"(dst), "+c"(count) : "a"(val) : "memory");
 }
 
 /* ---- Processor state ---- */

@@ -102,6 +102,12 @@ static void validate_2m(u64 va)
 	stats.pvalidate_2m++;
 }
 
+/*
+ * After a conversion to private a page reads as the decryption of whatever the host wrote
+ * there. Zeroing every page right after its validation means no such bytes ever reach a
+ * user of the allocator — or the host again, should a page later be shared (which would
+ * hand the host a decryption oracle for data it chose).
+ */
 static void validate_and_zero(u64 start, u64 end)
 {
 	u64 pa;

@@ -6,5 +6,6 @@
 
 boot_svsm --fault inject-vc=5
 expect_termination 15 0x0f
+expect_out "inject-vc.*refused"
 expect_ready_lines 1
 expect_out "^\[cpu0\] boot summary:"

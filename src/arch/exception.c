@@ -84,12 +84,15 @@ static void dump_registers(const struct trap_frame *f)
 		(unsigned long long)f->rip, (unsigned long long)f->cs,
 		(unsigned long long)f->rflags, (unsigned long long)f->rsp,
 		(unsigned long long)f->ss);
-	log_err("  rax 0x%016llx rbx 0x%016llx rcx 0x%016llx rdx 0x%016llx", (unsigned long long)f->rax,
-		(unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	log_err("  rsi 0x%016llx rdi 0x%016llx rbp 0x%016llx r8  0x%016llx", (unsigned long long)f->rsi,
-		(unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->r8);
-	log_err("  r9  0x%016llx r10 0x%016llx r11 0x%016llx r12 0x%016llx", (unsigned long long)f->r9,
-		(unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12);
+	log_err("  rax 0x%016llx rbx 0x%016llx rcx 0x%016llx rdx 0x%016llx",
+		(unsigned long long)f->rax, (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+		(unsigned long long)f->rdx);
+	log_err("  rsi 0x%016llx rdi 0x%016llx rbp 0x%016llx r8  0x%016llx",
+		(unsigned long long)f->rsi, (unsigned long long)f->rdi, (unsigned long long)f->rbp,
+		(unsigned long long)f->r8);
+	log_err("  r9  0x%016llx r10 0x%016llx r11 0x%016llx r12 0x%016llx",
+		(unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11,
+		(unsigned long long)f->r12);
 	log_err("  r13 0x%016llx r14 0x%016llx r15 0x%016llx", (unsigned long long)f->r13,
 		(unsigned long long)f->r14, (unsigned long long)f->r15);
 	log_err("  cr2 0x%016llx (faulting address) cr3 %#llx", (unsigned long long)read_cr2(),

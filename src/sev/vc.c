@@ -3,6 +3,7 @@
 #include "arch/exception.h"
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "sev/cpuid.h"
 #include "sev/ghcb_nae.h"
@@ -143,7 +144,13 @@ void vc_handle(struct trap_frame *f)
 	case SVM_EXIT_MSR:
 		vc_msr(f);
 		return;
-	default:
-		vc_fatal(f, "#VC with an exit code the SVSM does not handle");
+	default: {
+		char what[80];
+
+		fmt_snprintf(what, sizeof(what),
+			     "#VC with exit code %#llx, which the SVSM does not handle",
+			     (unsigned long long)f->error_code);
+		vc_fatal(f, what);
+	}
 	}
 }

@@ -10,6 +10,7 @@
 #include "dev/fwcfg.h"
 #include "dev/platform.h"
 #include "dev/serial.h"
+#include "lib/errno.h"
 #include "lib/log.h"
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
@@ -44,9 +45,14 @@ static void boot_summary(void)
 static __noreturn void guest_launch(void)
 {
 	u64 gpa, size;
+	int rc = fwcfg_read_u64("etc/bios_gpa", &gpa);
 
-	if (fwcfg_read_u64("etc/bios_gpa", &gpa) || fwcfg_read_u64("etc/bios_size", &size))
+	if (!rc)
+		rc = fwcfg_read_u64("etc/bios_size", &size);
+	if (rc == -ENOENT)
 		fatal(TERM_NO_FIRMWARE, "no guest firmware (fw_cfg etc/bios_gpa, etc/bios_size)");
+	if (rc)
+		fatal(TERM_FWCFG, "fw_cfg etc/bios_gpa or etc/bios_size unusable (%d)", rc);
 	log_info("guest firmware at %#llx, %llu KiB", (unsigned long long)gpa,
 		 (unsigned long long)(size >> 10));
 	fatal(TERM_GUEST_LAUNCH, "launching the guest firmware is not implemented yet");

@@ -21,6 +21,8 @@ static u8 dir_bytes[4 + sizeof(dir)];
 static const u8 *cur;
 static size_t cur_left;
 static unsigned int fail_at, accesses;
+static const u8 *raw_dir, *default_data;
+static size_t raw_dir_len, default_len;
 
 static struct item *find_item(u16 key)
 {
@@ -71,6 +73,8 @@ void fake_fwcfg_reset(void)
 	cur_left = 0;
 	fail_at = 0;
 	accesses = 0;
+	raw_dir = NULL;
+	default_data = NULL;
 	fake_fwcfg_set_item(FW_CFG_SIGNATURE, "QEMU", 4);
 }
 
@@ -101,6 +105,18 @@ void fake_fwcfg_set_dir_count(u32 count)
 	dir_count = count;
 }
 
+void fake_fwcfg_set_raw_dir(const void *data, size_t len)
+{
+	raw_dir = data;
+	raw_dir_len = len;
+}
+
+void fake_fwcfg_set_default_item(const void *data, size_t len)
+{
+	default_data = data;
+	default_len = len;
+}
+
 void fake_fwcfg_fail_access(unsigned int n)
 {
 	fail_at = n ? accesses + n : 0;
@@ -112,6 +128,11 @@ int fwcfg_port_select(u16 key)
 
 	if (++accesses == fail_at)
 		return -EIO;
+	if (key == FW_CFG_FILE_DIR && raw_dir) {
+		cur = raw_dir;
+		cur_left = raw_dir_len;
+		return 0;
+	}
 	if (key == FW_CFG_FILE_DIR) {
 		dir_bytes[0] = (u8)(dir_count >> 24);
 		dir_bytes[1] = (u8)(dir_count >> 16);
@@ -123,8 +144,8 @@ int fwcfg_port_select(u16 key)
 		return 0;
 	}
 	it = find_item(key);
-	cur = it ? it->data : NULL;
-	cur_left = it ? it->len : 0;
+	cur = it ? it->data : default_data;
+	cur_left = it ? it->len : default_data ? default_len : 0;
 	return 0;
 }
 

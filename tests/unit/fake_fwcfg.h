@@ -29,6 +29,11 @@ struct fake_fwcfg_dirent *fake_fwcfg_add_file(const char *name, u16 key, const v
 					      size_t len);
 /* Make the directory claim @count entries (whatever was added). */
 void fake_fwcfg_set_dir_count(u32 count);
+/* Serve these bytes as the whole directory item instead (for fuzzing); NULL: back to the
+ * built directory. The data must stay valid while in use. */
+void fake_fwcfg_set_raw_dir(const void *data, size_t len);
+/* Serve these bytes for every key that has no item of its own (NULL: zeros). */
+void fake_fwcfg_set_default_item(const void *data, size_t len);
 /* Make the Nth port access from now (1-based) fail with -EIO; 0 = never. */
 void fake_fwcfg_fail_access(unsigned int n);
 

@@ -136,6 +136,9 @@ static void test_directory_malformed(void **state)
 	assert_int_equal(fwcfg_find_file("f1023", &key, &size), 0);
 	assert_int_equal(key, 0x20 + 1023);
 	assert_int_equal(fwcfg_find_file("f1024", &key, &size), -ENOENT);
+	/* One more, every entry well-formed: too many. */
+	fake_fwcfg_add_file("f1024", 0x20 + 1024, "", 0);
+	assert_int_equal(fwcfg_find_file("f1", &key, &size), -EPROTO);
 
 	/* An empty directory has no files. */
 	fake_fwcfg_reset();

@@ -50,7 +50,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	rc = fwcfg_e820(e, ARRAY_SIZE(e), &n);
 	if (rc == 0) {
-		if (n == 0 || n > ARRAY_SIZE(e))
+		/* The file holds exactly n 20-byte entries. */
+		if (n == 0 || n > ARRAY_SIZE(e) || fwcfg_find_file("etc/e820", &key, &fsize) ||
+		    fsize != n * 20)
 			abort();
 		for (i = 0; i < n; i++)
 			if (e[i].size == 0 || e[i].addr + e[i].size < e[i].addr ||

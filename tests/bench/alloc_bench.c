@@ -263,11 +263,10 @@ int main(void)
 	}
 	for (i = 0; i < ARRAY_SIZE(obj_sizes); i++) {
 		snprintf(label, sizeof(label), "1000 then free, %zu B", obj_sizes[i]);
-		row(label, obj_allocs, ARRAY_SIZE(obj_allocs), f_batch, obj_sizes[i], 1000, 1000000);
+		row(label, obj_allocs, ARRAY_SIZE(obj_allocs), f_batch, obj_sizes[i], 1000,
+		    1000000);
 	}
-	row("random mix, 16..2048 B", obj_allocs, ARRAY_SIZE(obj_allocs), f_mix, 16, 2048,
-	    2000000);
-	row("random mix, 16..8192 B", obj_allocs, ARRAY_SIZE(obj_allocs), f_mix, 16, 8192,
-	    2000000);
+	row("random mix, 16..2048 B", obj_allocs, ARRAY_SIZE(obj_allocs), f_mix, 16, 2048, 2000000);
+	row("random mix, 16..8192 B", obj_allocs, ARRAY_SIZE(obj_allocs), f_mix, 16, 8192, 2000000);
 	return 0;
 }

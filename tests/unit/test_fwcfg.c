@@ -202,9 +202,8 @@ static void test_nb_cpus(void **state)
 		int rc;
 		u16 n;
 	} cases[] = {
-		{ { 1, 0 }, 0, 1 },	       { { 4, 0 }, 0, 4 },    { { 0, 1 }, 0, 256 },
-		{ { 0, 0 }, -EPROTO, 0 },      { { 1, 1 }, -EPROTO, 0 },
-		{ { 0xff, 0xff }, -EPROTO, 0 },
+		{ { 1, 0 }, 0, 1 },	  { { 4, 0 }, 0, 4 },	    { { 0, 1 }, 0, 256 },
+		{ { 0, 0 }, -EPROTO, 0 }, { { 1, 1 }, -EPROTO, 0 }, { { 0xff, 0xff }, -EPROTO, 0 },
 	};
 	unsigned int i;
 	u16 n;

@@ -50,8 +50,8 @@ static void test_valid_bits(void **state)
 		assert_true(ghcb_is_valid(g, fields[i].off));
 		/* Stored little-endian at the field's byte offset in the page. */
 		for (j = 0; j < 8; j++)
-			assert_int_equal(raw[fields[i].off + j], (u8)((0x0102030405060708ULL + i) >>
-								      (8 * j)));
+			assert_int_equal(raw[fields[i].off + j],
+					 (u8)((0x0102030405060708ULL + i) >> (8 * j)));
 		assert_int_equal(ghcb_get(g, fields[i].off, &v), 0);
 		assert_int_equal(v, 0x0102030405060708ULL + i);
 	}
@@ -136,8 +136,8 @@ static void test_msr_protocol(void **state)
 	/* Hypervisor features: bitmap in [63:12]. */
 	assert_int_equal(ghcb_msr_hv_features_req(), 0x080);
 	assert_true(ghcb_msr_hv_features_decode(0x23081, &feat));
-	assert_int_equal(feat, GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION |
-				       GHCB_HV_FT_SNP_MULTI_VMPL);
+	assert_int_equal(feat,
+			 GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | GHCB_HV_FT_SNP_MULTI_VMPL);
 	assert_false(ghcb_msr_hv_features_decode(0x23080, &feat));
 
 	/* Termination: set in [15:12], code in [23:16] ("0xF100 | code << 16"). */
@@ -145,7 +145,8 @@ static void test_msr_protocol(void **state)
 	assert_int_equal(ghcb_msr_term_req(0, 2), 0x20100);
 
 	/* AP creation exit_info_1: request [15:0], VMPL from 16, APIC ID [63:32]. */
-	assert_int_equal(ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, 1, 5), 0x0000000500010001ULL);
+	assert_int_equal(ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, 1, 5),
+			 0x0000000500010001ULL);
 }
 
 static void test_result(void **state)

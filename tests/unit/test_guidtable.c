@@ -138,15 +138,15 @@ static void test_malformed_lengths(void **state)
 	expect_patched(18, 17, -EPROTO);
 	expect_patched(18, 19, -EPROTO); /* one byte of "entries": too short for an entry */
 	expect_patched(18, 35, -EPROTO); /* ends inside entry A's data */
-	expect_patched(18, TABLE_LEN + 1, -EPROTO); /* starts in the prefix: a gap */
-	expect_patched(18, TABLE_LEN + PREFIX, -EPROTO); /* the whole buffer */
+	expect_patched(18, TABLE_LEN + 1, -EPROTO);	     /* starts in the prefix: a gap */
+	expect_patched(18, TABLE_LEN + PREFIX, -EPROTO);     /* the whole buffer */
 	expect_patched(18, TABLE_LEN + PREFIX + 1, -EPROTO); /* before the buffer */
 	expect_patched(18, 0xffff, -EPROTO);
 	/* Entry A's length (36 from the end). */
 	expect_patched(36, 0, -EPROTO);
 	expect_patched(36, 17, -EPROTO);
-	expect_patched(36, 22, -EPROTO); /* leaves a 1-byte gap */
-	expect_patched(36, 24, -EPROTO); /* overlaps entry B's tail */
+	expect_patched(36, 22, -EPROTO);	     /* leaves a 1-byte gap */
+	expect_patched(36, 24, -EPROTO);	     /* overlaps entry B's tail */
 	expect_patched(36, TABLE_LEN - 17, -EPROTO); /* past the table start */
 	expect_patched(36, 0xffff, -EPROTO);
 	/* Entry B's length (59 from the end): anything but 18 breaks the chain. */

@@ -11,7 +11,7 @@
 #include "lib/errno.h"
 #include "sev/psc.h"
 
-#define MAX_PAGES 0x10000
+#define MAX_PAGES 0x4000 /* 64 MiB: up to 65 descriptors of 4 KiB entries */
 
 static const u8 *in;
 static size_t in_left;

@@ -1,4 +1,8 @@
-/* SNP CPUID table check and lookup (include/sev/cpuid.h; facts §7 "SNP CPUID table"). */
+/*
+ * SNP CPUID table check and lookup (include/sev/cpuid.h; facts §7 "SNP CPUID table").
+ * The table is the launch-validated CPUID page in SVSM memory: nobody else writes it, but
+ * its contents come from the host and are checked before use (count bounded).
+ */
 #include "sev/cpuid.h"
 #include "lib/errno.h"
 
@@ -7,7 +11,7 @@
 
 int snp_cpuid_table_check(const struct snp_cpuid_table *t)
 {
-	u32 count = READ_ONCE(t->count);
+	u32 count = t->count;
 
 	return count >= 1 && count <= SNP_CPUID_MAX_ENTRIES ? 0 : -EPROTO;
 }
@@ -59,7 +63,7 @@ static bool entry_matches(const struct snp_cpuid_fn *fn, u32 leaf, u32 subleaf, 
 int snp_cpuid_lookup(const struct snp_cpuid_table *t, u32 leaf, u32 subleaf, u64 xcr0, u64 xss,
 		     struct cpuid_result *r)
 {
-	u32 count = READ_ONCE(t->count), i;
+	u32 count = t->count, i;
 
 	if (count < 1 || count > SNP_CPUID_MAX_ENTRIES)
 		return -EPROTO;

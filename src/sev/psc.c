@@ -44,7 +44,7 @@ int psc_check_progress(const struct psc_hdr *before, const struct psc_hdr *now)
 }
 
 /* Issue one built descriptor until the host reports every entry done. */
-static int psc_run_desc(struct psc_desc *d, unsigned int *used, unsigned int max_issues)
+static int psc_run(struct psc_desc *d, unsigned int *used, unsigned int max_issues)
 {
 	while (d->hdr.cur_entry <= d->hdr.end_entry) {
 		struct psc_hdr before = d->hdr;
@@ -63,6 +63,19 @@ static int psc_run_desc(struct psc_desc *d, unsigned int *used, unsigned int max
 	return 0;
 }
 
+int psc_run_desc(struct psc_desc *d, unsigned int max_issues, unsigned int *issues)
+{
+	unsigned int used = 0;
+	int rc = -EINVAL;
+
+	if (max_issues && d->hdr.end_entry < PSC_MAX_ENTRIES &&
+	    d->hdr.cur_entry <= d->hdr.end_entry && !d->hdr.reserved)
+		rc = psc_run(d, &used, max_issues);
+	if (issues)
+		*issues = used;
+	return rc;
+}
+
 int psc_change_range(u64 start, u64 end, unsigned int op, bool allow_2m, unsigned int max_issues,
 		     unsigned int *issues)
 {
@@ -78,7 +91,7 @@ int psc_change_range(u64 start, u64 end, unsigned int op, bool allow_2m, unsigne
 	while (cur < end && rc >= 0) {
 		rc = psc_build(&d, &cur, end, op, allow_2m);
 		if (rc > 0)
-			rc = psc_run_desc(&d, &used, max_issues);
+			rc = psc_run(&d, &used, max_issues);
 	}
 	if (issues)
 		*issues = used;

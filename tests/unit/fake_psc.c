@@ -20,8 +20,8 @@ int psc_issue(struct psc_desc *d, u64 *host_err)
 	fake_psc.calls++;
 	*host_err = 0;
 
-	if (shared.hdr.end_entry >= PSC_MAX_ENTRIES || shared.hdr.cur_entry > shared.hdr.end_entry ||
-	    shared.hdr.reserved)
+	if (shared.hdr.end_entry >= PSC_MAX_ENTRIES ||
+	    shared.hdr.cur_entry > shared.hdr.end_entry || shared.hdr.reserved)
 		fake_psc.bad_request = true;
 	if (shared.hdr.cur_entry == 0)
 		fake_psc.descriptors++;

@@ -9,9 +9,9 @@
 
 struct fake_psc {
 	/* Behaviour */
-	unsigned int per_call; /* entries processed per call; 0 = all that are left */
+	unsigned int per_call;	/* entries processed per call; 0 = all that are left */
 	unsigned int fail_call; /* 1-based call that reports an error; 0 = never */
-	int fail_rc; /* what that call returns: -EIO or -EPROTO */
+	int fail_rc;		/* what that call returns: -EIO or -EPROTO */
 	/* Called on the header about to be returned, to make the host lie. */
 	void (*tamper)(struct psc_hdr *hdr, unsigned int call);
 	/* Called for every entry the host processes. */

@@ -196,11 +196,11 @@ static void test_bad_frees(void **state)
 	expect_bad_free(&b, end, 0);
 	expect_bad_free(&b, end + 64 * PAGE_SIZE, 0);
 	expect_bad_free(&b, (void *)UINTPTR_MAX, 0);
-	expect_bad_free(&b, a + 1, 0); /* unaligned */
+	expect_bad_free(&b, a + 1, 0);	       /* unaligned */
 	expect_bad_free(&b, a + PAGE_SIZE, 0); /* inside an allocated block */
 	expect_bad_free(&b, a + 3 * PAGE_SIZE, 0);
 	expect_bad_free(&b, c + PAGE_SIZE, 0); /* a free page (c's buddy) */
-	expect_bad_free(&b, a, 1); /* wrong owner */
+	expect_bad_free(&b, a, 1);	       /* wrong owner */
 	assert_int_equal(buddy_block_order(&b, a + PAGE_SIZE), -EINVAL);
 
 	assert_int_equal(buddy_free(&b, a), 0);
@@ -296,8 +296,9 @@ static void random_run(u64 seed, size_t size, size_t misalign, unsigned int ops)
 
 		if (dice < 55) {
 			/* Mostly small orders, sometimes large ones. */
-			unsigned int k = dice < 40 ? (unsigned int)prng_below(&seed, 3) :
-						     (unsigned int)prng_below(&seed, BUDDY_ORDERS + 1);
+			unsigned int k =
+				dice < 40 ? (unsigned int)prng_below(&seed, 3)
+					  : (unsigned int)prng_below(&seed, BUDDY_ORDERS + 1);
 			unsigned int owner = (unsigned int)prng_below(&seed, 3);
 			bool expect = k <= BUDDY_MAX_ORDER && model_can_alloc(&b, used, k);
 			u8 *p = buddy_alloc_owned(&b, k, owner);

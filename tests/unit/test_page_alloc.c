@@ -39,7 +39,7 @@ static void test_zalloc_zeroes(void **state)
 	memset(p, 0xcc, 4 * PAGE_SIZE);
 	assert_int_equal(page_free(p), 0);
 	q = page_zalloc(2);
-	assert_ptr_equal(q, p); /* the same block comes back... */
+	assert_ptr_equal(q, p);		    /* the same block comes back... */
 	for (i = 0; i < 4 * PAGE_SIZE; i++) /* ...cleared */
 		assert_int_equal(q[i], 0);
 	assert_int_equal(page_free(q), 0);
@@ -115,10 +115,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_before_init),
-		cmocka_unit_test(test_init_once),
-		cmocka_unit_test(test_zalloc_zeroes),
-		cmocka_unit_test(test_bad_frees_and_owners),
+		cmocka_unit_test(test_before_init),   cmocka_unit_test(test_init_once),
+		cmocka_unit_test(test_zalloc_zeroes), cmocka_unit_test(test_bad_frees_and_owners),
 		cmocka_unit_test(test_exhaust),
 	};
 

@@ -449,7 +449,8 @@ static void test_random_vs_model(void **state)
 {
 	static struct model_page m[WIN_PAGES];
 	struct pgtable pt;
-	u64 seed = 0x9e3779b97f4a7c15ULL, base = 0xffffc90000000000ULL + 0x40000000 - 2 * M2; /* crosses a 1 GiB line */
+	u64 seed = 0x9e3779b97f4a7c15ULL,
+	    base = 0xffffc90000000000ULL + 0x40000000 - 2 * M2; /* crosses a 1 GiB line */
 	unsigned int op, ok[3] = { 0 }, refused = 0, nomem = 0;
 
 	(void)state;
@@ -466,16 +467,16 @@ static void test_random_vs_model(void **state)
 		}
 		/* Ranges often 2 MiB aligned and long, so both page sizes and splits happen. */
 		bool big = prng_below(&seed, 3) == 0;
-		unsigned int first = big ? (unsigned int)prng_below(&seed, 4) * 512 :
-					   (unsigned int)prng_below(&seed, WIN_PAGES);
+		unsigned int first = big ? (unsigned int)prng_below(&seed, 4) * 512
+					 : (unsigned int)prng_below(&seed, WIN_PAGES);
 		unsigned int max = WIN_PAGES - first;
-		unsigned int want = big ? 512 * (1 + (unsigned int)prng_below(&seed, 2)) :
-					  1 + (unsigned int)prng_below(&seed, 40);
+		unsigned int want = big ? 512 * (1 + (unsigned int)prng_below(&seed, 2))
+					: 1 + (unsigned int)prng_below(&seed, 40);
 		unsigned int n = MIN(max, want);
 		unsigned int attrs = (unsigned int)prng_below(&seed, 64) & ~(1U << 5);
 		u64 va = base + (u64)first * K4, size = (u64)n * K4;
-		u64 pa = big ? 0x40000000 + prng_below(&seed, 64) * M2 :
-			       prng_below(&seed, 1 << 20) * K4;
+		u64 pa = big ? 0x40000000 + prng_below(&seed, 64) * M2
+			     : prng_below(&seed, 1 << 20) * K4;
 		unsigned int kind = (unsigned int)prng_below(&seed, 3), i;
 		bool any_mapped = false, all_mapped = true;
 		int rc;

@@ -7,7 +7,7 @@
 #define M2 PAGE_2M_SIZE
 #define K4 PAGE_SIZE
 #define SVSM_BASE 0x8000000000ULL /* the default SVSM_GPA */
-#define SVSM_SIZE 0x10000000ULL /* the default SVSM_MEM */
+#define SVSM_SIZE 0x10000000ULL	  /* the default SVSM_MEM */
 
 /* Every 4 KiB page the host was asked to change, counted, in [cov_base, cov_base + cov_len). */
 static u64 cov_base, cov_len;
@@ -201,7 +201,8 @@ static void test_svsm_memory_exit_target(void **state)
 		u64 start = SVSM_BASE + M2 - (u64)head * K4;
 
 		cov_start(SVSM_BASE, SVSM_SIZE, PSC_OP_PRIVATE);
-		assert_int_equal(psc_change_range(start, end, PSC_OP_PRIVATE, true, 16, &issues), 0);
+		assert_int_equal(psc_change_range(start, end, PSC_OP_PRIVATE, true, 16, &issues),
+				 0);
 		cov_expect(start, end);
 		assert_int_equal(issues, div_up(head + 127, PSC_MAX_ENTRIES));
 		if (head <= 2 * PSC_MAX_ENTRIES - 127)
@@ -225,12 +226,12 @@ static void test_partial_progress(void **state)
 	for (i = 0; i < ARRAY_SIZE(per); i++) {
 		cov_start(0, 401 * M2, PSC_OP_SHARED);
 		fake_psc.per_call = per[i];
-		assert_int_equal(
-			psc_change_range(start, end, PSC_OP_SHARED, true, 100000, &issues), 0);
+		assert_int_equal(psc_change_range(start, end, PSC_OP_SHARED, true, 100000, &issues),
+				 0);
 		cov_expect(start, end);
 		/* 253 entries a descriptor, per[i] of them per exit. */
-		assert_int_equal(issues, (entries / PSC_MAX_ENTRIES) *
-						 div_up(PSC_MAX_ENTRIES, per[i]) +
+		assert_int_equal(issues,
+				 (entries / PSC_MAX_ENTRIES) * div_up(PSC_MAX_ENTRIES, per[i]) +
 					 div_up(entries % PSC_MAX_ENTRIES, per[i]));
 		assert_int_equal(fake_psc.descriptors, div_up(entries, PSC_MAX_ENTRIES));
 	}
@@ -257,8 +258,7 @@ static void test_host_errors(void **state)
 	cov_start(0, 8 * M2, PSC_OP_PRIVATE);
 	fake_psc.fail_call = 1;
 	fake_psc.fail_rc = -EPROTO;
-	assert_int_equal(psc_change_range(0, 10 * K4, PSC_OP_PRIVATE, true, 100, &issues),
-			 -EPROTO);
+	assert_int_equal(psc_change_range(0, 10 * K4, PSC_OP_PRIVATE, true, 100, &issues), -EPROTO);
 	assert_int_equal(issues, 1);
 
 	/* Any other transport failure is a protocol error too. */
@@ -345,6 +345,46 @@ static void test_host_lies(void **state)
 	expect_lie_caught(lie_stall, 0, 1000);
 }
 
+/* A caller-built descriptor (a PSMASH, as src/sev/rmp.c issues) runs under the same rules. */
+static void test_run_desc(void **state)
+{
+	struct psc_desc d;
+	unsigned int issues = 99;
+
+	(void)state;
+	fake_psc_reset();
+	d.hdr = (struct psc_hdr){ 0, 0, 0 };
+	d.entries[0] = psc_entry(4 * M2, PSC_OP_PSMASH, true);
+	assert_int_equal(psc_run_desc(&d, 4, &issues), 0);
+	assert_int_equal(issues, 1);
+	assert_int_equal(fake_psc.entries_2m, 1);
+
+	fake_psc_reset();
+	fake_psc.tamper = lie_stall;
+	d.hdr = (struct psc_hdr){ 0, 0, 0 };
+	assert_int_equal(psc_run_desc(&d, 4, &issues), -EPROTO);
+	assert_int_equal(issues, 4);
+
+	fake_psc_reset();
+	fake_psc.fail_call = 1;
+	fake_psc.fail_rc = -EIO;
+	d.hdr = (struct psc_hdr){ 0, 0, 0 };
+	assert_int_equal(psc_run_desc(&d, 4, NULL), -EIO);
+
+	/* Not a fresh request: nothing issued. */
+	fake_psc_reset();
+	d.hdr = (struct psc_hdr){ 0, PSC_MAX_ENTRIES, 0 };
+	assert_int_equal(psc_run_desc(&d, 4, &issues), -EINVAL);
+	d.hdr = (struct psc_hdr){ 2, 1, 0 };
+	assert_int_equal(psc_run_desc(&d, 4, &issues), -EINVAL);
+	d.hdr = (struct psc_hdr){ 0, 0, 1 };
+	assert_int_equal(psc_run_desc(&d, 4, &issues), -EINVAL);
+	d.hdr = (struct psc_hdr){ 0, 0, 0 };
+	assert_int_equal(psc_run_desc(&d, 0, &issues), -EINVAL);
+	assert_int_equal(issues, 0);
+	assert_int_equal(fake_psc.calls, 0);
+}
+
 static void test_check_progress(void **state)
 {
 	static const struct {
@@ -353,8 +393,8 @@ static void test_check_progress(void **state)
 	} cases[] = {
 		{ { 0, 9, 0 }, { 0, 9, 0 }, 0 }, /* no progress: allowed, the budget bounds it */
 		{ { 0, 9, 0 }, { 5, 9, 0 }, 0 },
-		{ { 0, 9, 0 }, { 10, 9, 0 }, 0 }, /* done */
-		{ { 5, 9, 0 }, { 4, 9, 0 }, -EPROTO }, /* backwards */
+		{ { 0, 9, 0 }, { 10, 9, 0 }, 0 },	/* done */
+		{ { 5, 9, 0 }, { 4, 9, 0 }, -EPROTO },	/* backwards */
 		{ { 0, 9, 0 }, { 11, 9, 0 }, -EPROTO }, /* past the end */
 		{ { 0, 9, 0 }, { 0xffff, 9, 0 }, -EPROTO },
 		{ { 0, 9, 0 }, { 10, 10, 0 }, -EPROTO }, /* end moved */
@@ -389,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_partial_progress),
 		cmocka_unit_test(test_host_errors),
 		cmocka_unit_test(test_host_lies),
+		cmocka_unit_test(test_run_desc),
 		cmocka_unit_test(test_check_progress),
 	};
 

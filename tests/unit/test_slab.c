@@ -97,10 +97,9 @@ static void check_geometry(size_t size, size_t align)
 static void test_geometry(void **state)
 {
 	static const size_t sizes[][2] = {
-		{ 1, 0 },     { 8, 8 },      { 16, 16 },   { 24, 8 },    { 48, 16 },
-		{ 64, 64 },   { 100, 4 },    { 129, 64 },  { 256, 64 },  { 500, 8 },
-		{ 512, 64 },  { 700, 32 },   { 1000, 8 },  { 1024, 64 }, { 1500, 16 },
-		{ 2000, 64 }, { 2048, 64 },  { 2047, 1 },
+		{ 1, 0 },    { 8, 8 },	   { 16, 16 },	 { 24, 8 },    { 48, 16 },   { 64, 64 },
+		{ 100, 4 },  { 129, 64 },  { 256, 64 },	 { 500, 8 },   { 512, 64 },  { 700, 32 },
+		{ 1000, 8 }, { 1024, 64 }, { 1500, 16 }, { 2000, 64 }, { 2048, 64 }, { 2047, 1 },
 	};
 	unsigned int i;
 
@@ -120,9 +119,9 @@ static size_t class_of(size_t size)
 
 static void test_kmalloc_classes(void **state)
 {
-	static const size_t sizes[] = { 1,    15,   16,   17,   31,   32,   33,    63,   64,
-					65,   127,  128,  129,  255,  256,  257,   511,  512,
-					513,  1000, 1024, 1025, 2047, 2048, 2049,  4095, 4096,
+	static const size_t sizes[] = { 1,    15,   16,	  17,	 31,	32,	33,   63,   64,
+					65,   127,  128,  129,	 255,	256,	257,  511,  512,
+					513,  1000, 1024, 1025,	 2047,	2048,	2049, 4095, 4096,
 					4097, 8192, 8193, 12288, 65536, 1 << 20 };
 	void *p[ARRAY_SIZE(sizes)];
 	unsigned int i;
@@ -189,9 +188,9 @@ static void test_bad_frees(void **state)
 	int local;
 
 	(void)state;
-	small = kmalloc(40); /* kmalloc-64 */
+	small = kmalloc(40);	      /* kmalloc-64 */
 	big = kmalloc(3 * PAGE_SIZE); /* 4 pages */
-	two = kmalloc(2048); /* kmalloc-2048: multi-page slabs */
+	two = kmalloc(2048);	      /* kmalloc-2048: multi-page slabs */
 	pg = page_alloc(0);
 	other = malloc(64);
 	assert_non_null(small);
@@ -207,10 +206,10 @@ static void test_bad_frees(void **state)
 	expect_kfree_refused(big + PAGE_SIZE);
 	expect_kfree_refused(big + 8);
 	expect_kfree_refused(two + 1024);
-	expect_kfree_refused(pg); /* page_alloc memory */
+	expect_kfree_refused(pg);     /* page_alloc memory */
 	expect_kfree_refused(region); /* page allocator metadata */
 	assert_int_equal(page_find(small, &blk, &owner), 0);
-	expect_kfree_refused(blk); /* the slab header */
+	expect_kfree_refused(blk);		   /* the slab header */
 	assert_int_equal(page_free(blk), -EINVAL); /* a slab page is not page_free's */
 	assert_int_equal(page_free(big), -EINVAL);
 	assert_int_equal(ksize(small + 1), 0);

@@ -56,6 +56,71 @@ static int cpl(struct vcpu *v)
 }
 
 /*
+ * #VC in 32-bit protected mode: an interrupt/trap gate to the same privilege level pushes
+ * EFLAGS, CS, EIP and the error code on the current stack. Real mode has no error code and
+ * privilege changes are not modelled here: both stop the machine as unsupported.
+ */
+static void deliver_vc_legacy(struct vcpu *v, u64 code)
+{
+	u8 *s = save(v), gate[8];
+	u64 idt = F64(s, VMSA_IDTR + 8), desc, base;
+	u32 frame[4], esp, limit, dlimit;
+	u16 sel;
+	const char *fail = NULL;
+
+	if (!(F64(s, VMSA_CR0) & 1)) {
+		fail = "real mode (snpemu delivers #VC in protected and long mode only)";
+		goto bad;
+	}
+	if (F32(s, VMSA_IDTR + 4) < 29 * 8 + 7 ||
+	    guest_read_virt(v, (u32)(idt + 29 * 8), gate, 8, ACC_READ)) {
+		fail = "the IDT has no readable #VC gate";
+		goto bad;
+	}
+	if (!(gate[5] & 0x80) || ((gate[5] & 0x1f) != 0xe && (gate[5] & 0x1f) != 0xf)) {
+		fail = "the #VC gate is not a present 32-bit interrupt/trap gate";
+		goto bad;
+	}
+	sel = *(u16 *)&gate[2];
+	if ((sel & ~7U) + 7 > F32(s, VMSA_GDTR + 4) ||
+	    guest_read_virt(v, (u32)(F64(s, VMSA_GDTR + 8) + (sel & ~7U)), &desc, 8, ACC_READ) ||
+	    !(desc & (1ULL << 47)) || !(desc & (1ULL << 43))) {
+		fail = "the #VC gate's code segment is not a present code segment in the GDT";
+		goto bad;
+	}
+	if ((int)((desc >> 45) & 3) != cpl(v)) {
+		fail = "a privilege change (not modelled outside 64-bit mode)";
+		goto bad;
+	}
+	esp = (u32)F64(s, VMSA_RSP) - sizeof(frame);
+	frame[0] = (u32)code;
+	frame[1] = (u32)F64(s, VMSA_RIP);
+	frame[2] = F16(s, VMSA_CS);
+	frame[3] = (u32)F64(s, VMSA_RFLAGS);
+	if (guest_write_virt(v, (u32)(F64(s, VMSA_SS + 8) + esp), frame, sizeof(frame))) {
+		fail = "the #VC stack is not writable";
+		goto bad;
+	}
+	base = ((desc >> 16) & 0xffffff) | (((desc >> 56) & 0xff) << 24);
+	dlimit = (u32)((desc & 0xffff) | ((desc >> 32) & 0xf0000));
+	limit = (desc & (1ULL << 55)) ? (dlimit << 12) | 0xfff : dlimit;
+	F16(s, VMSA_CS) = sel;
+	F16(s, VMSA_CS + 2) = (u16)(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
+	F32(s, VMSA_CS + 4) = limit;
+	F64(s, VMSA_CS + 8) = base;
+	F64(s, VMSA_RSP) = (F64(s, VMSA_RSP) & ~0xffffffffULL) | esp;
+	F64(s, VMSA_RIP) = *(u16 *)&gate[0] | ((u32) * (u16 *)&gate[6] << 16);
+	F64(s, VMSA_RFLAGS) &= ~((1ULL << 8) | (1ULL << 14) | (1ULL << 16));
+	if ((gate[5] & 0x1f) == 0xe)
+		F64(s, VMSA_RFLAGS) &= ~(1ULL << 9);
+	return;
+bad:
+	printk("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx outside 64-bit mode: %s\n",
+	       code, v->cur, F64(s, VMSA_RIP), fail);
+	machine_exit(EXIT_RULE);
+}
+
+/*
  * #VC is delivered by hand through the guest IDT: QEMU 7.2 drops the error code of vector
  * 29 when it is injected through EVENTINJ. 64-bit mode only (gate IST and privilege
  * changes honoured, TSS read through TR).
@@ -70,10 +135,8 @@ void deliver_vc(struct vcpu *v, u64 code)
 	const char *fail = NULL;
 
 	if (!long_mode_64(v)) {
-		printk("snpemu: #VC 0x%lx raised at VMPL%d rip 0x%lx outside 64-bit mode: snpemu "
-		       "delivers #VC in 64-bit mode only\n",
-		       code, v->cur, F64(s, VMSA_RIP));
-		machine_exit(EXIT_RULE);
+		deliver_vc_legacy(v, code);
+		return;
 	}
 	if (limit < 29 * 16 + 15 || guest_read_virt(v, idt + 29 * 16, gate, 16, ACC_READ)) {
 		fail = "the IDT has no readable #VC gate";
@@ -85,7 +148,8 @@ void deliver_vc(struct vcpu *v, u64 code)
 	}
 	sel = *(u16 *)&gate[2];
 	ist = gate[4] & 7;
-	handler = *(u16 *)&gate[0] | ((u64) * (u16 *)&gate[6] << 16) | ((u64) * (u32 *)&gate[8] << 32);
+	handler = *(u16 *)&gate[0] | ((u64) * (u16 *)&gate[6] << 16) |
+		  ((u64) * (u32 *)&gate[8] << 32);
 	if ((sel & ~7U) + 7 > F32(s, VMSA_GDTR + 4) ||
 	    guest_read_virt(v, F64(s, VMSA_GDTR + 8) + (sel & ~7U), &desc, 8, ACC_READ)) {
 		fail = "the #VC gate's code segment is not in the GDT";
@@ -156,10 +220,10 @@ static int fetch(struct vcpu *v, u8 *buf, int max)
 }
 
 struct insn {
-	int len;      /* total length */
-	int rep;      /* 0, 0xf2 or 0xf3 (the last of them) */
+	int len; /* total length */
+	int rep; /* 0, 0xf2 or 0xf3 (the last of them) */
 	bool addr32;
-	u8 op[3];     /* bytes after the prefixes */
+	u8 op[3]; /* bytes after the prefixes */
 	int nop;
 };
 
@@ -177,7 +241,8 @@ static void decode(struct vcpu *v, struct insn *in)
 		else if (c == 0x67)
 			in->addr32 = true;
 		else if (c == 0x66 || c == 0x2e || c == 0x36 || c == 0x3e || c == 0x26 ||
-			 c == 0x64 || c == 0x65 || c == 0xf0 || (long_mode_64(v) && (c & 0xf0) == 0x40))
+			 c == 0x64 || c == 0x65 || c == 0xf0 ||
+			 (long_mode_64(v) && (c & 0xf0) == 0x40))
 			;
 		else
 			break;
@@ -294,15 +359,20 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 {
 	u64 gpa = info2 & GPA_MASK & ~0xfffULL;
 	bool c = info2 & CBIT, fetch_acc = info1 & 0x10;
-	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE)) ?
-			   ROOT_NORMAL :
-			   ROOT_PRIVATE_ONLY;
+	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE))
+			   ? ROOT_NORMAL
+			   : ROOT_PRIVATE_ONLY;
 	bool priv = c || v->root == ROOT_PRIVATE_ONLY;
 	u32 *ep = rmp_entry(gpa), e;
 	u64 rip = F64(save(v), VMSA_RIP);
 
 	if (want != v->root) {
 		/* the guest switched paging mode since VMRUN: retry under the right root */
+		return;
+	}
+	if (ep && (READ_ONCE(*ep) & RMP_SCRAMBLE)) {
+		/* first touch since a page state change: scramble the chunk, then retry */
+		rmp_settle_chunk(gpa);
 		return;
 	}
 	if (info1 & 8)
@@ -327,7 +397,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		unsigned int need;
 
 		if (!(e & RMP_ASSIGNED))
-			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx at "
+			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx "
+				       "at "
 				       "VMPL%d rip 0x%lx (#NPF on hardware)",
 				       acc_name(info1), gpa, v->cur, rip);
 		if (!(e & RMP_VALIDATED)) {
@@ -392,7 +463,8 @@ static void maybe_inject_vc_fault(struct vcpu *v)
 	if (v->ctx[0].present && !v->ctx[0].internal)
 		feat = F64(gpa_hva(v->ctx[0].vmsa_gpa), VMSA_SEV_FEATURES);
 	if (feat & SEVF_RESTRICTED_INJ) {
-		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit %lu: "
+		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit "
+		       "%lu: "
 		       "refused (Restricted Injection)\n",
 		       nr_exits);
 		return;
@@ -471,11 +543,11 @@ void handle_exit(struct vcpu *v)
 	case VMEXIT_INVALID:
 		panic("VMRUN of VMPL%d refused the guest state (rip 0x%lx cr0 0x%lx cr4 0x%lx efer "
 		      "0x%lx cs attr 0x%x)",
-		      v->cur, F64(s, VMSA_RIP), F64(s, VMSA_CR0), F64(s, VMSA_CR4), F64(s, VMSA_EFER),
-		      F16(s, VMSA_CS + 2));
+		      v->cur, F64(s, VMSA_RIP), F64(s, VMSA_CR0), F64(s, VMSA_CR4),
+		      F64(s, VMSA_EFER), F16(s, VMSA_CS + 2));
 	default:
-		panic("unexpected #VMEXIT 0x%lx (info 0x%lx 0x%lx) at VMPL%d rip 0x%lx", code, info1,
-		      info2, v->cur, F64(s, VMSA_RIP));
+		panic("unexpected #VMEXIT 0x%lx (info 0x%lx 0x%lx) at VMPL%d rip 0x%lx", code,
+		      info1, info2, v->cur, F64(s, VMSA_RIP));
 	}
 	if (v->cur >= 0)
 		maybe_inject_vc_fault(v);

@@ -58,19 +58,28 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 
 /* One page state change entry (4 KiB or 2 MiB), shared by the MSR protocol and the NAE. */
 static u64 psc_count;
+static bool psc_changed; /* an exit changed the RMP: other vCPUs' TLBs must be shot down */
 
-static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
+static void psc_shootdown(struct vcpu *v)
+{
+	if (psc_changed)
+		kick_all_others(v); /* the host's TLB shootdown after unmapping */
+	psc_changed = false;
+}
+
+static int psc_one(u64 gpa, unsigned int op, bool is_2m)
 {
 	u64 n = is_2m ? PAGES_PER_2M : 1;
 	int rc;
 
 	psc_count++;
 	if (cfg.fault[FAULT_PSC_FAIL_AT] && psc_count == cfg.psc_fail_at) {
-		printk("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx op %u)\n",
+		printk("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx op "
+		       "%u)\n",
 		       psc_count, gpa, op);
 		return -1;
 	}
-	if (cfg.fault[FAULT_PSC_LIE]) {
+	if (cfg.fault[FAULT_PSC_LIE] && psc_count >= cfg.psc_lie_from) {
 		static bool said;
 
 		if (!said)
@@ -106,7 +115,7 @@ static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
 	if (rc)
 		return -1;
 	npt_sync(gpa, n);
-	kick_all_others(v); /* the host's TLB shootdown after unmapping */
+	psc_changed = true;
 	return 0;
 }
 
@@ -175,7 +184,8 @@ static void msr_protocol(struct vcpu *v)
 		c->ghcb_reg = gfn << 12;
 		if (cfg.fault[FAULT_REGISTER_GFN]) {
 			echo = cfg.register_gfn;
-			printk("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx answered "
+			printk("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx "
+			       "answered "
 			       "with GFN 0x%lx\n",
 			       gfn, echo);
 		}
@@ -185,8 +195,9 @@ static void msr_protocol(struct vcpu *v)
 	case 0x014: {
 		unsigned int op = (m >> 52) & 0xf;
 		u64 gpa = ((m >> 12) & ((1ULL << 40) - 1)) << 12;
-		int rc = (op == 1 || op == 2) ? psc_one(v, gpa, op, false) : -2;
+		int rc = (op == 1 || op == 2) ? psc_one(gpa, op, false) : -2;
 
+		psc_shootdown(v);
 		resp = (rc ? (1ULL << 63) : 0) | 0x015;
 		break;
 	}
@@ -233,9 +244,9 @@ static void set_out(u8 *g, unsigned int off, u64 val)
 
 struct nae {
 	struct vcpu *v;
-	u64 gpa;       /* of the GHCB */
-	u8 *g;         /* the guest's GHCB page (shared) */
-	const u8 *gc;  /* our copy of it, read once */
+	u64 gpa;      /* of the GHCB */
+	u8 *g;	      /* the guest's GHCB page (shared) */
+	const u8 *gc; /* our copy of it, read once */
 	u64 code, info1, info2;
 };
 
@@ -350,10 +361,10 @@ static void mmio(struct nae *n, bool write, u64 *err)
 			else
 				*(volatile u8 *)p = (u8)val;
 		} else {
-			val = len == 8 ? *(volatile u64 *)p :
-			      len == 4 ? *(volatile u32 *)p :
-			      len == 2 ? *(volatile u16 *)p :
-					 *(volatile u8 *)p;
+			val = len == 8	 ? *(volatile u64 *)p
+			      : len == 4 ? *(volatile u32 *)p
+			      : len == 2 ? *(volatile u16 *)p
+					 : *(volatile u8 *)p;
 		}
 	} else if (gpa >= LAPIC_GPA && gpa < LAPIC_GPA + PAGE_SIZE) {
 		/* the vCPU's APIC as the guest may see it (never the L1's own): ID and version */
@@ -514,7 +525,7 @@ static void run_nae(struct nae *n)
 				info2 = PSC_ERR_INVALID_ENTRY;
 				break;
 			}
-			rc = psc_one(v, gpa, op, is_2m);
+			rc = psc_one(gpa, op, is_2m);
 			if (rc) {
 				info2 = rc == -2 ? PSC_ERR_INVALID_ENTRY : PSC_ERR_GENERIC;
 				break;
@@ -522,6 +533,7 @@ static void run_nae(struct nae *n)
 			F64(d, 8 + cur * 8) = (e & ~0xfffULL) | (is_2m ? 512 : 1); /* cur_page */
 			done++;
 		}
+		psc_shootdown(v);
 		if (cfg.fault[FAULT_PSC_BACKWARDS] && cur > 0)
 			cur = 0;
 		F16(d, 0) = cur;
@@ -568,8 +580,8 @@ static void run_nae(struct nae *n)
 	case 0x8000fffe:
 		terminate(v, n->info1 & 0xf, (n->info1 >> 4) & 0xff);
 	case 0x8000ffff:
-		printk("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n", v->cur,
-		       n->info1, n->info2);
+		printk("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n",
+		       v->cur, n->info1, n->info2);
 		machine_exit(EXIT_RULE);
 	default:
 		err = ERR_INVALID_EVENT;

@@ -39,6 +39,20 @@ vmpl1_call:
 	rep; vmmcall
 	ret
 
+	/* VMPL1 exception stubs (vmpl1-insns): report the vector to VMPL0, then finish */
+	.globl vmpl1_gp_stub, vmpl1_ud_stub
+vmpl1_gp_stub:
+	movq	$0xe00d, %rdi
+	jmp	1f
+vmpl1_ud_stub:
+	movq	$0xe006, %rdi
+1:	andq	$~0xf, %rsp
+	call	vmpl1_call
+	movq	$0xd0e, %rdi
+	call	vmpl1_call
+2:	hlt
+	jmp	2b
+
 	/* AP entry (VMPL0 of another vCPU): RSP given in the VMSA */
 	.globl ap_entry
 ap_entry:
@@ -85,13 +99,20 @@ exc_stub:
 	.balign 4096
 	.globl pml4
 pml4:
-	.quad	0
+	.quad	pdpt_low + CBIT + 3
 	.quad	pdpt + CBIT + 3
 	.fill	510, 8, 0
 pdpt:
 	.quad	pd_priv + CBIT + 3
 	.quad	pd_shared + CBIT + 3
 	.fill	510, 8, 0
+pdpt_low:				/* the VMPL1 firmware: 0xffe00000-0xffffffff */
+	.fill	3, 8, 0
+	.quad	pd_low + CBIT + 3
+	.fill	508, 8, 0
+pd_low:
+	.fill	511, 8, 0
+	.quad	0xffe00000 + CBIT + 0x83
 pd_priv:
 	.quad	pt_priv + CBIT + 3
 	.quad	pt_priv + 4096 + CBIT + 3

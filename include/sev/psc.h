@@ -64,6 +64,15 @@ int psc_check_progress(const struct psc_hdr *before, const struct psc_hdr *now);
 int psc_issue(struct psc_desc *d, u64 *host_err);
 
 /*
+ * Run a descriptor the caller filled (e.g. a PSMASH entry) to completion: issue it while the
+ * host reports cur_entry <= end_entry, checking every answer with psc_check_progress, and
+ * spend at most @max_issues exits. 0, -EIO (host error), -EPROTO (progress rules broken or
+ * budget spent), -EINVAL for a header that is not a fresh request. *issues (may be NULL)
+ * receives the exits used.
+ */
+int psc_run_desc(struct psc_desc *d, unsigned int max_issues, unsigned int *issues);
+
+/*
  * Change [start, end) to @op, batching as psc_build() and looping until every entry is
  * done. At most @max_issues NAE exits are spent (a host that makes no progress cannot hold
  * the SVSM forever): -EPROTO if the host breaks the progress rules or stalls, -EIO if it

@@ -29,7 +29,7 @@ static void check_registers(void)
 	check_eq("launch: CR4 is the INFO value", read_cr4(), CONF_CR4);
 	check_eq("launch: EFER is the INFO value", efer, CONF_EFER);
 	check_eq("launch: CR3 is the INFO value (PML4 GPA with the C-bit)", read_cr3(),
-		 va_to_gpa(pml4) | CONF_CBIT);
+		 va_to_gpa(vmpl0_pml4) | CONF_CBIT);
 	store_gdt(&d);
 	check(d.base == (u64)gdt && d.limit == gdt_end - gdt - 1, "launch: GDTR is the INFO value",
 	      "base 0x%lx limit 0x%x", d.base, d.limit);

@@ -32,15 +32,16 @@ static void check_apic_ids(void)
 	u64 buf = pool_page(), pages = 0;
 	const volatile u32 *list = shared_ptr(buf);
 	unsigned int i, j;
-	bool unique = true, bsp = false;
+	bool unique = true, bsp = false, valid;
 	struct nae n;
 
 	ghcb_clear(c);
 	ghcb_set(c, GHCB_RAX, 0);
 	n = ghcb_call(c, NAE_GET_APIC_IDS, 0, 0);
+	valid = ghcb_get(c, GHCB_RAX, &pages); /* before printing: the console uses the GHCB */
 	check_nae_ok("nae apic-ids (0x80000017): size query succeeds", n);
-	check(ghcb_get(c, GHCB_RAX, &pages) && pages >= 1,
-	      "nae apic-ids: size query returns a page count in rax", "rax %lu", pages);
+	check(valid && pages >= 1, "nae apic-ids: size query returns a page count in rax",
+	      "rax %lu (valid %d)", pages, valid);
 	if (pages != 1) {
 		check(false, "nae apic-ids: the list fits the one-page buffer", "%lu pages", pages);
 		return;
@@ -127,8 +128,8 @@ static void check_mmio(void)
 	ghcb_clear(c);
 	ghcb_set(c, GHCB_SCRATCH, c->ghcb_gpa + GHCB_BUFFER);
 	n = ghcb_call(c, NAE_MMIO_READ, HPET_BASE, 8);
+	caps = buf[0]; /* before printing: the console uses the shared buffer */
 	check_nae_ok("nae mmio read (0x80000001) of the HPET capabilities: success", n);
-	caps = buf[0];
 	check((caps & 0xff) != 0 && ((caps >> 16) & 0xffff) != 0,
 	      "nae mmio read: HPET revision and vendor fields are non-zero", "caps 0x%lx", caps);
 }

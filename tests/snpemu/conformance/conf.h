@@ -146,7 +146,7 @@ u64 pool_private_page(void);
 extern u64 launch_rsp, launch_rflags;
 extern char _image_start[], _image_end[], _text_start[], _text_end[];
 extern char _shared_ro_start[], _shared_ro_end[], _vmpl1_start[], _vmpl1_end[];
-extern char pml4[], gdt[], gdt_end[], idt[], tss[];
+extern char vmpl0_pml4[], vmpl1_pml4[], gdt[], gdt_end[], idt[], tss[];
 extern char vmpl1_entry[], ap_park[];
 extern u64 conf_secrets_page[], conf_cpuid_page[];
 /* VMGEXIT with patterns in every GPR the host must preserve; returns the changed ones (bit

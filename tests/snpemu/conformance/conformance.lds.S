@@ -2,9 +2,9 @@
  * Link script of the conformance payload (preprocessed with conf.h). Sections are grouped by
  * what VMPL1 may do with them, page aligned, because RMPADJUST grants per page:
  *   text       VMPL1 read + supervisor execute
- *   shared_ro  VMPL1 read: constants, page tables, GDT, TSS, IDT
- *   vmpl1      VMPL1 read + write: its stack and mailbox
- *   data       VMPL0 only
+ *   shared_ro  VMPL1 read: constants, GDT, TSS, IDT
+ *   vmpl1      VMPL1 read + write: its stack, mailbox and page tables
+ *   data       VMPL0 only, with VMPL0's page tables
  * The footer (metadata and GUID table) ends the file; the launcher's secrets, CPUID and BIOS
  * VMSA pages follow it, page aligned (README "svsm.bin image format").
  */
@@ -24,7 +24,7 @@ SECTIONS
 
 	.rodata : { _shared_ro_start = .; *(.rodata .rodata.*) }
 	. = ALIGN(4096);
-	.shared_ro : { *(.pgtable) *(.shared_ro) }
+	.shared_ro : { *(.shared_ro) }
 	. = ALIGN(4096);
 	_shared_ro_end = .;
 
@@ -32,7 +32,7 @@ SECTIONS
 	. = ALIGN(4096);
 	_vmpl1_end = .;
 
-	.data : { *(.data .data.*) *(.bss .bss.*) *(COMMON) }
+	.data : { *(.pgtable) *(.data .data.*) *(.bss .bss.*) *(COMMON) }
 	.footer : { *(.footer) }
 	. = ALIGN(4096);
 	_image_end = .;

@@ -199,21 +199,22 @@ isr_table:
 	.endr
 
 /*
- * Page tables (read-only for VMPL1). The accessed and dirty bits are preset so that no
- * page walk writes them: VMPL1 may only read these pages.
+ * Page tables: PML4[511] -> PDPT; PDPT[509] -> the shared view, PDPT[510] -> the private view,
+ * each a PD of 2 MiB pages over SVSM memory. Accessed and dirty bits are preset, so a page
+ * walk has nothing to write.
  */
-	.section .pgtable, "aw", @progbits
+.macro PAGE_TABLES name
 	.balign 4096
-	.globl pml4
-pml4:
+	.globl \name\()_pml4
+\name\()_pml4:
 	.fill 511, 8, 0
-	.quad pdpt + CONF_VA_TO_GPA + CBIT + PTE_TABLE
-pdpt:
+	.quad \name\()_pdpt + CONF_VA_TO_GPA + CBIT + PTE_TABLE
+\name\()_pdpt:
 	.fill 509, 8, 0
-	.quad pd_shared + CONF_VA_TO_GPA + CBIT + PTE_TABLE /* CONF_SHARED_GVA */
-	.quad pd_private + CONF_VA_TO_GPA + CBIT + PTE_TABLE /* CONF_GVA */
+	.quad \name\()_pd_shared + CONF_VA_TO_GPA + CBIT + PTE_TABLE /* CONF_SHARED_GVA */
+	.quad \name\()_pd_private + CONF_VA_TO_GPA + CBIT + PTE_TABLE /* CONF_GVA */
 	.quad 0
-pd_private:
+\name\()_pd_private:
 	.set i, 0
 	.rept 512
 	.if i < (SVSM_MEM >> 21)
@@ -223,7 +224,7 @@ pd_private:
 	.endif
 	.set i, i + 1
 	.endr
-pd_shared:
+\name\()_pd_shared:
 	.set i, 0
 	.rept 512
 	.if i < (SVSM_MEM >> 21)
@@ -233,6 +234,19 @@ pd_shared:
 	.endif
 	.set i, i + 1
 	.endr
+.endm
+
+/* VMPL0's tables (the INFO CR3); VMPL1 has no access to them. */
+	.section .pgtable, "aw", @progbits
+	PAGE_TABLES vmpl0
+
+/*
+ * VMPL1's own copy, in memory it may write, as a real lower-VMPL guest's page tables are.
+ * (Read-only tables would do on hardware with A/D preset, but QEMU TCG's page walker probes
+ * page-table entries for write, so snpemu would see writes.)
+ */
+	.section .vmpl1.pgtable, "aw", @progbits
+	PAGE_TABLES vmpl1
 
 /* GDT, TSS and IDT: written by VMPL0 only before VMPL1 exists; VMPL1 reads them. */
 	.section .shared_ro, "aw", @progbits
@@ -286,7 +300,7 @@ guid_table:
 svsm_info:
 	.quad SVSM_GPA
 	.quad SVSM_MEM
-	.quad pml4 + CONF_VA_TO_GPA + CBIT /* CR3 */
+	.quad vmpl0_pml4 + CONF_VA_TO_GPA + CBIT /* CR3 */
 	.quad gdt
 	.word gdt_end - gdt - 1
 	.quad idt

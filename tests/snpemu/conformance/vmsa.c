@@ -67,7 +67,7 @@ void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp)
 	v[VMSA_CPL] = 0;
 	*(u64 *)(v + VMSA_EFER) = CONF_EFER; /* SVME set: the VMSA is runnable (facts §6) */
 	*(u64 *)(v + VMSA_CR4) = CONF_CR4;
-	*(u64 *)(v + VMSA_CR3) = read_cr3();
+	*(u64 *)(v + VMSA_CR3) = vmpl == 0 ? read_cr3() : va_to_gpa(vmpl1_pml4) | CONF_CBIT;
 	*(u64 *)(v + VMSA_CR0) = CONF_CR0;
 	*(u64 *)(v + VMSA_DR7) = 0x400;
 	*(u64 *)(v + VMSA_DR6) = 0xffff0ff0;

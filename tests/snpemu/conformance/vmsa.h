@@ -27,7 +27,8 @@
 
 /*
  * Fill the private page @gpa with a 64-bit VMSA for @vmpl that starts at @rip with @rsp, on the
- * payload's own CR3, GDT and IDT (the AP values of facts §6, long-mode registers as launched).
+ * payload's GDT and IDT and page tables (VMPL0's, or VMPL1's own copy for a lower VMPL), with
+ * the AP values of facts §6 and the long-mode registers the image was launched with.
  */
 void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp);
 void vmsa_set(u64 gpa, unsigned int off, u64 v);

@@ -103,9 +103,7 @@ static void check_errors(void)
 	d->reserved = 0;
 	for (i = 0; i < PSC_MAX_ENTRIES; i++)
 		d->entry[i] = psc_entry(b, PSC_OP_PRIVATE, false);
-	ghcb_clear(c);
-	ghcb_set(c, GHCB_SCRATCH, c->ghcb_gpa + GHCB_BUFFER);
-	n = ghcb_call(c, NAE_PSC, 0, 0);
+	n = psc_call(c);
 	check_eq("psc: end_entry 253 -> exit_info_2 (1 << 32) | 1 (invalid header)", n.info2,
 		 PSC_ERR_INVALID_HDR);
 	check(is_shared(b), "psc: the invalid header changed nothing", "%s", "page changed");

@@ -25,6 +25,7 @@ CONF_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-i
 
 CONF_C_SRCS := $(filter-out $(CONF_SRC)/main.c,$(sort $(wildcard $(CONF_SRC)/*.c)))
 CONF_OBJS := $(patsubst $(CONF_SRC)/%.c,$(CONF_BUILD)/%.o,$(CONF_C_SRCS)) $(CONF_BUILD)/start.o
+CONF_ALL_MODES := full $(CONF_MODES)
 CONF_IMAGES := $(CONF_BUILD)/conformance.bin $(CONF_MODES:%=$(CONF_BUILD)/conformance-%.bin)
 
 ALL_TARGETS += $(CONF_IMAGES)
@@ -34,7 +35,8 @@ $(CONF_BUILD)/config.h: FORCE
 	@printf '#define SVSM_GPA %s\n#define SVSM_MEM %s\n' '$(SVSM_GPA)' '$(SVSM_MEM)' >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-$(CONF_BUILD)/%.o: $(CONF_SRC)/%.c $(CONF_BUILD)/config.h
+$(filter-out $(CONF_BUILD)/start.o,$(CONF_OBJS)): $(CONF_BUILD)/%.o: $(CONF_SRC)/%.c \
+		$(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
 	$(CC) $(CONF_CFLAGS) -c -o $@ $<
 
@@ -42,25 +44,27 @@ $(CONF_BUILD)/start.o: $(CONF_SRC)/start.S $(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
 	$(CC) $(CONF_ASFLAGS) -c -o $@ $<
 
-# main.c is the only file that depends on the mode.
-$(CONF_BUILD)/main-%.o: $(CONF_SRC)/main.c $(CONF_BUILD)/config.h
+# main.c is the only file that depends on the mode. (Static pattern rules: they must not
+# match anything else, such as make's attempts to remake the .d files.)
+$(CONF_ALL_MODES:%=$(CONF_BUILD)/main-%.o): $(CONF_BUILD)/main-%.o: $(CONF_SRC)/main.c \
+		$(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
 	$(CC) $(CONF_CFLAGS) -DCONF_MODE=$(CONF_MODE_$*) -c -o $@ $<
 
 $(CONF_BUILD)/conformance.lds: $(CONF_SRC)/conformance.lds.S $(CONF_BUILD)/config.h
 	$(CC) -E -P -x c -I$(CONF_SRC) -include $(CONF_BUILD)/config.h -D__ASSEMBLER__ -o $@ $<
 
-$(CONF_BUILD)/conformance-%.elf: $(CONF_OBJS) $(CONF_BUILD)/main-%.o $(CONF_BUILD)/conformance.lds
+$(CONF_ALL_MODES:%=$(CONF_BUILD)/conformance-%.elf): $(CONF_BUILD)/conformance-%.elf: \
+		$(CONF_OBJS) $(CONF_BUILD)/main-%.o $(CONF_BUILD)/conformance.lds
 	ld $(CONF_LDFLAGS) -T $(CONF_BUILD)/conformance.lds -Map=$(@:.elf=.map) -o $@ \
 		$(CONF_OBJS) $(CONF_BUILD)/main-$*.o
 
-$(CONF_BUILD)/conformance-%.bin: $(CONF_BUILD)/conformance-%.elf
+$(CONF_ALL_MODES:%=$(CONF_BUILD)/conformance-%.bin): $(CONF_BUILD)/conformance-%.bin: \
+		$(CONF_BUILD)/conformance-%.elf
 	objcopy -O binary $< $@
 
 $(CONF_BUILD)/conformance.bin: $(CONF_BUILD)/conformance-full.bin
 	cp $< $@
-
-.PRECIOUS: $(CONF_BUILD)/conformance-%.elf $(CONF_BUILD)/main-%.o
 
 .PHONY: FORCE
 FORCE:

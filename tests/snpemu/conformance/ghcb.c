@@ -78,6 +78,14 @@ struct nae ghcb_call(struct cpu *c, u64 code, u64 info1, u64 info2)
 	return ghcb_vmgexit(c, 0);
 }
 
+struct nae psc_call(struct cpu *c)
+{
+	ghcb_clear(c);
+	ghcb_set(c, GHCB_SCRATCH, c->ghcb_gpa + GHCB_BUFFER);
+	psc_calls++;
+	return ghcb_call(c, NAE_PSC, 0, 0);
+}
+
 /* Progress of a PSC descriptor: cur_entry, then cur_page of that entry (facts §3). */
 static u64 psc_position(volatile struct psc_desc *d, unsigned int n)
 {
@@ -106,11 +114,8 @@ bool psc_run(struct cpu *c, const u64 *entries, unsigned int n, struct psc_resul
 	for (;;) {
 		u64 before = psc_position(d, n);
 
-		ghcb_clear(c);
-		ghcb_set(c, GHCB_SCRATCH, c->ghcb_gpa + GHCB_BUFFER);
-		r->last = ghcb_call(c, NAE_PSC, 0, 0);
+		r->last = psc_call(c);
 		r->calls++;
-		psc_calls++;
 		r->cur_entry = d->cur_entry;
 		r->end_entry = d->end_entry;
 		if (!r->last.info1_valid || !r->last.info2_valid)

@@ -139,6 +139,8 @@ struct psc_result {
 	bool moved_entries;   /* the host changed an entry's GFN, op or size */
 	bool outputs_invalid; /* exit_info_1/2 not marked valid */
 };
+/* One PSC NAE on the descriptor already in the shared buffer (counted in psc_calls). */
+struct nae psc_call(struct cpu *c);
 /* Run a descriptor of @n entries to completion or error; true when all were done. */
 bool psc_run(struct cpu *c, const u64 *entries, unsigned int n, struct psc_result *r);
 /* Change [gpa, gpa + npages pages) to @op in batches (4 KiB entries, or 2 MiB with is_2m). */

@@ -38,6 +38,7 @@ __noreturn void conf_main(void)
 	sev_status = rdmsr(MSR_SEV_STATUS);
 	cpuid(1, 0, regs);
 	bsp_apic_id = regs[1] >> 24;
+	con_printf("# SEV_STATUS 0x%lx, BSP APIC ID %u\n", sev_status, bsp_apic_id);
 
 	switch (CONF_MODE) {
 	case MODE_CBIT0:

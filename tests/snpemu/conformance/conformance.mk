@@ -69,4 +69,6 @@ $(CONF_BUILD)/conformance.bin: $(CONF_BUILD)/conformance-full.bin
 .PHONY: FORCE
 FORCE:
 
+# Dependency files are only ever produced by the compiler: no rule may try to remake them.
+$(CONF_BUILD)/%.d: ;
 -include $(wildcard $(CONF_BUILD)/*.d)

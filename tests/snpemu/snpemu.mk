@@ -57,3 +57,11 @@ $(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
 
 -include $(SNPEMU_L1_OBJS:.o=.d) $(SNPEMU_PROBE_OBJS:.o=.d)
 -include $(SNPEMU_DIR)/conformance/conformance.mk
+
+# the test firmware for the probe's "bios" mode: 64 KiB, reset vector at the end
+$(SNPEMU_B)/probe-bios.bin: $(SNPEMU_DIR)/probe/bios.S
+	@mkdir -p $(@D)
+	$(CC) -c -o $(SNPEMU_B)/probe-bios.o $<
+	objcopy -O binary -j .text $(SNPEMU_B)/probe-bios.o $@
+
+ALL_TARGETS += $(SNPEMU_B)/probe-bios.bin

@@ -71,8 +71,9 @@ static void parse_fault(const char *w, const char *end)
 		cfg.ghcb_max = b;
 		return;
 	}
-	if (NAME("psc-lie")) {
+	if (NAME("psc-lie") && eq >= end) {
 		cfg.fault[FAULT_PSC_LIE] = true;
+		cfg.psc_lie_from = 1;
 		return;
 	}
 	if (NAME("ap-create-fail")) {
@@ -83,13 +84,18 @@ static void parse_fault(const char *w, const char *end)
 		cfg.fault[FAULT_PSC_BACKWARDS] = true;
 		return;
 	}
-	if (NAME("skip-vmpl-switch")) {
-		cfg.fault[FAULT_SKIP_VMPL_SWITCH] = true;
+	if (NAME("vmpl-run-fail")) {
+		cfg.fault[FAULT_VMPL_RUN_FAIL] = true;
 		return;
 	}
 	if (eq >= end || parse_u64(eq + 1, end, &a))
 		bad(w, end, "unknown fault or missing/invalid value");
-	if (NAME("hv-features")) {
+	if (NAME("psc-lie")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_PSC_LIE] = true;
+		cfg.psc_lie_from = a;
+	} else if (NAME("hv-features")) {
 		cfg.fault[FAULT_HV_FEATURES] = true;
 		cfg.hv_features = a & ((1ULL << 52) - 1);
 	} else if (NAME("register-ghcb-gfn")) {

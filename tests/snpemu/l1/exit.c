@@ -305,6 +305,11 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		/* the guest switched paging mode since VMRUN: retry under the right root */
 		return;
 	}
+	if (ep && (READ_ONCE(*ep) & RMP_SCRAMBLE)) {
+		/* first touch since a page state change: scramble the chunk, then retry */
+		rmp_settle_chunk(gpa);
+		return;
+	}
 	if (info1 & 8)
 		panic("nested page fault with reserved bits at GPA 0x%lx", info2);
 	if (!priv && fetch_acc) {

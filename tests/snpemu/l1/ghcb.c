@@ -70,7 +70,7 @@ static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
 		       psc_count, gpa, op);
 		return -1;
 	}
-	if (cfg.fault[FAULT_PSC_LIE]) {
+	if (cfg.fault[FAULT_PSC_LIE] && psc_count >= cfg.psc_lie_from) {
 		static bool said;
 
 		if (!said)

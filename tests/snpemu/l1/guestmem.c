@@ -45,6 +45,8 @@ void *host_shared_ptr(u64 gpa, size_t len)
 		if (!e || (READ_ONCE(*e) & RMP_ASSIGNED) || region_of(p) != region_of(gpa))
 			return NULL;
 	}
+	for (u64 p = ALIGN_DOWN(gpa, PAGE_SIZE); p <= last; p += PAGE_SIZE)
+		rmp_settle(p);
 	return gpa_hva(gpa);
 }
 
@@ -56,6 +58,7 @@ static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
 
 	if (!ep)
 		return WALK_RMP;
+	rmp_settle(gpa);
 	e = READ_ONCE(*ep);
 	if (!priv)
 		return (e & RMP_ASSIGNED) ? WALK_RMP : WALK_OK;

@@ -147,7 +147,7 @@ enum fault_kind {
 	FAULT_INJECT_VC,
 	FAULT_PSC_PARTIAL,
 	FAULT_PSC_BACKWARDS,
-	FAULT_SKIP_VMPL_SWITCH,
+	FAULT_VMPL_RUN_FAIL,
 	NR_FAULTS
 };
 
@@ -164,6 +164,7 @@ struct config {
 	u64 sev_status;
 	u64 inject_vc_at;
 	u64 psc_partial;
+	u64 psc_lie_from;
 	u64 seed;
 	bool verbose;
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
@@ -214,6 +215,7 @@ void *host_shared_ptr(u64 gpa, size_t len);
 #define RMP_VALIDATED (1U << 1)
 #define RMP_2M (1U << 2)     /* part of a 2 MiB RMP entry */
 #define RMP_VMSA (1U << 3)
+#define RMP_SCRAMBLE (1U << 16) /* contents still to be scrambled after a state flip */
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
 #define RMP_PERM_R 1U
 #define RMP_PERM_W 2U
@@ -240,6 +242,9 @@ int rmp_unsmash(u64 gpa);
 int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
 int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs);
 void rmp_launch_page(u64 gpa);
+/* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
+void rmp_settle(u64 gpa);
+void rmp_settle_chunk(u64 gpa);
 
 /* ---- nested page tables (npt.c) ---- */
 enum { ROOT_NORMAL = 0, ROOT_PRIVATE_ONLY = 1 };

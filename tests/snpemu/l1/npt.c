@@ -36,6 +36,8 @@ static u64 leaf_flags(int tree, u32 e)
 	unsigned int perm;
 	u64 f;
 
+	if (e & RMP_SCRAMBLE)
+		return 0; /* contents pending: the first touch faults and scrambles them */
 	if (tree == 0)
 		return (e & RMP_ASSIGNED) ? 0 : (NPT_P | NPT_W | NPT_U | NPT_NX);
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))

@@ -4,7 +4,9 @@
  * facts §4 (PVALIDATE/RMPADJUST inputs and result codes), APM vol. 2 "SEV-SNP" (RMP checks).
  *
  * A page whose assigned state flips (a page state change) has its contents scrambled: on
- * hardware the other side then sees ciphertext under a different key (or no key).
+ * hardware the other side then sees ciphertext under a different key (or no key). The
+ * scrambling is done lazily, when the page is first touched again (the nested tables leave
+ * pending pages unmapped, see npt.c), so that converting hundreds of MiB stays cheap.
  */
 #include "l1.h"
 
@@ -22,6 +24,39 @@ static void scramble_page(u64 gpa)
 		k ^= k << 17;
 		p[i] ^= k;
 	}
+}
+
+void rmp_settle(u64 gpa)
+{
+	u32 *e = rmp_entry(gpa);
+
+	if (e && (*e & RMP_SCRAMBLE)) {
+		scramble_page(ALIGN_DOWN(gpa, PAGE_SIZE));
+		*e &= ~RMP_SCRAMBLE;
+		npt_sync(ALIGN_DOWN(gpa, PAGE_SIZE), 1);
+	}
+}
+
+void rmp_settle_chunk(u64 gpa)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
+
+	struct region *r = region_of(gpa);
+	u64 lo, hi;
+
+	if (!r)
+		return;
+	lo = base > r->gpa ? base : r->gpa;
+	hi = base + PAGE_2M_SIZE < r->gpa + r->size ? base + PAGE_2M_SIZE : r->gpa + r->size;
+	for (u64 a = lo; a < hi; a += PAGE_SIZE) {
+		u32 *e = rmp_entry(a);
+
+		if (*e & RMP_SCRAMBLE) {
+			scramble_page(a);
+			*e &= ~RMP_SCRAMBLE;
+		}
+	}
+	npt_sync(lo, (hi - lo) >> PAGE_SHIFT);
 }
 
 static bool range_ok(u64 gpa, u64 n)
@@ -66,8 +101,7 @@ int rmp_make_private(u64 gpa, bool is_2m)
 			uniform = false; /* already private: left as it is */
 			continue;
 		}
-		scramble_page(gpa + i * PAGE_SIZE);
-		e[i] = RMP_ASSIGNED;
+		e[i] = RMP_ASSIGNED | RMP_SCRAMBLE;
 	}
 	if (is_2m && uniform)
 		for (u64 i = 0; i < n; i++)
@@ -91,8 +125,7 @@ int rmp_make_shared(u64 gpa, bool is_2m)
 	for (u64 i = 0; i < n; i++) {
 		if (!(e[i] & RMP_ASSIGNED))
 			continue;
-		e[i] = 0;
-		scramble_page(gpa + i * PAGE_SIZE);
+		e[i] = RMP_SCRAMBLE;
 	}
 	return 0;
 }

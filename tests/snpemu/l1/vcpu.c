@@ -137,7 +137,10 @@ static const u16 gpr_offsets[14] = {
 
 static u8 *ctx_vmsa(struct vctx *c)
 {
-	return c->internal ? c->vmsa : gpa_hva(c->vmsa_gpa);
+	if (c->internal)
+		return c->vmsa;
+	rmp_settle(c->vmsa_gpa);
+	return gpa_hva(c->vmsa_gpa);
 }
 
 void vmsa_export(struct vcpu *v)
@@ -293,8 +296,9 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 	to = &v->ctx[target];
 	if (vmsa_check(to, target, why, n))
 		return -1;
-	if (cfg.fault[FAULT_SKIP_VMPL_SWITCH] && target > cur) {
-		snprintf(why, n, "fault skip-vmpl-switch");
+	if (cfg.fault[FAULT_VMPL_RUN_FAIL] && target > cur) {
+		printk("snpemu: fault vmpl-run-fail: refusing to run VMPL%d\n", target);
+		snprintf(why, n, "fault vmpl-run-fail");
 		return -1;
 	}
 	/* the requester resumes, later, with the run-VMPL response */

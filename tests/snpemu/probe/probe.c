@@ -337,6 +337,7 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 	u64 info2 = 0;
 
 	*issues = 0;
+	*cur_out = 0;
 	ghcb_begin(0x80000010, 0, 0);
 	*(u16 *)d = 0;
 	*(u16 *)(d + 2) = (u16)(n - 1);
@@ -358,6 +359,14 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 		i1 = ghcb_call(&info2);
 		(*issues)++;
 		cur = *(u16 *)d;
+		if (*issues == 1)
+			*cur_out = 0;
+		if (cur < *cur_out || (*issues > 1 && cur == *cur_out)) {
+			puts_("psc progress-violation cur=");
+			putd(cur);
+			puts_("\n");
+			return ~0ULL;
+		}
 		*cur_out = cur;
 		if (i1 || info2)
 			return i1 ? (i1 << 32) | info2 : info2;
@@ -456,7 +465,11 @@ void ap_main(void)
 static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
 {
 	for (u64 a = from & ~0xfffULL; a < to; a += 4096) {
-		int rc = rmpadjust(a, 0, 1 | ((u64)perm << 8));
+		int rc;
+
+		if (a == ghcb_gpa)
+			continue; /* shared: no VMPL permissions */
+		rc = rmpadjust(a, 0, 1 | ((u64)perm << 8));
 
 		if (rc) {
 			puts_("probe: rmpadjust for VMPL1 failed ");
@@ -577,7 +590,7 @@ static void mode_pvalidate(void)
 	putx(r);
 	puts_("\n");
 	rc = pvalidate(SCRATCH, 1, 1, &cf);
-	puts_("pvalidate 2m-unaligned rc=");
+	puts_("pvalidate 2m-on-4k rc=");
 	putd((u64)rc);
 	puts_("\n");
 	rc = pvalidate(SCRATCH, 0, 1, &cf);
@@ -746,6 +759,78 @@ static void mode_malformed(void)
 	puts_("\n");
 }
 
+/* Pattern written privately must not survive a trip through shared (facts: ciphertext). */
+static void mode_scramble(void)
+{
+	u64 va = SCRATCH + 0x5000;
+	volatile u64 *priv = (u64 *)va, *shared = (u64 *)(va + SHARED_ALIAS);
+	int cf, same = 0;
+
+	psc_msr(va, 1);
+	pvalidate(va, 0, 1, &cf);
+	for (int i = 0; i < 512; i++)
+		priv[i] = 0x5a5a5a5a00000000ULL | (u64)i;
+	pvalidate(va, 0, 0, &cf);
+	psc_msr(va, 2);
+	for (int i = 0; i < 512; i++)
+		same += shared[i] == (0x5a5a5a5a00000000ULL | (u64)i);
+	puts_("scramble same-qwords=");
+	putd((u64)same);
+	puts_("\n");
+}
+
+/* Start the VMPL1 firmware from the host-provided BIOS VMSA (metadata page type 5). */
+extern char meta_bios_vmsa[];
+
+static void mode_bios(void)
+{
+	u32 size;
+	u16 sel;
+	u64 bgpa = 0, bsize = 0, i2 = 0, i1, r;
+	u8 *m = (u8 *)meta_bios_vmsa;
+
+	if (fw_find("etc/bios_gpa", &size, &sel)) {
+		puts_("bios: no etc/bios_gpa\n");
+		exit_with(0x26);
+	}
+	fw_read(sel, &bgpa, 8);
+	fw_find("etc/bios_size", &size, &sel);
+	fw_read(sel, &bsize, 8);
+	puts_("bios gpa=");
+	putx(bgpa);
+	puts_(" size=");
+	putx(bsize);
+	puts_(" vmsa-vmpl=");
+	putd(m[0xca]);
+	puts_(" rip=");
+	putx(*(u64 *)(m + 0x178));
+	puts_(" cs-base=");
+	putx(*(u64 *)(m + 0x18));
+	puts_(" features=");
+	putx(*(u64 *)(m + 0x3b0));
+	puts_("\n");
+	for (u64 a = bgpa; a < bgpa + bsize; a += 4096)
+		if (rmpadjust(a, 0, 1 | (0xfULL << 8)))
+			exit_with(0x27);
+	memcpy(vmpl1_vmsa, m, 4096);
+	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101))
+		exit_with(0x28);
+	i1 = ap_create((u64)vmpl1_vmsa, 1, 0, *(u64 *)(m + 0x3b0), 0, &i2);
+	if (i1)
+		exit_with(0x29);
+	for (int k = 0; k < 2; k++) {
+		r = msr_proto((1ULL << 32) | 0x016);
+		if ((r & 0xfff) != 0x017 || (r >> 32)) {
+			puts_("run-vmpl1 refused\n");
+			exit_with(0x2a);
+		}
+		puts_("bios-call rax=");
+		putx(*(volatile u64 *)(vmpl1_vmsa + 0x1f8));
+		puts_("\n");
+		*(volatile u64 *)(vmpl1_vmsa + 0x1f8) = 0x2000;
+	}
+}
+
 static void run_word(const char *w)
 {
 	if (streq(w, "pass"))
@@ -796,6 +881,10 @@ static void run_word(const char *w)
 		run_vmpl1(2);
 	else if (streq(w, "smp"))
 		start_aps();
+	else if (streq(w, "scramble"))
+		mode_scramble();
+	else if (streq(w, "bios"))
+		mode_bios();
 	else {
 		puts_("probe: unknown mode word ");
 		puts_(w);
@@ -827,6 +916,9 @@ void probe_main(void)
 		term(15, 0x19);
 	r = psc_msr(ghcb_gpa, 2);
 	if (r != 0x015)
+		term(15, 0x19);
+	/* a page the host really made shared is no longer assigned: PVALIDATE must fail */
+	if (pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
 		term(15, 0x19);
 	ghcb = (u8 *)((u64)ghcb_page + SHARED_ALIAS);
 	memset(ghcb, 0, 4096);

@@ -85,13 +85,20 @@ exc_stub:
 	.balign 4096
 	.globl pml4
 pml4:
-	.quad	0
+	.quad	pdpt_low + CBIT + 3
 	.quad	pdpt + CBIT + 3
 	.fill	510, 8, 0
 pdpt:
 	.quad	pd_priv + CBIT + 3
 	.quad	pd_shared + CBIT + 3
 	.fill	510, 8, 0
+pdpt_low:				/* the VMPL1 firmware: 0xffe00000-0xffffffff */
+	.fill	3, 8, 0
+	.quad	pd_low + CBIT + 3
+	.fill	508, 8, 0
+pd_low:
+	.fill	511, 8, 0
+	.quad	0xffe00000 + CBIT + 0x83
 pd_priv:
 	.quad	pt_priv + CBIT + 3
 	.quad	pt_priv + 4096 + CBIT + 3

@@ -47,9 +47,21 @@ static void check_refusals(void)
 		   rmpadjust(gpa_to_priv(vmsa), false, RMP_VMSA | RMP_R | 1), 0, CF_ANY);
 	check_refused("ap creation: unknown APIC ID -> refused", 2, unknown_apic_id(), vmsa,
 		      vm_sev_features());
-	/* rax must equal the VM's SEV features (facts §3, KVM). */
+	/* rax must equal the VM's SEV features (facts §3, KVM): rax differing from the VMSA's,
+	 * and then VMSA and rax agreeing on features the VM was not launched with (DebugSwap,
+	 * sev_features bit 5, facts §5). */
 	check_refused("ap creation: rax differs from the VM's SEV features -> refused", 2,
 		      bsp_apic_id, vmsa, vm_sev_features() ^ BIT_ULL(7));
+	if (!(vm_sev_features() & BIT_ULL(5))) {
+		u64 other = pool_private_page();
+
+		vmsa_build(other, 2, (u64)ap_park, 0);
+		vmsa_set(other, VMSA_SEV_FEATURES, vm_sev_features() | BIT_ULL(5));
+		rmpadjust(gpa_to_priv(other), false, RMP_VMSA | RMP_R | 1);
+		check_refused("ap creation: VMSA and rax with SEV features other than the VM's -> "
+			      "refused",
+			      2, bsp_apic_id, other, vm_sev_features() | BIT_ULL(5));
+	}
 
 	/* The VMSA bit set and cleared again (facts §4): the page is an ordinary page. */
 	vmsa_build(cleared, 2, (u64)ap_park, 0);

@@ -48,7 +48,8 @@ enum conf_mode {
 	MODE_VMPL1_NOACCESS, /* VMPL1 reads a VMPL0-only page: snpemu must stop (4) */
 	MODE_VMPL1_READONLY, /* VMPL1 writes a page it may only read: snpemu must stop (4) */
 	MODE_FAIL_VERDICT,   /* report failure code 0x21 on port 0xf4: snpemu must exit 1 */
-	MODE_TERMINATE,	     /* GHCB termination request (15, 0xc7): snpemu must exit 2 */
+	MODE_TERMINATE,	     /* MSR termination request (15, 0xc7): snpemu must exit 2 */
+	MODE_TERMINATE_NAE,  /* NAE 0x8000fffe termination (15, 0xc8): snpemu must exit 2 */
 };
 #ifndef CONF_MODE
 #define CONF_MODE MODE_FULL
@@ -126,6 +127,7 @@ int memcmp(const void *a, const void *b, size_t n);
 #define CONF_TERM_NESTED 0xc2	 /* fault while reporting a fault */
 #define CONF_TERM_VERDICT 0xc3	 /* the host ignored the verdict OUT */
 #define CONF_TERM_MODE_TEST 0xc7 /* MODE_TERMINATE's deliberate request */
+#define CONF_TERM_MODE_NAE 0xc8	 /* MODE_TERMINATE_NAE's deliberate request */
 
 /* ---- exception.c ---- */
 struct frame {

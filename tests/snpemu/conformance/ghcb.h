@@ -67,6 +67,7 @@
 #define NAE_GET_APIC_IDS 0x80000017
 #define NAE_RUN_VMPL 0x80000018
 #define NAE_HV_FEATURES 0x8000fffd
+#define NAE_TERMINATE 0x8000fffe
 
 /* IOIO exit_info_1 (facts §3, APM IOIO intercept format). */
 #define IOIO_IN BIT_ULL(0)

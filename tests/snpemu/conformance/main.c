@@ -15,6 +15,7 @@ static const char *const mode_name[] = {
 	[MODE_VMPL1_READONLY] = "vmpl1-readonly",
 	[MODE_FAIL_VERDICT] = "fail-verdict",
 	[MODE_TERMINATE] = "terminate",
+	[MODE_TERMINATE_NAE] = "terminate-nae",
 };
 
 static __noreturn void finish(void)
@@ -55,6 +56,14 @@ __noreturn void conf_main(void)
 		con_printf("# requesting termination (set %d, code 0x%x) on purpose\n",
 			   CONF_TERM_SET, CONF_TERM_MODE_TEST);
 		conf_terminate(CONF_TERM_MODE_TEST);
+	case MODE_TERMINATE_NAE:
+		/* The GHCB form: exit_info_1[3:0] = set, [11:4] = code (facts §1, §3). */
+		con_printf("# requesting termination by NAE (set %d, code 0x%x) on purpose\n",
+			   CONF_TERM_SET, CONF_TERM_MODE_NAE);
+		ghcb_clear(this_cpu());
+		ghcb_call(this_cpu(), NAE_TERMINATE, CONF_TERM_SET | (CONF_TERM_MODE_NAE << 4), 0);
+		check(false, "ghcb: the host ignored an NAE termination request", "%s", "-");
+		verdict(0x11);
 	default:
 		break;
 	}

@@ -157,6 +157,45 @@ static void check_round_trips(void)
 		 mb->served - start, ARRAY_SIZE(forms));
 }
 
+/*
+ * VMPL1's VMSA while VMPL1 waits: VMPL0 reads and writes its registers there (facts §6
+ * layout, §7 "SVSM side"), and EFER.SVME is the runnable flag (facts §6).
+ */
+static void check_vmsa_state(void)
+{
+	struct switch_result s;
+	u64 efer;
+
+	/* VMPL1 left by the MSR form in its last round trip, patterns in rbx..r15. */
+	s = vmpl1_call(FORM_MSR, FORM_MSR, V1_NOP, 0, 0, 0);
+	check(s.entered && s.ran, "vmsa: setup: a round trip", "status 0x%lx", s.status);
+	check_eq("vmsa: guest_exit_code of VMPL1's VMSA is 0x403 (VMGEXIT) while it waits",
+		 vmsa_get(vmpl1_vmsa, VMSA_EXIT_CODE), EXIT_VMGEXIT);
+	check(vmsa_get(vmpl1_vmsa, VMSA_RBX) == REG_PATTERN(REG_BIT_RBX) &&
+		      vmsa_get(vmpl1_vmsa, VMSA_R15) == REG_PATTERN(REG_BIT_R15),
+	      "vmsa: VMPL0 reads VMPL1's registers (rbx, r15) from its VMSA page",
+	      "rbx 0x%lx r15 0x%lx", vmsa_get(vmpl1_vmsa, VMSA_RBX),
+	      vmsa_get(vmpl1_vmsa, VMSA_R15));
+
+	vmsa_set(vmpl1_vmsa, VMSA_R12, 0xfeedULL);
+	s = vmpl1_call(FORM_MSR, FORM_MSR, V1_NOP, 0, 0, 0);
+	check(s.entered && s.ran && mb->resume_regs == BIT_ULL(REG_BIT_R12),
+	      "vmsa: a register VMPL0 writes into VMPL1's VMSA reaches VMPL1 (only that one)",
+	      "status 0x%lx ran %d, registers VMPL1 saw changed 0x%lx", s.status, s.ran,
+	      mb->resume_regs);
+
+	efer = vmsa_get(vmpl1_vmsa, VMSA_EFER);
+	vmsa_set(vmpl1_vmsa, VMSA_EFER, efer & ~EFER_SVME);
+	s = vmpl1_call(FORM_MSR, FORM_MSR, V1_NOP, 0, 0, 0);
+	check(!s.entered && !s.ran && MSR_INFO(s.status) == MSR_VMPL_RESP,
+	      "vmsa: with EFER.SVME clear VMPL1's VMSA does not run (run-VMPL(1) -> error)",
+	      "status 0x%lx, VMPL1 ran %d", s.status, s.ran);
+	vmsa_set(vmpl1_vmsa, VMSA_EFER, efer);
+	s = vmpl1_call(FORM_MSR, FORM_MSR, V1_NOP, 0, 0, 0);
+	check(s.entered && s.ran, "vmsa: with EFER.SVME set again it runs",
+	      "status 0x%lx, VMPL1 ran %d", s.status, s.ran);
+}
+
 /* What VMPL1 may and may not do with pages (facts §4). */
 static void check_vmpl1_rules(void)
 {
@@ -262,6 +301,7 @@ void check_vmpl(void)
 	if (!vmpl1_start())
 		return;
 	check_round_trips();
+	check_vmsa_state();
 	check_vmpl1_rules();
 
 	n = ap_creation(AP_DESTROY, 1, bsp_apic_id, vmpl1_vmsa, 0);

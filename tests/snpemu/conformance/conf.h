@@ -32,6 +32,11 @@
 
 /* Per-context block at the bottom of every 16 KiB-aligned stack (see this_cpu()). */
 #define CPU_STACK_SIZE 0x4000
+/* vmgexit_check_regs: the value it puts in register n (rbx rbp rsi rdi r8..r15 = 0..11). */
+#define REG_PATTERN(n) (0x5eed000000000000 + (n)*0x0101010101 + 1)
+#define REG_BIT_RBX 0
+#define REG_BIT_R12 8
+#define REG_BIT_R15 11
 #define IDT_ENTRIES 32 /* exceptions only: the payload runs with interrupts off */
 
 #ifndef __ASSEMBLER__

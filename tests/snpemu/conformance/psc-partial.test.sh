@@ -5,7 +5,7 @@
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 300 --fault psc-partial=1 "$CONF_DIR/conformance.bin"
-conf_expect_pass 185
+conf_expect_pass 192
 line=$(grep -m1 '^# psc: ' "$OUT") || fail "no '# psc:' line"
 read -r descs calls < <(echo "$line" | sed -E 's/^# psc: ([0-9]+) descriptors, ([0-9]+) calls.*/\1 \2/')
 [ "$calls" -gt $((descs + 250)) ] ||

@@ -53,7 +53,6 @@ ap_park:
  * u64 vmgexit_check_regs(u64 msr): VMGEXIT with a pattern in every GPR but RAX/RCX/RDX (the
  * MSR write needs them) and RSP; returns a bit per register the round trip changed.
  */
-#define REG_PATTERN(n) (0x5eed000000000000 + (n) * 0x0101010101 + 1)
 .macro LOADREG reg, n
 	movabsq $REG_PATTERN(\n), \reg
 .endm

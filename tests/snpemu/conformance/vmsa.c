@@ -13,7 +13,6 @@
 #define VMSA_TR 0x090
 #define VMSA_VMPL 0x0ca
 #define VMSA_CPL 0x0cb
-#define VMSA_EFER 0x0d0
 #define VMSA_CR4 0x148
 #define VMSA_CR3 0x150
 #define VMSA_CR0 0x158
@@ -41,6 +40,11 @@ u64 vm_sev_features(void)
 void vmsa_set(u64 gpa, unsigned int off, u64 v)
 {
 	*(volatile u64 *)((u8 *)priv_ptr(gpa) + off) = v;
+}
+
+u64 vmsa_get(u64 gpa, unsigned int off)
+{
+	return *(volatile u64 *)((u8 *)priv_ptr(gpa) + off);
 }
 
 static void vmsa_seg(u8 *v, unsigned int off, u16 sel, u16 attrib, u32 limit, u64 base)

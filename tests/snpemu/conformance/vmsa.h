@@ -21,9 +21,16 @@
 #define FAIL_SIZEMISMATCH 6
 
 /* VMSA offsets used here (facts §6). */
+#define VMSA_EFER 0x0d0
+#define VMSA_RBX 0x318
 #define VMSA_RSI 0x330
 #define VMSA_RDI 0x338
+#define VMSA_R12 0x360
+#define VMSA_R15 0x378
 #define VMSA_SEV_FEATURES 0x3b0
+#define VMSA_EXIT_CODE 0x3c0
+#define EFER_SVME BIT_ULL(12)
+#define EXIT_VMGEXIT 0x403 /* guest_exit_code of a VMSA that left by VMGEXIT (facts §6) */
 
 /*
  * Fill the private page @gpa with a 64-bit VMSA for @vmpl that starts at @rip with @rsp, on the
@@ -32,6 +39,7 @@
  */
 void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp);
 void vmsa_set(u64 gpa, unsigned int off, u64 v);
+u64 vmsa_get(u64 gpa, unsigned int off);
 /* The VM's SEV features: SEV_STATUS >> 2 (facts §5). */
 u64 vm_sev_features(void);
 /* AP creation NAE 0x80000013 (facts §3); rax = @features for create requests. */

@@ -2,8 +2,8 @@
  * VMPL switching and what VMPL1 may do (facts §3 NAE 0x80000013/0x80000018, §4 RMPADJUST,
  * §6 VMSA, §7 call convention).
  *
- * VMPL0 grants VMPL1 its code, constants and stack, builds a VMPL1 VMSA on the payload's own
- * page tables, registers it with the AP-creation NAE for the BSP and then runs VMPL1 command by
+ * VMPL0 grants VMPL1 its code, constants, stack and own page tables, builds a VMPL1 VMSA,
+ * registers it with the AP-creation NAE for the BSP and then runs VMPL1 command by
  * command (vmpl1.c), switching with both the MSR protocol (0x016) and the NAE (0x80000018).
  */
 #include "check.h"
@@ -91,7 +91,8 @@ static bool vmpl1_start(void)
 	bad = grant_range(_text_start, _text_end, RMP_R | RMP_SX) +
 	      grant_range(_shared_ro_start, _shared_ro_end, RMP_R) +
 	      grant_range(_vmpl1_start, _vmpl1_end, RMP_R | RMP_W);
-	if (!check(bad == 0, "rmpadjust: grant VMPL1 its code (R+X), constants (R), stack (RW)",
+	if (!check(bad == 0,
+		   "rmpadjust: grant VMPL1 code R+X, constants R, its stack/mailbox/tables RW",
 		   "%u pages refused", bad))
 		return false;
 
@@ -216,7 +217,8 @@ static void check_vmpl1_rules(void)
 	vmpl1_do("vmpl1: print", V1_SAY_OK, 0, 0, 0);
 
 	/* RMPADJUST can only target a numerically higher VMPL (facts §4, confirmed KSEV). */
-	if (vmpl1_do("vmpl1: rmpadjust own VMPL", V1_RMPADJUST, stack, 0, RMP_R | 1))
+	/* (The same permissions it has, so that a wrong success changes nothing.) */
+	if (vmpl1_do("vmpl1: rmpadjust own VMPL", V1_RMPADJUST, stack, 0, RMP_R | RMP_W | 1))
 		check(mb->res.vector < 0 && mb->res.rax == FAIL_PERMISSION,
 		      "vmpl1: RMPADJUST targeting VMPL1 itself -> FAIL_PERMISSION (really at "
 		      "VMPL1)",

@@ -1,1 +1,67 @@
-# snpemu: build fragment, filled in by its owner.
+# snpemu: the emulated SEV-SNP machine (tests/snpemu/README.md).
+#
+#   build/snpemu/snpemu.rom   QEMU -bios image: reset stub + the L1 hypervisor
+#   build/snpemu/probe.bin    the probe VMPL0 image (svsm.bin format) the snpemu tests use
+#
+# scripts/snpemu runs them. The conformance payload (another owner) hooks in through
+# tests/snpemu/conformance/conformance.mk.
+
+SNPEMU_DIR := tests/snpemu
+SNPEMU_B := $(BUILD)/snpemu
+
+SNPEMU_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-builtin -fno-strict-aliasing -Iinclude -I$(SNPEMU_DIR)/l1 -MMD -MP
+SNPEMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-id=none \
+	--no-warn-rwx-segments
+
+SNPEMU_L1_SRCS := $(wildcard $(SNPEMU_DIR)/l1/*.c) $(wildcard $(SNPEMU_DIR)/l1/*.S)
+SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS))
+SNPEMU_PROBE_OBJS := $(SNPEMU_B)/probe/start.S.o $(SNPEMU_B)/probe/probe.c.o
+
+ALL_TARGETS += $(SNPEMU_B)/snpemu.rom $(SNPEMU_B)/probe.bin
+
+$(SNPEMU_B)/%.c.o: $(SNPEMU_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(SNPEMU_CFLAGS) -c -o $@ $<
+
+$(SNPEMU_B)/%.S.o: $(SNPEMU_DIR)/%.S
+	@mkdir -p $(@D)
+	$(CC) -MMD -MP -c -o $@ $<
+
+$(SNPEMU_B)/l1.elf: $(SNPEMU_L1_OBJS) $(SNPEMU_DIR)/l1/l1.ld
+	ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS)
+
+$(SNPEMU_B)/l1.bin: $(SNPEMU_B)/l1.elf
+	objcopy -O binary $< $@
+	@truncate -s %4 $@
+
+# ROM = [L1 image, padded][64 KiB reset stub]; its size is a multiple of 64 KiB (QEMU -bios).
+$(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DIR)/rom/reset.ld
+	@l1=$$(stat -c %s $<); rom=$$(( (l1 + 65535) / 65536 * 65536 + 65536 )); \
+	set -e; \
+	$(CC) -m32 -c -DL1_SIZE=$$l1 -DROM_SIZE=$$rom -o $(SNPEMU_B)/reset.o $(SNPEMU_DIR)/rom/reset.S; \
+	ld -m elf_i386 -T $(SNPEMU_DIR)/rom/reset.ld -o $(SNPEMU_B)/reset.elf $(SNPEMU_B)/reset.o; \
+	objcopy -O binary $(SNPEMU_B)/reset.elf $(SNPEMU_B)/reset.bin; \
+	truncate -s 65536 $(SNPEMU_B)/reset.bin; \
+	cp $< $@.tmp; truncate -s $$(( rom - 65536 )) $@.tmp; cat $(SNPEMU_B)/reset.bin >> $@.tmp; \
+	mv $@.tmp $@
+
+$(SNPEMU_B)/probe.elf: $(SNPEMU_PROBE_OBJS) $(SNPEMU_DIR)/probe/probe.ld
+	ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/probe/probe.ld -o $@ $(SNPEMU_PROBE_OBJS)
+
+$(SNPEMU_B)/probe.bin: $(SNPEMU_B)/probe.elf
+	objcopy -O binary $< $@
+
+$(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
+
+-include $(SNPEMU_L1_OBJS:.o=.d) $(SNPEMU_PROBE_OBJS:.o=.d)
+-include $(SNPEMU_DIR)/conformance/conformance.mk
+
+# the test firmware for the probe's "bios" mode: 64 KiB, reset vector at the end
+$(SNPEMU_B)/probe-bios.bin: $(SNPEMU_DIR)/probe/bios.S
+	@mkdir -p $(@D)
+	$(CC) -c -o $(SNPEMU_B)/probe-bios.o $<
+	objcopy -O binary -j .text $(SNPEMU_B)/probe-bios.o $@
+
+ALL_TARGETS += $(SNPEMU_B)/probe-bios.bin

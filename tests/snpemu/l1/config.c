@@ -1,0 +1,190 @@
+/*
+ * Options from the runner (scripts/snpemu), passed as the QEMU fw_cfg string
+ * opt/snpemu/config: space-separated key=value words. Fault specs are design 4.3's plus
+ * snpemu's own (tests/snpemu/README.md lists them all).
+ */
+#include "l1.h"
+
+struct config cfg;
+
+static int parse_u64(const char *s, const char *end, u64 *out)
+{
+	u64 v = 0;
+	int base = 10;
+
+	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (s >= end)
+		return -1;
+	for (; s < end; s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -1;
+		if (v > (~0ULL - (u64)d) / (u64)base)
+			return -1;
+		v = v * (u64)base + (u64)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool word_is(const char *w, const char *end, const char *key)
+{
+	size_t n = strlen(key);
+
+	return (size_t)(end - w) >= n && !strncmp(w, key, n);
+}
+
+__noreturn static void bad(const char *w, const char *end, const char *why)
+{
+	printk("snpemu: bad option '%.*s': %s\n", (int)(end - w), w, why);
+	machine_exit(EXIT_RULE);
+}
+
+static void parse_fault(const char *w, const char *end)
+{
+	const char *eq = w;
+	u64 a, b;
+
+	while (eq < end && *eq != '=')
+		eq++;
+#define NAME(n) ((size_t)(eq - w) == strlen(n) && !strncmp(w, n, strlen(n)))
+	if (NAME("ghcb-version")) {
+		const char *colon = eq + 1;
+
+		while (colon < end && *colon != ':')
+			colon++;
+		if (eq >= end || colon >= end || parse_u64(eq + 1, colon, &a) ||
+		    parse_u64(colon + 1, end, &b) || a > b || a > 0xffff || b > 0xffff)
+			bad(w, end, "want ghcb-version=MIN:MAX");
+		cfg.fault[FAULT_GHCB_VERSION] = true;
+		cfg.ghcb_min = a;
+		cfg.ghcb_max = b;
+		return;
+	}
+	if (NAME("psc-lie") && eq >= end) {
+		cfg.fault[FAULT_PSC_LIE] = true;
+		cfg.psc_lie_from = 1;
+		return;
+	}
+	if (NAME("ap-create-fail")) {
+		cfg.fault[FAULT_AP_CREATE_FAIL] = true;
+		return;
+	}
+	if (NAME("psc-backwards")) {
+		cfg.fault[FAULT_PSC_BACKWARDS] = true;
+		return;
+	}
+	if (NAME("vmpl-run-fail")) {
+		cfg.fault[FAULT_VMPL_RUN_FAIL] = true;
+		return;
+	}
+	if (eq >= end || parse_u64(eq + 1, end, &a))
+		bad(w, end, "unknown fault or missing/invalid value");
+	if (NAME("psc-lie")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_PSC_LIE] = true;
+		cfg.psc_lie_from = a;
+	} else if (NAME("hv-features")) {
+		cfg.fault[FAULT_HV_FEATURES] = true;
+		cfg.hv_features = a & ((1ULL << 52) - 1);
+	} else if (NAME("register-ghcb-gfn")) {
+		cfg.fault[FAULT_REGISTER_GFN] = true;
+		cfg.register_gfn = a & ((1ULL << 52) - 1);
+	} else if (NAME("psc-fail-at")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_PSC_FAIL_AT] = true;
+		cfg.psc_fail_at = a;
+	} else if (NAME("cbit")) {
+		if (a > 63)
+			bad(w, end, "C-bit position 0..63");
+		cfg.fault[FAULT_CBIT] = true;
+		cfg.cbit_report = a;
+	} else if (NAME("sev-status")) {
+		cfg.fault[FAULT_SEV_STATUS] = true;
+		cfg.sev_status = a;
+	} else if (NAME("inject-vc")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_INJECT_VC] = true;
+		cfg.inject_vc_at = a;
+	} else if (NAME("psc-partial")) {
+		if (!a)
+			bad(w, end, "N >= 1");
+		cfg.fault[FAULT_PSC_PARTIAL] = true;
+		cfg.psc_partial = a;
+	} else {
+		bad(w, end, "unknown fault");
+	}
+#undef NAME
+}
+
+void config_load(void)
+{
+	static char buf[4096];
+	u32 size;
+	u16 sel;
+	const char *p, *end;
+
+	cfg.smp = 1;
+	cfg.mem = 512ULL << 20;
+	if (qfw_find("opt/snpemu/config", &size, &sel))
+		panic("no opt/snpemu/config in QEMU fw_cfg (start snpemu through scripts/snpemu)");
+	if (size >= sizeof(buf))
+		panic("opt/snpemu/config too long");
+	qfw_read(sel, 0, buf, size);
+	buf[size] = 0;
+	p = buf;
+	end = buf + size;
+	while (p < end) {
+		const char *w, *we, *v;
+		u64 val;
+
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		if (p >= end || !*p)
+			break;
+		w = p;
+		while (p < end && *p != ' ' && *p != '\n' && *p)
+			p++;
+		we = p;
+		v = w;
+		while (v < we && *v != '=')
+			v++;
+		if (v >= we)
+			bad(w, we, "want key=value");
+		v++;
+		if (word_is(w, we, "fault=")) {
+			parse_fault(v, we);
+			continue;
+		}
+		if (parse_u64(v, we, &val))
+			bad(w, we, "bad number");
+		if (word_is(w, we, "smp=")) {
+			if (val < 1 || val > MAX_CPUS)
+				bad(w, we, "1..16 vCPUs");
+			cfg.smp = (int)val;
+		} else if (word_is(w, we, "mem=")) {
+			cfg.mem = val;
+		} else if (word_is(w, we, "bios=")) {
+			cfg.have_bios = val != 0;
+		} else if (word_is(w, we, "seed=")) {
+			cfg.seed = val;
+		} else if (word_is(w, we, "verbose=")) {
+			cfg.verbose = val != 0;
+		} else {
+			bad(w, we, "unknown option");
+		}
+	}
+}

@@ -1,0 +1,251 @@
+/*
+ * The guest's port I/O, performed by the host side of the IOIO NAE: COM1 (QEMU's real
+ * UART: the console), the result port 0xf4, and the guest's fw_cfg, which snpemu serves
+ * itself as QEMU would (signature, ID with DMA, CPU count, file directory with etc/e820,
+ * etc/bios_gpa, etc/bios_size and any --fw-cfg file). Other ports read as all ones and
+ * ignore writes, like unassigned ports in QEMU.
+ */
+#include "l1.h"
+
+#define COM1 0x3f8
+#define RESULT_PORT 0xf4
+#define FWCFG_SEL 0x510
+#define FWCFG_DATA 0x511
+#define FWCFG_DMA_HI 0x514
+#define FWCFG_DMA_LO 0x518
+
+struct gfile {
+	char name[56];
+	u32 size;
+	u16 sel;
+	u16 qsel; /* QEMU selector for runner-provided files, 0 = built in */
+	u8 data[64];
+};
+
+static struct gfile files[16];
+static int nr_files;
+static u8 dir[4 + 16 * 64];
+static u16 cur_sel;
+static u32 cur_off;
+static u32 dma_hi;
+
+static void be32(u8 *p, u32 v)
+{
+	p[0] = (u8)(v >> 24);
+	p[1] = (u8)(v >> 16);
+	p[2] = (u8)(v >> 8);
+	p[3] = (u8)v;
+}
+
+static struct gfile *add_file(const char *name, u32 size)
+{
+	struct gfile *f = &files[nr_files];
+
+	if (nr_files >= (int)ARRAY_SIZE(files))
+		panic("too many guest fw_cfg files");
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, name, strlen(name) < 55 ? strlen(name) : 55);
+	f->size = size;
+	f->sel = (u16)(0x20 + nr_files);
+	nr_files++;
+	return f;
+}
+
+void gfw_init(void)
+{
+	struct gfile *f;
+	u32 count;
+
+	/* e820 of the guest: RAM, then the firmware reserved below 4 GiB */
+	f = add_file("etc/e820", launch.bios_size ? 40 : 20);
+	F64(f->data, 0) = 0;
+	F64(f->data, 8) = cfg.mem;
+	F32(f->data, 16) = 1;
+	if (launch.bios_size) {
+		F64(f->data, 20) = launch.bios_gpa;
+		F64(f->data, 28) = launch.bios_size;
+		F32(f->data, 36) = 2;
+		f = add_file("etc/bios_gpa", 8);
+		F64(f->data, 0) = launch.bios_gpa;
+		f = add_file("etc/bios_size", 8);
+		F64(f->data, 0) = launch.bios_size;
+	}
+	/* files the runner passes with --fw-cfg NAME=FILE arrive as opt/snpemu/gfw/NAME */
+	qfw_read(0x19, 0, &count, 4);
+	count = __builtin_bswap32(count);
+	for (u32 i = 0; i < count && i < 4096; i++) {
+		struct {
+			u32 size;
+			u16 sel, rsvd;
+			char name[56];
+		} __packed e;
+
+		qfw_read(0x19, 4 + (u64)i * sizeof(e), &e, sizeof(e));
+		e.name[55] = 0;
+		if (!strncmp(e.name, "opt/snpemu/gfw/", 15)) {
+			f = add_file(e.name + 15, __builtin_bswap32(e.size));
+			f->qsel = __builtin_bswap16(e.sel);
+		}
+	}
+	be32(dir, (u32)nr_files);
+	for (int i = 0; i < nr_files; i++) {
+		u8 *d = dir + 4 + 64 * i;
+
+		be32(d, files[i].size);
+		d[4] = (u8)(files[i].sel >> 8);
+		d[5] = (u8)files[i].sel;
+		memcpy(d + 8, files[i].name, 56);
+	}
+}
+
+/* Read @len bytes of item @sel from @off; returns how many exist. */
+static u32 item_read(u16 sel, u32 off, u8 *buf, u32 len)
+{
+	u8 tmp[8];
+	const u8 *src = NULL;
+	u32 size = 0;
+
+	switch (sel) {
+	case 0x0000:
+		src = (const u8 *)"QEMU";
+		size = 4;
+		break;
+	case 0x0001:
+		F32(tmp, 0) = 3; /* traditional + DMA */
+		src = tmp;
+		size = 4;
+		break;
+	case 0x0003:
+		F64(tmp, 0) = cfg.mem;
+		src = tmp;
+		size = 8;
+		break;
+	case 0x0005:
+		F16(tmp, 0) = (u16)cfg.smp;
+		src = tmp;
+		size = 2;
+		break;
+	case 0x0019:
+		src = dir;
+		size = 4 + 64 * (u32)nr_files;
+		break;
+	default:
+		for (int i = 0; i < nr_files; i++) {
+			if (files[i].sel != sel)
+				continue;
+			size = files[i].size;
+			if (off >= size)
+				return 0;
+			if (len > size - off)
+				len = size - off;
+			if (files[i].qsel)
+				qfw_read(files[i].qsel, off, buf, len);
+			else
+				memcpy(buf, files[i].data + off, len);
+			return len;
+		}
+		return 0;
+	}
+	if (off >= size)
+		return 0;
+	if (len > size - off)
+		len = size - off;
+	memcpy(buf, src + off, len);
+	return len;
+}
+
+/* fw_cfg DMA (QEMU docs/specs/fw_cfg.txt): the descriptor and buffers must be shared. */
+static void fw_dma(u64 gpa)
+{
+	u8 *d = host_shared_ptr(gpa, 16);
+	u32 ctl, len;
+	u64 addr;
+
+	if (!d) {
+		printk("snpemu: guest fw_cfg DMA descriptor at 0x%lx is not shared memory: the host "
+		       "cannot read it (request ignored)\n",
+		       gpa);
+		return;
+	}
+	ctl = __builtin_bswap32(F32(d, 0));
+	len = __builtin_bswap32(F32(d, 4));
+	addr = __builtin_bswap64(F64(d, 8));
+	if (ctl & 8) {
+		cur_sel = (u16)(ctl >> 16);
+		cur_off = 0;
+	}
+	if (ctl & 0x10) {
+		F32(d, 0) = __builtin_bswap32(1); /* write: not supported */
+		return;
+	}
+	if (ctl & (2 | 4)) {
+		if (ctl & 2) {
+			u8 *buf = host_shared_ptr(addr, len ? len : 1);
+			u32 got;
+
+			if (len && !buf) {
+				F32(d, 0) = __builtin_bswap32(1); /* private: the host cannot write */
+				return;
+			}
+			got = len ? item_read(cur_sel, cur_off, buf, len) : 0;
+			if (got < len)
+				memset(buf + got, 0, len - got);
+		}
+		cur_off += len;
+	}
+	F32(d, 0) = 0;
+}
+
+static bool result_reported;
+
+u64 io_in(struct vcpu *v, u16 port, int size)
+{
+	(void)v;
+	if (port >= COM1 && port < COM1 + 8 && size == 1)
+		return inb(port);
+	if (port == FWCFG_DATA && size == 1) {
+		u8 b = 0;
+
+		if (item_read(cur_sel, cur_off, &b, 1))
+			cur_off++;
+		return b;
+	}
+	return size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
+}
+
+void io_out(struct vcpu *v, u16 port, int size, u64 val)
+{
+	if (port >= COM1 && port < COM1 + 8 && size == 1) {
+		outb(port, (u8)val);
+		return;
+	}
+	switch (port) {
+	case RESULT_PORT:
+		if (result_reported)
+			return;
+		result_reported = true;
+		if (size == 4 && val == 0x10) {
+			printk("snpemu: VMPL%d reported pass\n", v->cur);
+			machine_exit(EXIT_PASS);
+		}
+		printk("snpemu: VMPL%d reported failure 0x%lx (%d-byte OUT to port 0xf4)\n", v->cur,
+		       val, size);
+		machine_exit(EXIT_FAIL);
+	case FWCFG_SEL:
+		if (size == 2) {
+			cur_sel = (u16)val;
+			cur_off = 0;
+		}
+		return;
+	case FWCFG_DMA_HI:
+		if (size == 4)
+			dma_hi = __builtin_bswap32((u32)val);
+		return;
+	case FWCFG_DMA_LO:
+		if (size == 4) {
+			fw_dma(((u64)dma_hi << 32) | __builtin_bswap32((u32)val));
+			dma_hi = 0;
+		}
+		return;
+	}
+}

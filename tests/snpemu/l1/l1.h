@@ -1,0 +1,452 @@
+/*
+ * snpemu L1: a small hypervisor that runs natively inside QEMU TCG and VMRUNs an SVSM image
+ * as an SEV-SNP guest would run on an EPYC host. It plays the untrusted host (QEMU/KVM and the
+ * PSP's launch) and the SNP hardware rules (RMP, VMPLs, PVALIDATE/RMPADJUST, GHCB, #VC).
+ *
+ * Facts cited as "facts §N" are sections of shared/reference/snp-svsm-facts.md.
+ */
+#ifndef SNPEMU_L1_H
+#define SNPEMU_L1_H
+
+#include "lib/types.h"
+#include <stdarg.h>
+
+#define MAX_CPUS 16
+#define NR_VMPLS 4
+#define L1_STACK_SIZE 0x8000
+
+/* Exit statuses (design 4.3); the L1 writes 0x10 + status to isa-debug-exit. */
+#define EXIT_PASS 0
+#define EXIT_FAIL 1
+#define EXIT_SVSM_TERM 2
+#define EXIT_TIMEOUT 3
+#define EXIT_RULE 4
+
+/* ---- instructions ---- */
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(u16 port, u16 v)
+{
+	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(u16 port, u32 v)
+{
+	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline u8 inb(u16 port)
+{
+	u8 v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline u16 inw(u16 port)
+{
+	u16 v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline u32 inl(u16 port)
+{
+	u32 v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+static inline void cpuid_raw(u32 leaf, u32 sub, u32 r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+/* ---- library (lib.c) ---- */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Console: COM1 of the L1 machine = the runner's stdout. */
+void con_putc(char c);
+void con_write(const char *s, size_t n);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Statistics channel (isa-debugcon, port 0xe9): the runner copies it to --stats FILE. */
+void stats_puts(const char *s);
+void stats_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct spinlock {
+	volatile u32 v;
+};
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+
+/* Stop the machine with a snpemu exit status (after printing why). */
+__noreturn void machine_exit(int status);
+__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A hardware rule the image broke (exit 4). */
+__noreturn void rule_violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- platform (platform.c) ---- */
+struct e820 {
+	u64 addr, len;
+	u32 type;
+} __packed;
+
+void idt_init(void);
+void lapic_init(void);
+u32 lapic_id(void);
+void lapic_send_ipi(u32 apic_id, u8 vector);
+void smp_boot_aps(int n);
+int this_cpu(void);
+extern int nr_l1_cpus;
+/* QEMU's own fw_cfg (the L1 machine's inputs). */
+int qfw_find(const char *name, u32 *size, u16 *sel);
+void qfw_read(u16 sel, u64 offset, void *buf, u32 len);
+/* Memory: 4 KiB pages for the L1's own tables (zeroed). */
+void *page_alloc(void);
+void *pages_alloc(u64 n);
+void page_free(void *p);
+void mem_init(void);
+/* Carve 2 MiB-aligned backing memory for guest RAM out of L1 RAM. 0 if none fits. */
+u64 backing_alloc(u64 size);
+void idle_wait(void);
+
+#define IPI_VECTOR 0xf0
+
+/* ---- configuration (config.c) ---- */
+enum fault_kind {
+	FAULT_GHCB_VERSION,
+	FAULT_HV_FEATURES,
+	FAULT_REGISTER_GFN,
+	FAULT_PSC_FAIL_AT,
+	FAULT_PSC_LIE,
+	FAULT_CBIT,
+	FAULT_SEV_STATUS,
+	FAULT_AP_CREATE_FAIL,
+	FAULT_INJECT_VC,
+	FAULT_PSC_PARTIAL,
+	FAULT_PSC_BACKWARDS,
+	FAULT_VMPL_RUN_FAIL,
+	NR_FAULTS
+};
+
+struct config {
+	int smp;
+	u64 mem;
+	bool have_bios;
+	bool fault[NR_FAULTS];
+	u64 ghcb_min, ghcb_max;
+	u64 hv_features;
+	u64 register_gfn;
+	u64 psc_fail_at;
+	u64 cbit_report;
+	u64 sev_status;
+	u64 inject_vc_at;
+	u64 psc_partial;
+	u64 psc_lie_from;
+	u64 seed;
+	bool verbose;
+	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
+	int nr_extra;
+	struct {
+		char name[56];
+		u16 qsel;
+		u32 size;
+	} extra[8];
+};
+extern struct config cfg;
+void config_load(void);
+
+/* ---- guest memory (guestmem.c) ---- */
+#define CBIT_POS 51
+#define CBIT (1ULL << CBIT_POS)
+#define GPA_MASK (CBIT - 1)
+
+struct region {
+	const char *name;
+	u64 gpa, size; /* page aligned */
+	u64 hpa;       /* L1 physical address of gpa */
+	u32 *rmp;      /* one RMP entry per 4 KiB page */
+};
+#define NR_REGIONS 3
+enum { REG_RAM, REG_BIOS, REG_SVSM };
+extern struct region regions[NR_REGIONS];
+
+struct region *region_of(u64 gpa);
+u32 *rmp_entry(u64 gpa);
+void *gpa_hva(u64 gpa); /* backing pointer, NULL if the GPA is not backed */
+
+/* Guest virtual -> guest physical through the guest's own page tables. */
+struct vcpu;
+enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
+#define WALK_OK 0
+#define WALK_NOT_MAPPED -1
+#define WALK_RMP -2
+int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv);
+/* Access guest memory as the running guest would (RMP checked). 0 or WALK_*. */
+int guest_read_virt(struct vcpu *v, u64 gva, void *buf, size_t len, int acc);
+int guest_write_virt(struct vcpu *v, u64 gva, const void *buf, size_t len);
+/* The hypervisor's view of a shared page (not assigned); NULL if private or unbacked. */
+void *host_shared_ptr(u64 gpa, size_t len);
+
+/* ---- RMP (rmp.c) ---- facts §4, APM vol. 2 "Reverse Map Table" */
+#define RMP_ASSIGNED (1U << 0)
+#define RMP_VALIDATED (1U << 1)
+#define RMP_2M (1U << 2)     /* part of a 2 MiB RMP entry */
+#define RMP_VMSA (1U << 3)
+#define RMP_SCRAMBLE (1U << 16) /* contents still to be scrambled after a state flip */
+#define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
+#define RMP_PERM_R 1U
+#define RMP_PERM_W 2U
+#define RMP_PERM_UX 4U
+#define RMP_PERM_SX 8U
+#define RMP_PERM_ALL 0xfU
+
+static inline unsigned int rmp_perm(u32 e, int vmpl)
+{
+	return vmpl == 0 ? RMP_PERM_ALL : (e >> RMP_PERM_SHIFT(vmpl)) & 0xf;
+}
+
+#define PVALIDATE_OK 0
+#define PVALIDATE_FAIL_INPUT 1
+#define PVALIDATE_FAIL_SIZEMISMATCH 6
+#define RMPADJUST_FAIL_PERMISSION 2
+
+/* Host-side page state changes (RMPUPDATE as KVM drives it). 0 or an error. */
+int rmp_make_private(u64 gpa, bool is_2m);
+int rmp_make_shared(u64 gpa, bool is_2m);
+int rmp_psmash(u64 gpa);
+int rmp_unsmash(u64 gpa);
+/* Guest instructions; return the hardware result code (EAX) and set *unchanged (CF). */
+int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
+int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs);
+void rmp_launch_page(u64 gpa);
+/* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
+void rmp_settle(u64 gpa);
+void rmp_settle_chunk(u64 gpa);
+
+/* ---- nested page tables (npt.c) ---- */
+enum { ROOT_NORMAL = 0, ROOT_PRIVATE_ONLY = 1 };
+void npt_init(void);
+u64 npt_root(int vmpl, int kind);
+/* Recompute the nested mappings of [gpa, gpa + npages * 4K) from the RMP. */
+void npt_sync(u64 gpa, u64 npages);
+
+/* ---- vCPUs (vcpu.c) ---- */
+struct gprs {
+	u64 rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum resp_kind { RESP_NONE, RESP_VMPL_MSR, RESP_VMPL_NAE };
+
+struct vctx {
+	bool present;
+	bool internal; /* the VMSA lives in L1 memory (launch VMPL0 BSP VMSA) */
+	u64 vmsa_gpa;
+	u8 *vmsa;      /* L1 pointer to the VMSA page */
+	u64 ghcb_msr;
+	u64 ghcb_reg;  /* registered GHCB GPA or ~0 */
+	bool parked;   /* executed HLT */
+	enum resp_kind resp;
+	u64 resp_ghcb; /* GHCB GPA to answer an NAE run-VMPL into on resume */
+};
+
+struct vcpu {
+	int id; /* = APIC ID = L1 CPU index */
+	struct vctx ctx[NR_VMPLS];
+	int cur;  /* running VMPL, -1 when idle */
+	u8 *vmcb; /* L1 page */
+	struct gprs g;
+	u64 tsc[2];
+	u8 fx[512] __aligned(16);
+	int root;
+	volatile bool kick;
+	int npf_retries;
+	/* statistics of this vCPU */
+	bool in_call;
+	u64 call_rax;
+	u64 call_insns;
+};
+extern struct vcpu vcpus[MAX_CPUS];
+extern struct spinlock emu_lock;
+
+void vcpu_loop(int cpu) __noreturn;
+/* VMSA <-> running state */
+void vmsa_export(struct vcpu *v);
+int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);
+/* VMPL switch requests (GHCB run-VMPL). */
+int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n);
+int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, char *why, size_t n);
+void vcpu_park(struct vcpu *v);
+void kick_all_others(struct vcpu *self);
+int vcpu_current_vmpl(void);
+
+/* VMCB offsets (APM vol. 2 appendix B) */
+#define VMCB_CR_READ 0x000
+#define VMCB_CR_WRITE 0x002
+#define VMCB_EXC 0x008
+#define VMCB_ICPT3 0x00c
+#define VMCB_ICPT4 0x010
+#define VMCB_IOPM 0x040
+#define VMCB_MSRPM 0x048
+#define VMCB_TSC_OFFSET 0x050
+#define VMCB_ASID 0x058
+#define VMCB_TLB_CTL 0x05c
+#define VMCB_INT_CTL 0x060
+#define VMCB_INT_STATE 0x068
+#define VMCB_EXITCODE 0x070
+#define VMCB_EXITINFO1 0x078
+#define VMCB_EXITINFO2 0x080
+#define VMCB_EXITINTINFO 0x088
+#define VMCB_NP_ENABLE 0x090
+#define VMCB_EVENTINJ 0x0a8
+#define VMCB_NCR3 0x0b0
+#define VMCB_SAVE 0x400
+/* save area offsets relative to the VMSA layout (facts §6); VMCB = 0x400 + same offset */
+#define VMSA_ES 0x000
+#define VMSA_CS 0x010
+#define VMSA_SS 0x020
+#define VMSA_DS 0x030
+#define VMSA_FS 0x040
+#define VMSA_GS 0x050
+#define VMSA_GDTR 0x060
+#define VMSA_LDTR 0x070
+#define VMSA_IDTR 0x080
+#define VMSA_TR 0x090
+#define VMSA_VMPL 0x0ca
+#define VMSA_CPL 0x0cb
+#define VMSA_EFER 0x0d0
+#define VMSA_XSS 0x140
+#define VMSA_CR4 0x148
+#define VMSA_CR3 0x150
+#define VMSA_CR0 0x158
+#define VMSA_DR7 0x160
+#define VMSA_DR6 0x168
+#define VMSA_RFLAGS 0x170
+#define VMSA_RIP 0x178
+#define VMSA_RSP 0x1d8
+#define VMSA_RAX 0x1f8
+#define VMSA_STAR 0x200
+#define VMSA_CR2 0x240
+#define VMSA_GPAT 0x268
+#define VMSA_DBGCTL 0x270
+#define VMSA_RCX 0x308
+#define VMSA_EXITINFO1 0x390
+#define VMSA_EXITINFO2 0x398
+#define VMSA_EXITINTINFO 0x3a0
+#define VMSA_NRIP 0x3a8
+#define VMSA_SEV_FEATURES 0x3b0
+#define VMSA_EXITCODE 0x3c0
+#define VMSA_XCR0 0x3e8
+#define VMSA_MXCSR 0x408
+#define VMSA_X87_FTW 0x40c
+#define VMSA_X87_FSW 0x40e
+#define VMSA_X87_FCW 0x410
+#define VMSA_X87_REGS 0x420
+#define VMSA_XMM 0x470
+
+#define EFER_SVME (1ULL << 12)
+#define EFER_LMA (1ULL << 10)
+#define CR0_PG (1ULL << 31)
+#define CR4_PAE (1ULL << 5)
+
+#define F64(p, o) (*(volatile u64 *)((u8 *)(p) + (o)))
+#define F32(p, o) (*(volatile u32 *)((u8 *)(p) + (o)))
+#define F16(p, o) (*(volatile u16 *)((u8 *)(p) + (o)))
+#define F8(p, o) (*(volatile u8 *)((u8 *)(p) + (o)))
+
+/* SEV features (VMSA sev_features = SEV_STATUS >> 2; facts §5) */
+#define SEV_STATUS_SEV (1ULL << 0)
+#define SEV_STATUS_ES (1ULL << 1)
+#define SEV_STATUS_SNP (1ULL << 2)
+#define SEV_STATUS_RESTRICTED_INJ (1ULL << 5)
+#define SEVF_SNP (1ULL << 0)
+#define SEVF_VTOM (1ULL << 1)
+#define SEVF_REFLECT_VC (1ULL << 2)
+#define SEVF_RESTRICTED_INJ (1ULL << 3)
+#define SEVF_ALTERNATE_INJ (1ULL << 4)
+#define SEVF_SECURE_TSC (1ULL << 9)
+/* Features snpemu can run (the rest would need hardware behaviour it does not model). */
+#define SEVF_SUPPORTED                                                                             \
+	(SEVF_SNP | SEVF_RESTRICTED_INJ | (1ULL << 5) /* DebugSwap */ |                            \
+	 (1ULL << 6) /* PreventHostIBS */ | (1ULL << 7) /* BTB isolation */ |                      \
+	 (1ULL << 15) /* SMT protection */)
+
+/* ---- exits (exit.c) ---- */
+void handle_exit(struct vcpu *v);
+/* Deliver #VC (vector 29) with @code to the running context (hardware-generated). */
+void deliver_vc(struct vcpu *v, u64 code);
+int decode_prefix_len(struct vcpu *v, u64 rip, u8 *opc, int max);
+
+/* ---- GHCB (ghcb.c) ---- */
+void handle_vmgexit(struct vcpu *v);
+void ghcb_resume_response(struct vcpu *v, struct vctx *c);
+u64 hv_features(void);
+
+/* ---- I/O and guest fw_cfg (iodev.c) ---- */
+/* Perform a port access for the guest (host side). */
+u64 io_in(struct vcpu *v, u16 port, int size);
+void io_out(struct vcpu *v, u16 port, int size, u64 val);
+void gfw_init(void);
+
+/* ---- launch (launch.c) ---- */
+struct launch_info {
+	u64 svsm_gpa, svsm_size, image_size;
+	u64 bios_gpa, bios_size;
+	u64 sev_status;
+	u64 secrets_gpa, cpuid_gpa, bios_vmsa_gpa;
+};
+extern struct launch_info launch;
+void launch_svsm(void);
+/* CPUID as the emulated CPU answers it (vCPU @apic for the per-CPU leaves). */
+bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4]);
+
+/* ---- statistics (stats.c) ---- */
+struct stats {
+	u64 vmgexit_code[64];
+	u64 vmgexit_count[64];
+	int nr_vmgexit;
+	u64 msr_code[32];
+	u64 msr_count[32];
+	int nr_msr;
+	u64 psc_private_4k, psc_private_2m, psc_shared_4k, psc_shared_2m;
+	u64 pval_4k, pval_2m, pval_failed;
+	u64 radj_4k, radj_2m, radj_failed;
+	u64 vmpl_switches;
+	u64 insns[NR_VMPLS];
+	u64 boot_vmpl0;
+	bool vmpl1_started;
+	bool term;
+	int term_set, term_code, term_vmpl;
+	u64 exits;
+};
+extern struct stats st, st_boot;
+void stats_vmgexit(u64 code);
+void stats_msr(u64 code);
+void stats_call_begin(struct vcpu *v, u64 rax);
+void stats_call_end(struct vcpu *v);
+void stats_vmpl1_first(void);
+void stats_write(void);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * The RMP: one entry per 4 KiB guest page (assigned, validated, 2 MiB page size, VMSA, and the
+ * VMPL1-3 permission masks; VMPL0 always has full access to an assigned page). Sources:
+ * facts §4 (PVALIDATE/RMPADJUST inputs and result codes), APM vol. 2 "SEV-SNP" (RMP checks).
+ *
+ * A page whose assigned state flips (a page state change) has its contents scrambled: on
+ * hardware the other side then sees ciphertext under a different key (or no key). The
+ * scrambling is done lazily, when the page is first touched again (the nested tables leave
+ * pending pages unmapped, see npt.c), so that converting hundreds of MiB stays cheap.
+ */
+#include "l1.h"
+
+#define ENTRY_STATE_MASK (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA | (0xfffU << 4))
+
+static void scramble_page(u64 gpa)
+{
+	u64 *p = gpa_hva(gpa);
+	u64 k = (gpa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL ^ (cfg.seed | 1);
+
+	/* Deterministic for a given seed, so instruction counts stay reproducible. */
+	for (int i = 0; i < 512; i++) {
+		k ^= k << 13;
+		k ^= k >> 7;
+		k ^= k << 17;
+		p[i] ^= k;
+	}
+}
+
+void rmp_settle(u64 gpa)
+{
+	u32 *e = rmp_entry(gpa);
+
+	if (e && (*e & RMP_SCRAMBLE)) {
+		scramble_page(ALIGN_DOWN(gpa, PAGE_SIZE));
+		*e &= ~RMP_SCRAMBLE;
+		npt_sync(ALIGN_DOWN(gpa, PAGE_SIZE), 1);
+	}
+}
+
+void rmp_settle_chunk(u64 gpa)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
+
+	struct region *r = region_of(gpa);
+	u64 lo, hi;
+
+	if (!r)
+		return;
+	lo = base > r->gpa ? base : r->gpa;
+	hi = base + PAGE_2M_SIZE < r->gpa + r->size ? base + PAGE_2M_SIZE : r->gpa + r->size;
+	for (u64 a = lo; a < hi; a += PAGE_SIZE) {
+		u32 *e = rmp_entry(a);
+
+		if (*e & RMP_SCRAMBLE) {
+			scramble_page(a);
+			*e &= ~RMP_SCRAMBLE;
+		}
+	}
+	npt_sync(lo, (hi - lo) >> PAGE_SHIFT);
+}
+
+static bool range_ok(u64 gpa, u64 n)
+{
+	struct region *r = region_of(gpa);
+
+	return r && gpa - r->gpa + n * PAGE_SIZE <= r->size;
+}
+
+/* Split a 2 MiB RMP entry covering @gpa into 4 KiB entries (the host's PSMASH). */
+static void smash(u64 gpa)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
+
+	if (!range_ok(base, PAGES_PER_2M))
+		return;
+	u32 *e = rmp_entry(base);
+	if (!(*e & RMP_2M))
+		return;
+	for (u64 i = 0; i < PAGES_PER_2M; i++)
+		e[i] &= ~RMP_2M;
+}
+
+void rmp_launch_page(u64 gpa)
+{
+	u32 *e = rmp_entry(gpa);
+
+	*e = RMP_ASSIGNED | RMP_VALIDATED;
+}
+
+int rmp_make_private(u64 gpa, bool is_2m)
+{
+	u64 n = is_2m ? PAGES_PER_2M : 1;
+	u32 *e;
+	bool uniform = true;
+
+	if ((is_2m && !IS_ALIGNED(gpa, PAGE_2M_SIZE)) || !range_ok(gpa, n))
+		return -1;
+	e = rmp_entry(gpa);
+	for (u64 i = 0; i < n; i++) {
+		if (e[i] & RMP_ASSIGNED) {
+			uniform = false; /* already private: left as it is */
+			continue;
+		}
+		e[i] = RMP_ASSIGNED | RMP_SCRAMBLE;
+	}
+	if (is_2m && uniform)
+		for (u64 i = 0; i < n; i++)
+			e[i] |= RMP_2M;
+	return 0;
+}
+
+int rmp_make_shared(u64 gpa, bool is_2m)
+{
+	u64 n = is_2m ? PAGES_PER_2M : 1;
+	u32 *e;
+
+	if ((is_2m && !IS_ALIGNED(gpa, PAGE_2M_SIZE)) || !range_ok(gpa, n))
+		return -1;
+	e = rmp_entry(gpa);
+	for (u64 i = 0; i < n; i++)
+		if (e[i] & RMP_VMSA)
+			return -1; /* a VMSA page in use cannot be converted */
+	if (!is_2m)
+		smash(gpa);
+	for (u64 i = 0; i < n; i++) {
+		if (!(e[i] & RMP_ASSIGNED))
+			continue;
+		e[i] = RMP_SCRAMBLE;
+	}
+	return 0;
+}
+
+int rmp_psmash(u64 gpa)
+{
+	u32 *e;
+
+	if (!IS_ALIGNED(gpa, PAGE_2M_SIZE) || !range_ok(gpa, PAGES_PER_2M))
+		return -1;
+	e = rmp_entry(gpa);
+	if (!(e[0] & RMP_ASSIGNED) || !(e[0] & RMP_2M))
+		return -1;
+	smash(gpa);
+	return 0;
+}
+
+int rmp_unsmash(u64 gpa)
+{
+	u32 *e;
+
+	if (!IS_ALIGNED(gpa, PAGE_2M_SIZE) || !range_ok(gpa, PAGES_PER_2M))
+		return -1;
+	e = rmp_entry(gpa);
+	if (!(e[0] & RMP_ASSIGNED) || (e[0] & RMP_VMSA))
+		return -1;
+	for (u64 i = 1; i < PAGES_PER_2M; i++)
+		if ((e[i] & ENTRY_STATE_MASK) != (e[0] & ENTRY_STATE_MASK))
+			return -1;
+	for (u64 i = 0; i < PAGES_PER_2M; i++)
+		e[i] |= RMP_2M;
+	return 0;
+}
+
+/* PVALIDATE (facts §4): the caller has checked that it runs at VMPL0. */
+int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
+{
+	u64 n = is_2m ? PAGES_PER_2M : 1;
+	u32 *e;
+	bool all_same = true;
+
+	(void)vmpl;
+	*unchanged = false;
+	if (is_2m && !IS_ALIGNED(gpa, PAGE_2M_SIZE))
+		return PVALIDATE_FAIL_INPUT;
+	if (!range_ok(gpa, n))
+		return PVALIDATE_FAIL_INPUT;
+	e = rmp_entry(gpa);
+	if (!(e[0] & RMP_ASSIGNED))
+		return PVALIDATE_FAIL_INPUT;
+	if (is_2m != !!(e[0] & RMP_2M))
+		return PVALIDATE_FAIL_SIZEMISMATCH;
+	for (u64 i = 0; i < n; i++)
+		if (!!(e[i] & RMP_VALIDATED) != validate)
+			all_same = false;
+	if (all_same) {
+		*unchanged = true;
+		return PVALIDATE_OK;
+	}
+	for (u64 i = 0; i < n; i++)
+		e[i] = validate ? (e[i] | RMP_VALIDATED) : (e[i] & ~RMP_VALIDATED);
+	return PVALIDATE_OK;
+}
+
+/* RMPADJUST (facts §4): attrs [7:0] target VMPL, [11:8] permissions, bit 16 VMSA. */
+int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs)
+{
+	u64 n = is_2m ? PAGES_PER_2M : 1;
+	int target = (int)(attrs & 0xff);
+	unsigned int perm = (attrs >> 8) & 0xf;
+	bool vmsa = (attrs >> 16) & 1;
+	u32 *e;
+
+	if (attrs & ~(0xffULL | 0xf00ULL | (1ULL << 16)))
+		return PVALIDATE_FAIL_INPUT;
+	if (target <= vmpl || target >= NR_VMPLS)
+		return RMPADJUST_FAIL_PERMISSION;
+	if (is_2m && !IS_ALIGNED(gpa, PAGE_2M_SIZE))
+		return PVALIDATE_FAIL_INPUT;
+	if (!range_ok(gpa, n))
+		return PVALIDATE_FAIL_INPUT;
+	e = rmp_entry(gpa);
+	if ((e[0] & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
+		return PVALIDATE_FAIL_INPUT;
+	if (is_2m != !!(e[0] & RMP_2M))
+		return PVALIDATE_FAIL_SIZEMISMATCH;
+	/* The VMSA bit is honoured only at VMPL0 (facts §4) and only for 4 KiB pages. */
+	if (vmpl != 0)
+		vmsa = false;
+	if (vmsa && is_2m)
+		return PVALIDATE_FAIL_INPUT;
+	for (u64 i = 0; i < n; i++)
+		if ((perm & ~rmp_perm(e[i], vmpl)) != 0)
+			return RMPADJUST_FAIL_PERMISSION; /* cannot grant more than it has */
+	for (u64 i = 0; i < n; i++) {
+		u32 v = e[i] & ~(0xfU << RMP_PERM_SHIFT(target));
+
+		v |= perm << RMP_PERM_SHIFT(target);
+		if (vmpl == 0)
+			v = vmsa ? (v | RMP_VMSA) : (v & ~RMP_VMSA);
+		e[i] = v;
+	}
+	return PVALIDATE_OK;
+}

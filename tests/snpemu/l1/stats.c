@@ -1,0 +1,108 @@
+/*
+ * Statistics for --stats (design 4.3): one JSON object, written to the debug console port at
+ * exit; the runner copies it to the file. "boot" repeats the counters as they were when the
+ * first VMPL1 instruction ran (or at exit if VMPL1 never ran).
+ */
+#include "l1.h"
+
+struct stats st, st_boot;
+
+#define MAX_CALLS 4096
+static struct {
+	u64 rax, insns;
+} calls[MAX_CALLS];
+static u64 nr_calls;
+
+static void bump(u64 *codes, u64 *counts, int *n, int max, u64 code)
+{
+	for (int i = 0; i < *n; i++) {
+		if (codes[i] == code) {
+			counts[i]++;
+			return;
+		}
+	}
+	if (*n < max) {
+		codes[*n] = code;
+		counts[(*n)++] = 1;
+	}
+}
+
+void stats_vmgexit(u64 code)
+{
+	bump(st.vmgexit_code, st.vmgexit_count, &st.nr_vmgexit, 64, code);
+}
+
+void stats_msr(u64 code)
+{
+	bump(st.msr_code, st.msr_count, &st.nr_msr, 32, code);
+}
+
+void stats_call_begin(struct vcpu *v, u64 rax)
+{
+	v->in_call = true;
+	v->call_rax = rax;
+	v->call_insns = 0;
+}
+
+void stats_call_end(struct vcpu *v)
+{
+	if (!v->in_call)
+		return;
+	v->in_call = false;
+	if (nr_calls < MAX_CALLS) {
+		calls[nr_calls].rax = v->call_rax;
+		calls[nr_calls].insns = v->call_insns;
+	}
+	nr_calls++;
+}
+
+void stats_vmpl1_first(void)
+{
+	st.vmpl1_started = true;
+	st.boot_vmpl0 = st.insns[0];
+	st_boot = st;
+}
+
+static void write_counters(const struct stats *s)
+{
+	stats_puts("\"vmgexit\": {");
+	for (int i = 0; i < s->nr_vmgexit; i++)
+		stats_printf("%s\"0x%lx\": %lu", i ? ", " : "", s->vmgexit_code[i], s->vmgexit_count[i]);
+	stats_puts("}, \"msr_protocol\": {");
+	for (int i = 0; i < s->nr_msr; i++)
+		stats_printf("%s\"0x%03lx\": %lu", i ? ", " : "", s->msr_code[i], s->msr_count[i]);
+	stats_printf("}, \"psc_pages\": {\"private_4k\": %lu, \"private_2m\": %lu, \"shared_4k\": "
+		     "%lu, \"shared_2m\": %lu}",
+		     s->psc_private_4k, s->psc_private_2m, s->psc_shared_4k, s->psc_shared_2m);
+	stats_printf(", \"pvalidate\": {\"4k\": %lu, \"2m\": %lu, \"failed\": %lu}", s->pval_4k,
+		     s->pval_2m, s->pval_failed);
+	stats_printf(", \"rmpadjust\": {\"4k\": %lu, \"2m\": %lu, \"failed\": %lu}", s->radj_4k,
+		     s->radj_2m, s->radj_failed);
+}
+
+void stats_write(void)
+{
+	const struct stats *b = st.vmpl1_started ? &st_boot : &st;
+
+	stats_puts("{");
+	write_counters(&st);
+	stats_printf(", \"vmpl_switches\": %lu", st.vmpl_switches);
+	stats_printf(", \"instructions\": {\"vmpl0\": %lu, \"vmpl1\": %lu, \"boot_vmpl0\": %lu, "
+		     "\"vmpl2\": %lu, \"vmpl3\": %lu}",
+		     st.insns[0], st.insns[1], st.vmpl1_started ? st.boot_vmpl0 : st.insns[0],
+		     st.insns[2], st.insns[3]);
+	stats_puts(", \"calls\": [");
+	for (u64 i = 0; i < nr_calls && i < MAX_CALLS; i++)
+		stats_printf("%s{\"rax\": \"0x%lx\", \"vmpl0_instructions\": %lu}", i ? ", " : "",
+			     calls[i].rax, calls[i].insns);
+	stats_printf("], \"calls_total\": %lu", nr_calls);
+	if (st.term)
+		stats_printf(", \"termination\": {\"set\": %d, \"code\": %d, \"vmpl\": %d}",
+			     st.term_set, st.term_code, st.term_vmpl);
+	else
+		stats_puts(", \"termination\": null");
+	stats_printf(", \"exits\": %lu, \"vcpus\": %d", st.exits, cfg.smp);
+	stats_puts(", \"boot\": {");
+	write_counters(b);
+	stats_puts("}}\n");
+}

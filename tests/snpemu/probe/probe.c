@@ -1,0 +1,969 @@
+/*
+ * snpemu probe: a small VMPL0 image (svsm.bin format) that exercises the emulated host and
+ * prints what it was told, so tests can check that each --fault really made the host
+ * misbehave. What it runs comes from the guest fw_cfg file "opt/probe/mode" (snpemu
+ * --fw-cfg opt/probe/mode=FILE): words, run in order (see tests/snpemu/README.md).
+ */
+#include "lib/types.h"
+
+#define P 0x8000000000ULL
+#define SHARED_ALIAS (1ULL << 30)
+#define CBIT (1ULL << 51)
+#define MSR_GHCB 0xc0010130
+#define MSR_SEV_STATUS 0xc0010131
+
+extern u64 pt_priv[1024], pt_shared[1024], pml4[512], gdt[3];
+extern char _image_end[], vmpl1_entry[], ap_entry[], vc_stub[], exc_stub[];
+
+/* ---- instructions ---- */
+static inline u64 rdmsr(u32 m)
+{
+	u32 lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(m));
+	return ((u64)hi << 32) | lo;
+}
+static inline void wrmsr(u32 m, u64 v)
+{
+	__asm__ volatile("wrmsr" ::"c"(m), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+static inline void vmgexit(void)
+{
+	__asm__ volatile("rep; vmmcall" ::: "memory");
+}
+static u64 msr_proto(u64 req)
+{
+	u64 saved = rdmsr(MSR_GHCB), resp;
+
+	wrmsr(MSR_GHCB, req);
+	vmgexit();
+	resp = rdmsr(MSR_GHCB);
+	wrmsr(MSR_GHCB, saved);
+	return resp;
+}
+static int pvalidate(u64 va, int is_2m, int validate, int *cf)
+{
+	u64 rax = va;
+	u8 c;
+
+	__asm__ volatile(".byte 0xf2,0x0f,0x01,0xff\n\tsetc %1"
+			 : "+a"(rax), "=r"(c)
+			 : "c"((u64)is_2m), "d"((u64)validate)
+			 : "memory", "cc");
+	*cf = c;
+	return (int)rax;
+}
+static int rmpadjust(u64 va, int is_2m, u64 attrs)
+{
+	u64 rax = va;
+
+	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe" : "+a"(rax) : "c"((u64)is_2m), "d"(attrs) : "memory", "cc");
+	return (int)rax;
+}
+static void term(unsigned int set, unsigned int code)
+{
+	msr_proto(((u64)code << 16) | ((u64)set << 12) | 0x100);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+static void *memset(void *d, int c, size_t n)
+{
+	u8 *p = d;
+
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+static void *memcpy(void *d, const void *s, size_t n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* ---- GHCB ---- */
+static u8 ghcb_page[4096] __aligned(4096);
+static u8 *ghcb; /* shared alias */
+static u64 ghcb_gpa;
+
+static void gset(unsigned int off, u64 v)
+{
+	*(volatile u64 *)(ghcb + off) = v;
+	ghcb[0x3f0 + off / 64] |= (u8)(1 << ((off / 8) % 8));
+}
+static u64 gget(unsigned int off)
+{
+	return *(volatile u64 *)(ghcb + off);
+}
+static int gvalid(unsigned int off)
+{
+	return (ghcb[0x3f0 + off / 64] >> ((off / 8) % 8)) & 1;
+}
+static void ghcb_begin(u64 code, u64 info1, u64 info2)
+{
+	memset(ghcb, 0, 0x400);
+	*(u16 *)(ghcb + 0xffa) = 2;
+	*(u32 *)(ghcb + 0xffc) = 0;
+	gset(0x390, code);
+	gset(0x398, info1);
+	gset(0x3a0, info2);
+}
+/* Returns exit_info_1 (0 = ok); *info2 gets exit_info_2. */
+static u64 ghcb_call(u64 *info2)
+{
+	wrmsr(MSR_GHCB, ghcb_gpa);
+	vmgexit();
+	if (info2)
+		*info2 = gget(0x3a0);
+	return gget(0x398) & 0xffffffff;
+}
+
+static void io_str_out(u16 port, const char *s, u64 n)
+{
+	while (n) {
+		u64 chunk = n > 2000 ? 2000 : n;
+
+		ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2), chunk);
+		memcpy(ghcb + 0x800, s, chunk);
+		gset(0x3a8, ghcb_gpa + 0x800);
+		ghcb_call(NULL);
+		s += chunk;
+		n -= chunk;
+	}
+}
+static void io_out(u16 port, int size, u32 v)
+{
+	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	gset(0x1f8, v);
+	ghcb_call(NULL);
+}
+static u32 io_in(u16 port, int size)
+{
+	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | 1 | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	ghcb_call(NULL);
+	return (u32)gget(0x1f8);
+}
+
+/* ---- printing ---- */
+static char line[256];
+static int line_len;
+
+static void flush(void)
+{
+	io_str_out(0x3f8, line, (u64)line_len);
+	line_len = 0;
+}
+static void putc_(char c)
+{
+	if (line_len < (int)sizeof(line))
+		line[line_len++] = c;
+	if (c == '\n' || line_len == (int)sizeof(line))
+		flush();
+}
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+static void putx(u64 v)
+{
+	char b[20];
+	int n = 0;
+
+	puts_("0x");
+	do {
+		b[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		putc_(b[--n]);
+}
+static void putd(u64 v)
+{
+	char b[24];
+	int n = 0;
+
+	do {
+		b[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		putc_(b[--n]);
+}
+static void exit_with(u32 v)
+{
+	io_out(0xf4, 4, v);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+/* ---- exceptions ---- */
+struct vc_frame {
+	u64 r11, r10, r9, r8, rdi, rsi, rbp, rbx, rdx, rcx, rax;
+	u64 err, rip, cs, rflags, rsp, ss;
+};
+static volatile u64 vc_expect_skip; /* instruction length to skip on an expected #VC */
+static volatile u64 vc_last;
+static volatile int vc_count;
+
+void vc_handler(struct vc_frame *f)
+{
+	vc_count++;
+	vc_last = f->err;
+	if (f->err == 0x72 && *(u16 *)f->rip == 0xa20f) {
+		/* CPUID through the GHCB */
+		ghcb_begin(0x72, 0, 0);
+		gset(0x1f8, f->rax);
+		gset(0x308, f->rcx);
+		gset(0x3e8, 1);
+		if (ghcb_call(NULL) || !gvalid(0x1f8))
+			term(15, 0x0c);
+		f->rax = gget(0x1f8);
+		f->rbx = gget(0x318);
+		f->rcx = gget(0x308);
+		f->rdx = gget(0x310);
+		f->rip += 2;
+		return;
+	}
+	if (vc_expect_skip) {
+		f->rip += vc_expect_skip;
+		vc_expect_skip = 0;
+		return;
+	}
+	puts_("probe: unexpected #VC ");
+	putx(f->err);
+	puts_(" at ");
+	putx(f->rip);
+	puts_("\n");
+	exit_with(0x21);
+}
+
+void exc_handler(u64 *sp)
+{
+	puts_("probe: unexpected exception, frame ");
+	putx(sp[0]);
+	puts_(" ");
+	putx(sp[1]);
+	puts_("\n");
+	exit_with(0x22);
+}
+
+struct gate {
+	u16 off0, sel;
+	u8 ist, type;
+	u16 off1;
+	u32 off2, rsvd;
+} __packed;
+static struct gate idt[32] __aligned(16);
+
+static void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed d = { sizeof(idt) - 1, (u64)idt };
+
+	for (int i = 0; i < 32; i++) {
+		u64 a = (u64)(i == 29 ? vc_stub : exc_stub);
+
+		idt[i] = (struct gate){ (u16)a, 0x08, 0, 0x8e, (u16)(a >> 16), (u32)(a >> 32), 0 };
+	}
+	__asm__ volatile("lidt %0" ::"m"(d));
+}
+
+/* ---- guest fw_cfg (through the GHCB, as the SVSM does it) ---- */
+static u32 be32(u32 v)
+{
+	return __builtin_bswap32(v);
+}
+static int fw_find(const char *name, u32 *size, u16 *sel)
+{
+	u32 count;
+
+	io_out(0x510, 2, 0x19);
+	count = 0;
+	for (int i = 0; i < 4; i++)
+		count = (count << 8) | io_in(0x511, 1);
+	for (u32 i = 0; i < count && i < 64; i++) {
+		u8 e[64];
+
+		for (int k = 0; k < 64; k++)
+			e[k] = (u8)io_in(0x511, 1);
+		if (streq((char *)e + 8, name)) {
+			*size = be32(*(u32 *)e);
+			*sel = (u16)(e[4] << 8 | e[5]);
+			return 0;
+		}
+	}
+	return -1;
+}
+static void fw_read(u16 sel, void *buf, u32 len)
+{
+	u8 *b = buf;
+
+	io_out(0x510, 2, sel);
+	/* string IN through sw_scratch, up to the shared buffer at a time */
+	while (len) {
+		u32 chunk = len > 2000 ? 2000 : len;
+
+		ghcb_begin(0x7b, (0x511ULL << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2) | 1, chunk);
+		gset(0x3a8, ghcb_gpa + 0x800);
+		ghcb_call(NULL);
+		memcpy(b, ghcb + 0x800, chunk);
+		b += chunk;
+		len -= chunk;
+	}
+}
+
+/* ---- page state changes ---- */
+static u64 psc_msr(u64 gpa, int op)
+{
+	return msr_proto(((u64)op << 52) | (gpa & ~0xfffULL) | 0x014);
+}
+
+/* NAE PSC of @n 4K pages from @gpa; re-issues while cur_entry <= end_entry. */
+static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
+{
+	u8 *d = ghcb + 0x800;
+	u64 info2 = 0;
+
+	*issues = 0;
+	*cur_out = 0;
+	ghcb_begin(0x80000010, 0, 0);
+	*(u16 *)d = 0;
+	*(u16 *)(d + 2) = (u16)(n - 1);
+	*(u32 *)(d + 4) = 0;
+	for (int i = 0; i < n; i++)
+		*(u64 *)(d + 8 + 8 * i) = (gpa + (u64)i * (is_2m ? 0x200000 : 0x1000)) |
+					  ((u64)op << 52) | ((u64)is_2m << 56);
+	for (;;) {
+		u16 cur;
+		u64 i1;
+
+		/* the header and entries live in the shared buffer; only re-issue */
+		memset(ghcb, 0, 0x400);
+		*(u16 *)(ghcb + 0xffa) = 2;
+		gset(0x390, 0x80000010);
+		gset(0x398, 0);
+		gset(0x3a0, 0);
+		gset(0x3a8, ghcb_gpa + 0x800);
+		i1 = ghcb_call(&info2);
+		(*issues)++;
+		cur = *(u16 *)d;
+		if (*issues == 1)
+			*cur_out = 0;
+		if (cur < *cur_out || (*issues > 1 && cur == *cur_out)) {
+			puts_("psc progress-violation cur=");
+			putd(cur);
+			puts_("\n");
+			return ~0ULL;
+		}
+		*cur_out = cur;
+		if (i1 || info2)
+			return i1 ? (i1 << 32) | info2 : info2;
+		if (cur > n - 1 || *issues > 1000)
+			return 0;
+	}
+}
+
+/* ---- VMPL1 and APs ---- */
+static u8 vmpl1_vmsa[4096] __aligned(4096);
+static u8 vmpl1_stack[8192] __aligned(4096);
+static u8 ro_page[4096] __aligned(4096);
+static u8 ap_vmsa[16][4096] __aligned(4096);
+static u8 ap_stacks[16][4096] __aligned(4096);
+static volatile int ap_alive[16];
+static volatile int vmpl1_mode;
+
+static void seg(u8 *v, int off, u16 sel, u16 attr, u32 lim, u64 base)
+{
+	*(u16 *)(v + off) = sel;
+	*(u16 *)(v + off + 2) = attr;
+	*(u32 *)(v + off + 4) = lim;
+	*(u64 *)(v + off + 8) = base;
+}
+
+static void build_vmsa(u8 *v, int vmpl, u64 rip, u64 rsp, u64 features)
+{
+	u64 cr0, cr3, cr4;
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed d;
+
+	memset(v, 0, 4096);
+	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2" : "=r"(cr0), "=r"(cr3), "=r"(cr4));
+	seg(v, 0x10, 0x08, 0xa9b, 0xffffffff, 0);
+	__asm__ volatile("sgdt %0" : "=m"(d));
+	seg(v, 0x60, 0, 0, d.limit, d.base);
+	__asm__ volatile("sidt %0" : "=m"(d));
+	seg(v, 0x80, 0, 0, d.limit, d.base);
+	seg(v, 0x90, 0, 0x8b, 0x67, 0);
+	*(u64 *)(v + 0xd0) = 0x1d00;
+	*(u64 *)(v + 0x148) = cr4;
+	*(u64 *)(v + 0x150) = cr3;
+	*(u64 *)(v + 0x158) = cr0;
+	*(u64 *)(v + 0x160) = 0x400;
+	*(u64 *)(v + 0x168) = 0xffff0ff0;
+	*(u64 *)(v + 0x170) = 2;
+	*(u64 *)(v + 0x178) = rip;
+	*(u64 *)(v + 0x1d8) = rsp;
+	*(u64 *)(v + 0x268) = 0x0007040600070406ULL;
+	*(u8 *)(v + 0xca) = (u8)vmpl;
+	*(u64 *)(v + 0x3b0) = features;
+	*(u64 *)(v + 0x3e8) = 1;
+	*(u32 *)(v + 0x408) = 0x1f80;
+	*(u16 *)(v + 0x410) = 0x37f;
+}
+
+static u64 ap_create(u64 vmsa, int vmpl, u32 apic, u64 features, int req, u64 *info2)
+{
+	ghcb_begin(0x80000013, ((u64)apic << 32) | ((u64)vmpl << 16) | (u64)req, vmsa);
+	gset(0x1f8, features);
+	return ghcb_call(info2);
+}
+
+/* VMPL1 side (start.S): RAX = @rax, run-VMPL(0) through the MSR form; returns VMPL0's RAX. */
+u64 vmpl1_call(u64 rax);
+
+void vmpl1_main(void)
+{
+	for (int i = 0; i < 3; i++)
+		vmpl1_call(0x1000 + (u64)i);
+	if (vmpl1_mode == 1)
+		*(volatile u8 *)ro_page = 1; /* VMPL1 may only read it */
+	if (vmpl1_mode == 2)
+		msr_proto((0x33ULL << 16) | (1ULL << 12) | 0x100); /* VMPL1 terminates */
+	vmpl1_call(0xd0e);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+void ap_main(void)
+{
+	u32 r[4];
+	u32 apic;
+
+	/* CPUID through the launch CPUID path would need a GHCB: use the MSR protocol */
+	r[1] = (u32)(msr_proto((1ULL << 32) | (1ULL << 30) | 0x004) >> 32);
+	apic = r[1] >> 24;
+	if (apic < 16)
+		ap_alive[apic] = 1;
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
+{
+	for (u64 a = from & ~0xfffULL; a < to; a += 4096) {
+		int rc;
+
+		if (a == ghcb_gpa)
+			continue; /* shared: no VMPL permissions */
+		rc = rmpadjust(a, 0, 1 | ((u64)perm << 8));
+
+		if (rc) {
+			puts_("probe: rmpadjust for VMPL1 failed ");
+			putd((u64)rc);
+			puts_("\n");
+			exit_with(0x23);
+		}
+	}
+}
+
+static void run_vmpl1(int mode)
+{
+	u64 r, calls = 0;
+
+	vmpl1_mode = mode;
+	grant_vmpl1(P, (u64)_image_end, 0xf);
+	grant_vmpl1((u64)ro_page, (u64)ro_page + 4096, 0x1);
+	build_vmsa(vmpl1_vmsa, 1, (u64)vmpl1_entry, (u64)vmpl1_stack + sizeof(vmpl1_stack) - 8, 1);
+	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
+		puts_("probe: rmpadjust VMSA failed\n");
+		exit_with(0x24);
+	}
+	{
+		u64 i2 = 0, i1 = ap_create((u64)vmpl1_vmsa - 0 /* VA = GPA */, 1, 0, 1, 0, &i2);
+
+		puts_("vmpl1-register info1=");
+		putx(i1);
+		puts_(" info2=");
+		putx(i2);
+		puts_("\n");
+	}
+	for (;;) {
+		r = msr_proto((1ULL << 32) | 0x016);
+		if ((r & 0xfff) != 0x017 || (r >> 32)) {
+			puts_("run-vmpl1 refused resp=");
+			putx(r);
+			puts_("\n");
+			return;
+		}
+		r = *(volatile u64 *)(vmpl1_vmsa + 0x1f8);
+		puts_("vmpl1-call rax=");
+		putx(r);
+		puts_(" exit=");
+		putx(*(volatile u64 *)(vmpl1_vmsa + 0x3c0));
+		puts_("\n");
+		calls++;
+		if (r == 0xd0e)
+			break;
+		*(volatile u64 *)(vmpl1_vmsa + 0x1f8) = r + 0x100;
+	}
+	puts_("vmpl1-done calls=");
+	putd(calls);
+	puts_("\n");
+}
+
+static int nr_cpus(void)
+{
+	u32 size;
+	u16 sel, n = 1;
+
+	io_out(0x510, 2, 0x05);
+	n = (u16)(io_in(0x511, 1) | io_in(0x511, 1) << 8);
+	(void)size;
+	(void)sel;
+	return n;
+}
+
+static void start_aps(void)
+{
+	int n = nr_cpus();
+
+	puts_("cpus ");
+	putd((u64)n);
+	puts_("\n");
+	for (int i = 1; i < n && i < 16; i++) {
+		u64 i2 = 0, i1;
+
+		build_vmsa(ap_vmsa[i], 0, (u64)ap_entry, (u64)ap_stacks[i] + 4096 - 8,
+			   rdmsr(MSR_SEV_STATUS) >> 2);
+		if (rmpadjust((u64)ap_vmsa[i], 0, 0x10001)) {
+			puts_("probe: rmpadjust AP VMSA failed\n");
+			exit_with(0x25);
+		}
+		i1 = ap_create((u64)ap_vmsa[i], 0, (u32)i, rdmsr(MSR_SEV_STATUS) >> 2, 1, &i2);
+		puts_("ap-create apic=");
+		putd((u64)i);
+		puts_(" info1=");
+		putx(i1);
+		puts_(" info2=");
+		putx(i2);
+		puts_("\n");
+		if (i1)
+			return;
+	}
+	for (int i = 1; i < n && i < 16; i++) {
+		for (long k = 0; !ap_alive[i] && k < 100000000; k++)
+			__asm__ volatile("pause");
+		puts_("ap ");
+		putd((u64)i);
+		puts_(ap_alive[i] ? " alive\n" : " DEAD\n");
+	}
+}
+
+/* ---- modes ---- */
+#define SCRATCH (P + 0x200000) /* shared at launch, 4 KiB mapped */
+
+static void mode_pvalidate(void)
+{
+	int cf, rc;
+	u64 r;
+
+	rc = pvalidate(SCRATCH, 0, 1, &cf);
+	puts_("pvalidate shared-page rc=");
+	putd((u64)rc);
+	puts_("\n");
+	r = psc_msr(SCRATCH, 1);
+	puts_("psc-msr private resp=");
+	putx(r);
+	puts_("\n");
+	rc = pvalidate(SCRATCH, 1, 1, &cf);
+	puts_("pvalidate 2m-on-4k rc=");
+	putd((u64)rc);
+	puts_("\n");
+	rc = pvalidate(SCRATCH, 0, 1, &cf);
+	puts_("pvalidate validate rc=");
+	putd((u64)rc);
+	puts_(" cf=");
+	putd((u64)cf);
+	puts_("\n");
+	rc = pvalidate(SCRATCH, 0, 1, &cf);
+	puts_("pvalidate again rc=");
+	putd((u64)rc);
+	puts_(" cf=");
+	putd((u64)cf);
+	puts_("\n");
+	rc = rmpadjust(SCRATCH, 0, 0);
+	puts_("rmpadjust target0 rc=");
+	putd((u64)rc);
+	puts_("\n");
+	rc = rmpadjust(SCRATCH, 1, 0x101);
+	puts_("rmpadjust 2m-on-4k rc=");
+	putd((u64)rc);
+	puts_("\n");
+	rc = rmpadjust(SCRATCH, 0, 0x301);
+	puts_("rmpadjust vmpl1-rw rc=");
+	putd((u64)rc);
+	puts_("\n");
+}
+
+static void mode_vc404(void)
+{
+	u64 va = SCRATCH + 0x1000, v;
+
+	psc_msr(va, 1);
+	vc_count = 0;
+	vc_expect_skip = 3;
+	__asm__ volatile("mov (%1), %0" : "=r"(v) : "b"(va) : "memory");
+	puts_("vc404 count=");
+	putd((u64)vc_count);
+	puts_(" code=");
+	putx(vc_last);
+	puts_("\n");
+}
+
+static void mode_cpuid(void)
+{
+	u32 a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x8000001f), "c"(0));
+	puts_("cpuid 8000001f eax=");
+	putx(a);
+	puts_(" ebx=");
+	putx(b);
+	puts_("\n");
+}
+
+static void mode_psc(int n, int is_2m)
+{
+	int issues;
+	u16 cur;
+	u64 gpa = is_2m ? P + 0x400000 : SCRATCH + 0x10000, err;
+
+	err = psc_nae(gpa, n, 1, is_2m, &issues, &cur);
+	puts_(is_2m ? "psc-2m" : "psc");
+	puts_(" n=");
+	putd((u64)n);
+	puts_(" issues=");
+	putd((u64)issues);
+	puts_(" cur=");
+	putd(cur);
+	puts_(" err=");
+	putx(err);
+	puts_("\n");
+	/* did the host really change the RMP? PVALIDATE tells */
+	{
+		int cf, ok = 0, bad = 0;
+
+		for (int i = 0; i < n; i++) {
+			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1, &cf);
+
+			if (rc)
+				bad++;
+			else
+				ok++;
+		}
+		puts_("psc-check validated=");
+		putd((u64)ok);
+		puts_(" failed=");
+		putd((u64)bad);
+		puts_("\n");
+	}
+}
+
+static void mode_fwcfg(void)
+{
+	u32 size;
+	u16 sel;
+	u64 v = 0;
+
+	if (!fw_find("etc/bios_gpa", &size, &sel)) {
+		fw_read(sel, &v, 8);
+		puts_("fwcfg bios_gpa=");
+		putx(v);
+		puts_("\n");
+	}
+	if (!fw_find("etc/e820", &size, &sel)) {
+		u8 buf[80];
+
+		fw_read(sel, buf, size > 80 ? 80 : size);
+		puts_("fwcfg e820 ram=");
+		putx(*(u64 *)(buf + 8));
+		puts_("\n");
+	}
+}
+
+static void mode_mmio(void)
+{
+	u64 i1;
+
+	ghcb_begin(0x80000001, 0xfed00000, 8);
+	gset(0x3a8, ghcb_gpa + 0x800);
+	i1 = ghcb_call(NULL);
+	puts_("hpet cap=");
+	putx(*(u64 *)(ghcb + 0x800));
+	puts_(" info1=");
+	putx(i1);
+	puts_("\n");
+}
+
+static void mode_inject(void)
+{
+	vc_count = 0;
+	for (int i = 0; i < 40; i++)
+		msr_proto(0x080);
+	puts_("inject vc_count=");
+	putd((u64)vc_count);
+	puts_(" last=");
+	putx(vc_last);
+	puts_("\n");
+}
+
+static void mode_malformed(void)
+{
+	u64 i2 = 0, i1;
+
+	ghcb_begin(0x72, 0, 0); /* CPUID without RAX/RCX */
+	i1 = ghcb_call(&i2);
+	puts_("malformed missing-input info1=");
+	putx(i1);
+	puts_(" info2=");
+	putx(i2);
+	puts_("\n");
+	ghcb_begin(0x7b, (0x3f8ULL << 16) | (1 << 9) | 0x14, 100);
+	gset(0x3a8, ghcb_gpa + 0x7f0); /* outside the shared buffer */
+	i1 = ghcb_call(&i2);
+	puts_("malformed scratch info1=");
+	putx(i1);
+	puts_(" info2=");
+	putx(i2);
+	puts_("\n");
+	ghcb_begin(0x12345, 0, 0);
+	i1 = ghcb_call(&i2);
+	puts_("malformed event info1=");
+	putx(i1);
+	puts_(" info2=");
+	putx(i2);
+	puts_("\n");
+}
+
+/* Pattern written privately must not survive a trip through shared (facts: ciphertext). */
+static void mode_scramble(void)
+{
+	u64 va = SCRATCH + 0x5000;
+	volatile u64 *priv = (u64 *)va, *shared = (u64 *)(va + SHARED_ALIAS);
+	int cf, same = 0;
+
+	psc_msr(va, 1);
+	pvalidate(va, 0, 1, &cf);
+	for (int i = 0; i < 512; i++)
+		priv[i] = 0x5a5a5a5a00000000ULL | (u64)i;
+	pvalidate(va, 0, 0, &cf);
+	psc_msr(va, 2);
+	for (int i = 0; i < 512; i++)
+		same += shared[i] == (0x5a5a5a5a00000000ULL | (u64)i);
+	puts_("scramble same-qwords=");
+	putd((u64)same);
+	puts_("\n");
+}
+
+/* Start the VMPL1 firmware from the host-provided BIOS VMSA (metadata page type 5). */
+extern char meta_bios_vmsa[];
+
+static void mode_bios(void)
+{
+	u32 size;
+	u16 sel;
+	u64 bgpa = 0, bsize = 0, i2 = 0, i1, r;
+	u8 *m = (u8 *)meta_bios_vmsa;
+
+	if (fw_find("etc/bios_gpa", &size, &sel)) {
+		puts_("bios: no etc/bios_gpa\n");
+		exit_with(0x26);
+	}
+	fw_read(sel, &bgpa, 8);
+	fw_find("etc/bios_size", &size, &sel);
+	fw_read(sel, &bsize, 8);
+	puts_("bios gpa=");
+	putx(bgpa);
+	puts_(" size=");
+	putx(bsize);
+	puts_(" vmsa-vmpl=");
+	putd(m[0xca]);
+	puts_(" rip=");
+	putx(*(u64 *)(m + 0x178));
+	puts_(" cs-base=");
+	putx(*(u64 *)(m + 0x18));
+	puts_(" features=");
+	putx(*(u64 *)(m + 0x3b0));
+	puts_("\n");
+	for (u64 a = bgpa; a < bgpa + bsize; a += 4096)
+		if (rmpadjust(a, 0, 1 | (0xfULL << 8)))
+			exit_with(0x27);
+	memcpy(vmpl1_vmsa, m, 4096);
+	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101))
+		exit_with(0x28);
+	i1 = ap_create((u64)vmpl1_vmsa, 1, 0, *(u64 *)(m + 0x3b0), 0, &i2);
+	if (i1)
+		exit_with(0x29);
+	for (int k = 0; k < 2; k++) {
+		r = msr_proto((1ULL << 32) | 0x016);
+		if ((r & 0xfff) != 0x017 || (r >> 32)) {
+			puts_("run-vmpl1 refused\n");
+			exit_with(0x2a);
+		}
+		puts_("bios-call rax=");
+		putx(*(volatile u64 *)(vmpl1_vmsa + 0x1f8));
+		puts_("\n");
+		*(volatile u64 *)(vmpl1_vmsa + 0x1f8) = 0x2000;
+	}
+}
+
+static void run_word(const char *w)
+{
+	if (streq(w, "pass"))
+		exit_with(0x10);
+	else if (streq(w, "fail"))
+		exit_with(0x11);
+	else if (streq(w, "term"))
+		term(15, 0x42);
+	else if (streq(w, "term-nae")) {
+		ghcb_begin(0x8000fffe, (0x43 << 4) | 15, 0);
+		ghcb_call(NULL);
+	} else if (streq(w, "hang"))
+		for (;;)
+			__asm__ volatile("pause");
+	else if (streq(w, "halt"))
+		for (;;)
+			__asm__ volatile("hlt");
+	else if (streq(w, "shared-read-private")) {
+		/* C=0 read of a private page (the image) */
+		(void)*(volatile u64 *)(P + SHARED_ALIAS);
+	} else if (streq(w, "private-read-shared")) {
+		(void)*(volatile u64 *)(SCRATCH + 0x3000); /* C=1 read of a shared page */
+	} else if (streq(w, "pvalidate"))
+		mode_pvalidate();
+	else if (streq(w, "vc404"))
+		mode_vc404();
+	else if (streq(w, "cpuid"))
+		mode_cpuid();
+	else if (streq(w, "psc"))
+		mode_psc(8, 0);
+	else if (streq(w, "psc-big"))
+		mode_psc(200, 0);
+	else if (streq(w, "psc-2m"))
+		mode_psc(2, 1);
+	else if (streq(w, "fwcfg"))
+		mode_fwcfg();
+	else if (streq(w, "mmio"))
+		mode_mmio();
+	else if (streq(w, "inject"))
+		mode_inject();
+	else if (streq(w, "malformed"))
+		mode_malformed();
+	else if (streq(w, "vmpl1"))
+		run_vmpl1(0);
+	else if (streq(w, "vmpl1-violation"))
+		run_vmpl1(1);
+	else if (streq(w, "vmpl1-term"))
+		run_vmpl1(2);
+	else if (streq(w, "smp"))
+		start_aps();
+	else if (streq(w, "scramble"))
+		mode_scramble();
+	else if (streq(w, "bios"))
+		mode_bios();
+	else {
+		puts_("probe: unknown mode word ");
+		puts_(w);
+		puts_("\n");
+		exit_with(0x20);
+	}
+}
+
+void probe_main(void)
+{
+	u64 r, min, max, cbit, hv, gfn, echo, status;
+	int cf, rc;
+	char mode[512];
+	u32 size;
+	u16 sel;
+
+	idt_init();
+	r = msr_proto(0x002);
+	max = r >> 48;
+	min = (r >> 32) & 0xffff;
+	cbit = (r >> 24) & 0xff;
+	hv = msr_proto(0x080) >> 12;
+	status = rdmsr(MSR_SEV_STATUS);
+
+	/* the GHCB: rescind, make shared, use through the shared alias, register */
+	ghcb_gpa = (u64)ghcb_page;
+	rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
+	if (rc)
+		term(15, 0x19);
+	r = psc_msr(ghcb_gpa, 2);
+	if (r != 0x015)
+		term(15, 0x19);
+	/* a page the host really made shared is no longer assigned: PVALIDATE must fail */
+	if (pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
+		term(15, 0x19);
+	ghcb = (u8 *)((u64)ghcb_page + SHARED_ALIAS);
+	memset(ghcb, 0, 4096);
+	gfn = ghcb_gpa >> 12;
+	echo = msr_proto((gfn << 12) | 0x012) >> 12;
+
+	puts_("probe: hello\n");
+	puts_("sev-info min=");
+	putd(min);
+	puts_(" max=");
+	putd(max);
+	puts_(" cbit=");
+	putd(cbit);
+	puts_("\n");
+	puts_("hv-features ");
+	putx(hv);
+	puts_("\n");
+	puts_("sev-status ");
+	putx(status);
+	puts_("\n");
+	puts_("register gfn=");
+	putx(gfn);
+	puts_(" echo=");
+	putx(echo);
+	puts_("\n");
+
+	if (fw_find("opt/probe/mode", &size, &sel) || size >= sizeof(mode)) {
+		run_word("pass");
+		return;
+	}
+	fw_read(sel, mode, size);
+	mode[size] = 0;
+	for (char *p = mode; *p;) {
+		char *w;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		w = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		if (*p)
+			*p++ = 0;
+		run_word(w);
+	}
+	run_word("pass");
+}

@@ -142,7 +142,7 @@ svsm_vmgexit:
 	mov r14, [rdi + GPR_R14]
 	mov r15, [rdi + GPR_R15]
 	mov rdi, [rdi + GPR_RDI]
-	vmgexit
+	db 0xf3, 0x0f, 0x01, 0xd9		; VMGEXIT (rep vmmcall; nasm's "vmgexit" is another encoding)
 	xchg rdi, [rsp]				; rdi = r, [rsp] = RDI after the call
 	mov [rdi + GPR_RAX], rax
 	mov [rdi + GPR_RBX], rbx

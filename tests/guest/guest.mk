@@ -73,4 +73,6 @@ $(BUILD)/guest-%.fd: $(GUEST_BUILD)/guest-%.elf
 .SECONDARY: $(GUEST_OBJS) $(foreach m,normal $(GUEST_FATAL_MODES),$(GUEST_BUILD)/main-$(m).o \
 	$(GUEST_BUILD)/guest-$(m).elf)
 
+# Dependency files are made by the compilers, never by a rule (main-%.o would match them).
+$(GUEST_BUILD)/%.d: ;
 -include $(wildcard $(GUEST_BUILD)/*.d $(GUEST_BUILD)/src/sev/*.d)

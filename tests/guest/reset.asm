@@ -143,13 +143,18 @@ no_cbit:
 	mov eax, 0x100 | (GUEST_TERM_SET << 12) | (GUEST_TERM_NO_CBIT << 16)
 	xor edx, edx
 	wrmsr
-	rep vmmcall				; VMGEXIT
+	db 0xf3, 0x0f, 0x01, 0xd9		; VMGEXIT (rep vmmcall)
 .hang:	hlt
 	jmp .hang
 
 ; ---- 64-bit: jump to the payload in RAM ----
 bits 64
 long64:
+	; CR3 with the C-bit (as Linux loads it): the 32-bit load above could not set it.
+	mov eax, ebp
+	shl rax, 32
+	or rax, PML4_GPA
+	mov cr3, rax
 	mov ax, SEL_DATA
 	mov ds, ax
 	mov es, ax

@@ -24,10 +24,19 @@ u64 page_probe_write(u64 gpa)
 	return fault ? fault : probe_write(gpa_ptr(gpa), v);
 }
 
+/* The page helpers below probe first, so that a page the SVSM failed to validate gives a
+ * failed check instead of a fatal #VC. */
+static bool accessible(u64 gpa)
+{
+	return page_probe_write(gpa) == 0;
+}
+
 bool page_is_zero(u64 gpa)
 {
 	const volatile u64 *p = gpa_ptr(gpa);
 
+	if (!accessible(gpa))
+		return false;
 	for (u32 i = 0; i < PAGE_SIZE / 8; i++)
 		if (p[i])
 			return false;
@@ -39,18 +48,23 @@ static u64 pattern(u64 seed, u32 i)
 	return (seed * 0x9e3779b97f4a7c15ULL) ^ ((u64)i << 32) ^ i ^ 0xa5a5a5a5a5a5a5a5ULL;
 }
 
-void page_fill(u64 gpa, u64 seed)
+bool page_fill(u64 gpa, u64 seed)
 {
 	volatile u64 *p = gpa_ptr(gpa);
 
+	if (!accessible(gpa))
+		return false;
 	for (u32 i = 0; i < PAGE_SIZE / 8; i++)
 		p[i] = pattern(seed, i);
+	return true;
 }
 
 bool page_holds(u64 gpa, u64 seed)
 {
 	const volatile u64 *p = gpa_ptr(gpa);
 
+	if (!accessible(gpa))
+		return false;
 	for (u32 i = 0; i < PAGE_SIZE / 8; i++)
 		if (p[i] != pattern(seed, i))
 			return false;
@@ -59,10 +73,7 @@ bool page_holds(u64 gpa, u64 seed)
 
 bool page_usable(u64 gpa)
 {
-	if (page_probe_write(gpa))
-		return false;
-	page_fill(gpa, gpa);
-	return page_holds(gpa, gpa);
+	return page_fill(gpa, gpa) && page_holds(gpa, gpa);
 }
 
 bool make_private(u64 gpa, u32 n)

@@ -62,11 +62,12 @@ static inline void *gpa_ptr(u64 gpa)
 	return (void *)(uintptr_t)gpa;
 }
 
-/* Page helpers (testlib.c). A probe returns 0 or the fault (vc.h PROBE_FAULT). */
+/* Page helpers (testlib.c). A probe returns 0 or the fault (vc.h PROBE_FAULT); the others
+ * probe first and return false for a page that is not accessible, so they never fault. */
 u64 page_probe_read(u64 gpa);
 u64 page_probe_write(u64 gpa);
 bool page_is_zero(u64 gpa);
-void page_fill(u64 gpa, u64 seed);
+bool page_fill(u64 gpa, u64 seed);
 bool page_holds(u64 gpa, u64 seed);
 /* Readable and writable, and keeps what is written (the page is validated and ours). */
 bool page_usable(u64 gpa);

@@ -85,7 +85,8 @@ void deliver_vc(struct vcpu *v, u64 code)
 	}
 	sel = *(u16 *)&gate[2];
 	ist = gate[4] & 7;
-	handler = *(u16 *)&gate[0] | ((u64) * (u16 *)&gate[6] << 16) | ((u64) * (u32 *)&gate[8] << 32);
+	handler = *(u16 *)&gate[0] | ((u64) * (u16 *)&gate[6] << 16) |
+		  ((u64) * (u32 *)&gate[8] << 32);
 	if ((sel & ~7U) + 7 > F32(s, VMSA_GDTR + 4) ||
 	    guest_read_virt(v, F64(s, VMSA_GDTR + 8) + (sel & ~7U), &desc, 8, ACC_READ)) {
 		fail = "the #VC gate's code segment is not in the GDT";
@@ -156,10 +157,10 @@ static int fetch(struct vcpu *v, u8 *buf, int max)
 }
 
 struct insn {
-	int len;      /* total length */
-	int rep;      /* 0, 0xf2 or 0xf3 (the last of them) */
+	int len; /* total length */
+	int rep; /* 0, 0xf2 or 0xf3 (the last of them) */
 	bool addr32;
-	u8 op[3];     /* bytes after the prefixes */
+	u8 op[3]; /* bytes after the prefixes */
 	int nop;
 };
 
@@ -177,7 +178,8 @@ static void decode(struct vcpu *v, struct insn *in)
 		else if (c == 0x67)
 			in->addr32 = true;
 		else if (c == 0x66 || c == 0x2e || c == 0x36 || c == 0x3e || c == 0x26 ||
-			 c == 0x64 || c == 0x65 || c == 0xf0 || (long_mode_64(v) && (c & 0xf0) == 0x40))
+			 c == 0x64 || c == 0x65 || c == 0xf0 ||
+			 (long_mode_64(v) && (c & 0xf0) == 0x40))
 			;
 		else
 			break;
@@ -294,9 +296,9 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 {
 	u64 gpa = info2 & GPA_MASK & ~0xfffULL;
 	bool c = info2 & CBIT, fetch_acc = info1 & 0x10;
-	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE)) ?
-			   ROOT_NORMAL :
-			   ROOT_PRIVATE_ONLY;
+	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE))
+			   ? ROOT_NORMAL
+			   : ROOT_PRIVATE_ONLY;
 	bool priv = c || v->root == ROOT_PRIVATE_ONLY;
 	u32 *ep = rmp_entry(gpa), e;
 	u64 rip = F64(save(v), VMSA_RIP);
@@ -332,7 +334,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		unsigned int need;
 
 		if (!(e & RMP_ASSIGNED))
-			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx at "
+			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx "
+				       "at "
 				       "VMPL%d rip 0x%lx (#NPF on hardware)",
 				       acc_name(info1), gpa, v->cur, rip);
 		if (!(e & RMP_VALIDATED)) {
@@ -397,7 +400,8 @@ static void maybe_inject_vc_fault(struct vcpu *v)
 	if (v->ctx[0].present && !v->ctx[0].internal)
 		feat = F64(gpa_hva(v->ctx[0].vmsa_gpa), VMSA_SEV_FEATURES);
 	if (feat & SEVF_RESTRICTED_INJ) {
-		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit %lu: "
+		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit "
+		       "%lu: "
 		       "refused (Restricted Injection)\n",
 		       nr_exits);
 		return;
@@ -476,11 +480,11 @@ void handle_exit(struct vcpu *v)
 	case VMEXIT_INVALID:
 		panic("VMRUN of VMPL%d refused the guest state (rip 0x%lx cr0 0x%lx cr4 0x%lx efer "
 		      "0x%lx cs attr 0x%x)",
-		      v->cur, F64(s, VMSA_RIP), F64(s, VMSA_CR0), F64(s, VMSA_CR4), F64(s, VMSA_EFER),
-		      F16(s, VMSA_CS + 2));
+		      v->cur, F64(s, VMSA_RIP), F64(s, VMSA_CR0), F64(s, VMSA_CR4),
+		      F64(s, VMSA_EFER), F16(s, VMSA_CS + 2));
 	default:
-		panic("unexpected #VMEXIT 0x%lx (info 0x%lx 0x%lx) at VMPL%d rip 0x%lx", code, info1,
-		      info2, v->cur, F64(s, VMSA_RIP));
+		panic("unexpected #VMEXIT 0x%lx (info 0x%lx 0x%lx) at VMPL%d rip 0x%lx", code,
+		      info1, info2, v->cur, F64(s, VMSA_RIP));
 	}
 	if (v->cur >= 0)
 		maybe_inject_vc_fault(v);

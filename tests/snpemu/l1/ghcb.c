@@ -66,7 +66,8 @@ static int psc_one(struct vcpu *v, u64 gpa, unsigned int op, bool is_2m)
 
 	psc_count++;
 	if (cfg.fault[FAULT_PSC_FAIL_AT] && psc_count == cfg.psc_fail_at) {
-		printk("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx op %u)\n",
+		printk("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx op "
+		       "%u)\n",
 		       psc_count, gpa, op);
 		return -1;
 	}
@@ -175,7 +176,8 @@ static void msr_protocol(struct vcpu *v)
 		c->ghcb_reg = gfn << 12;
 		if (cfg.fault[FAULT_REGISTER_GFN]) {
 			echo = cfg.register_gfn;
-			printk("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx answered "
+			printk("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx "
+			       "answered "
 			       "with GFN 0x%lx\n",
 			       gfn, echo);
 		}
@@ -233,9 +235,9 @@ static void set_out(u8 *g, unsigned int off, u64 val)
 
 struct nae {
 	struct vcpu *v;
-	u64 gpa;       /* of the GHCB */
-	u8 *g;         /* the guest's GHCB page (shared) */
-	const u8 *gc;  /* our copy of it, read once */
+	u64 gpa;      /* of the GHCB */
+	u8 *g;	      /* the guest's GHCB page (shared) */
+	const u8 *gc; /* our copy of it, read once */
 	u64 code, info1, info2;
 };
 
@@ -350,10 +352,10 @@ static void mmio(struct nae *n, bool write, u64 *err)
 			else
 				*(volatile u8 *)p = (u8)val;
 		} else {
-			val = len == 8 ? *(volatile u64 *)p :
-			      len == 4 ? *(volatile u32 *)p :
-			      len == 2 ? *(volatile u16 *)p :
-					 *(volatile u8 *)p;
+			val = len == 8	 ? *(volatile u64 *)p
+			      : len == 4 ? *(volatile u32 *)p
+			      : len == 2 ? *(volatile u16 *)p
+					 : *(volatile u8 *)p;
 		}
 	} else if (gpa >= LAPIC_GPA && gpa < LAPIC_GPA + PAGE_SIZE) {
 		/* the vCPU's APIC as the guest may see it (never the L1's own): ID and version */
@@ -568,8 +570,8 @@ static void run_nae(struct nae *n)
 	case 0x8000fffe:
 		terminate(v, n->info1 & 0xf, (n->info1 >> 4) & 0xff);
 	case 0x8000ffff:
-		printk("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n", v->cur,
-		       n->info1, n->info2);
+		printk("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n",
+		       v->cur, n->info1, n->info2);
 		machine_exit(EXIT_RULE);
 	default:
 		err = ERR_INVALID_EVENT;

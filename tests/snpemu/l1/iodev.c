@@ -162,7 +162,8 @@ static void fw_dma(u64 gpa)
 	u64 addr;
 
 	if (!d) {
-		printk("snpemu: guest fw_cfg DMA descriptor at 0x%lx is not shared memory: the host "
+		printk("snpemu: guest fw_cfg DMA descriptor at 0x%lx is not shared memory: the "
+		       "host "
 		       "cannot read it (request ignored)\n",
 		       gpa);
 		return;
@@ -184,7 +185,8 @@ static void fw_dma(u64 gpa)
 			u32 got;
 
 			if (len && !buf) {
-				F32(d, 0) = __builtin_bswap32(1); /* private: the host cannot write */
+				F32(d, 0) =
+					__builtin_bswap32(1); /* private: the host cannot write */
 				return;
 			}
 			got = len ? item_read(cur_sel, cur_off, buf, len) : 0;

@@ -71,7 +71,9 @@ static inline u64 rdtsc(void)
 }
 static inline void cpuid_raw(u32 leaf, u32 sub, u32 r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
 }
 static inline void cpu_relax(void)
 {
@@ -190,7 +192,11 @@ struct region {
 	u32 *rmp;      /* one RMP entry per 4 KiB page */
 };
 #define NR_REGIONS 3
-enum { REG_RAM, REG_BIOS, REG_SVSM };
+enum {
+	REG_RAM,
+	REG_BIOS,
+	REG_SVSM
+};
 extern struct region regions[NR_REGIONS];
 
 struct region *region_of(u64 gpa);
@@ -199,7 +205,11 @@ void *gpa_hva(u64 gpa); /* backing pointer, NULL if the GPA is not backed */
 
 /* Guest virtual -> guest physical through the guest's own page tables. */
 struct vcpu;
-enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
+enum {
+	ACC_READ = 0,
+	ACC_WRITE = 1,
+	ACC_EXEC = 2
+};
 #define WALK_OK 0
 #define WALK_NOT_MAPPED -1
 #define WALK_RMP -2
@@ -213,7 +223,7 @@ void *host_shared_ptr(u64 gpa, size_t len);
 /* ---- RMP (rmp.c) ---- facts §4, APM vol. 2 "Reverse Map Table" */
 #define RMP_ASSIGNED (1U << 0)
 #define RMP_VALIDATED (1U << 1)
-#define RMP_2M (1U << 2)     /* part of a 2 MiB RMP entry */
+#define RMP_2M (1U << 2) /* part of a 2 MiB RMP entry */
 #define RMP_VMSA (1U << 3)
 #define RMP_SCRAMBLE (1U << 16) /* contents still to be scrambled after a state flip */
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
@@ -247,7 +257,10 @@ void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
 
 /* ---- nested page tables (npt.c) ---- */
-enum { ROOT_NORMAL = 0, ROOT_PRIVATE_ONLY = 1 };
+enum {
+	ROOT_NORMAL = 0,
+	ROOT_PRIVATE_ONLY = 1
+};
 void npt_init(void);
 u64 npt_root(int vmpl, int kind);
 /* Recompute the nested mappings of [gpa, gpa + npages * 4K) from the RMP. */
@@ -258,16 +271,20 @@ struct gprs {
 	u64 rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
-enum resp_kind { RESP_NONE, RESP_VMPL_MSR, RESP_VMPL_NAE };
+enum resp_kind {
+	RESP_NONE,
+	RESP_VMPL_MSR,
+	RESP_VMPL_NAE
+};
 
 struct vctx {
 	bool present;
 	bool internal; /* the VMSA lives in L1 memory (launch VMPL0 BSP VMSA) */
 	u64 vmsa_gpa;
-	u8 *vmsa;      /* L1 pointer to the VMSA page */
+	u8 *vmsa; /* L1 pointer to the VMSA page */
 	u64 ghcb_msr;
-	u64 ghcb_reg;  /* registered GHCB GPA or ~0 */
-	bool parked;   /* executed HLT */
+	u64 ghcb_reg; /* registered GHCB GPA or ~0 */
+	bool parked;  /* executed HLT */
 	enum resp_kind resp;
 	u64 resp_ghcb; /* GHCB GPA to answer an NAE run-VMPL into on resume */
 };
@@ -280,6 +297,7 @@ struct vcpu {
 	struct gprs g;
 	u64 tsc[2];
 	u8 fx[512] __aligned(16);
+	bool fx_load;
 	int root;
 	volatile bool kick;
 	int npf_retries;
@@ -292,6 +310,7 @@ extern struct vcpu vcpus[MAX_CPUS];
 extern struct spinlock emu_lock;
 
 void vcpu_loop(int cpu) __noreturn;
+void vcpus_init(void);
 /* VMSA <-> running state */
 void vmsa_export(struct vcpu *v);
 int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);
@@ -388,9 +407,9 @@ int vcpu_current_vmpl(void);
 #define SEVF_ALTERNATE_INJ (1ULL << 4)
 #define SEVF_SECURE_TSC (1ULL << 9)
 /* Features snpemu can run (the rest would need hardware behaviour it does not model). */
-#define SEVF_SUPPORTED                                                                             \
-	(SEVF_SNP | SEVF_RESTRICTED_INJ | (1ULL << 5) /* DebugSwap */ |                            \
-	 (1ULL << 6) /* PreventHostIBS */ | (1ULL << 7) /* BTB isolation */ |                      \
+#define SEVF_SUPPORTED                                                        \
+	(SEVF_SNP | SEVF_RESTRICTED_INJ | (1ULL << 5) /* DebugSwap */ |       \
+	 (1ULL << 6) /* PreventHostIBS */ | (1ULL << 7) /* BTB isolation */ | \
 	 (1ULL << 15) /* SMT protection */)
 
 /* ---- exits (exit.c) ---- */

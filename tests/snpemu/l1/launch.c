@@ -44,32 +44,38 @@ static u64 get64(const u8 *p)
 	return (u64)get32(p) | (u64)get32(p + 4) << 32;
 }
 
-/* Find @guid in the table that ends at tail[len]; returns its data and length. */
+/*
+ * Find @guid in the table that ends at tail[len]; returns its data and length. The whole table
+ * is checked first: every entry well formed and the walk ending exactly at the table start.
+ */
 static const u8 *guid_find(u32 len, const u8 *guid, u32 *dlen)
 {
-	u32 tlen, pos;
+	u32 tlen, pos, start;
+	const u8 *found = NULL;
 
 	if (len < 18 || memcmp(tail + len - 16, guid_envelope, 16))
-		bad_image("no footer GUID table (envelope 81384fea-... not at the end of the file)");
+		bad_image("no footer GUID table (envelope 81384fea-... not at the end of the "
+			  "file)");
 	tlen = get16(tail + len - 18);
 	if (tlen < 18 || tlen > len)
 		bad_image("footer table length %u out of range", tlen);
+	start = len - tlen;
 	pos = len - 18; /* end of the last entry */
-	while (pos > len - tlen) {
+	while (pos > start) {
 		u32 elen;
 
-		if (pos - (len - tlen) < 18)
+		if (pos - start < 18)
 			bad_image("truncated GUID table entry");
 		elen = get16(tail + pos - 18);
-		if (elen < 18 || elen > pos - (len - tlen))
+		if (elen < 18 || elen > pos - start)
 			bad_image("GUID table entry length %u out of range", elen);
-		if (!memcmp(tail + pos - 16, guid, 16)) {
+		if (!found && !memcmp(tail + pos - 16, guid, 16)) {
 			*dlen = elen - 18;
-			return tail + pos - elen;
+			found = tail + pos - elen;
 		}
 		pos -= elen;
 	}
-	return NULL;
+	return found;
 }
 
 struct svsm_info {
@@ -172,7 +178,7 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 		break;
 	case 1:
 		r[1] = (r[1] & 0x0000ffff) | (apic << 24) | ((u32)cfg.smp << 16);
-		r[2] |= 1U << 31; /* hypervisor present */
+		r[2] |= 1U << 31;   /* hypervisor present */
 		r[2] &= ~(1U << 5); /* no VMX */
 		break;
 	case 0xb:
@@ -294,7 +300,7 @@ void launch_svsm(void)
 		bad_image("no SVSM INFO entry (a789a612-...)");
 	if (dlen < 86)
 		bad_image("SVSM INFO has %u bytes, needs 86", dlen);
-	in = (struct svsm_info){ get64(d), get64(d + 8), get64(d + 0x10), get64(d + 0x18),
+	in = (struct svsm_info){ get64(d),	  get64(d + 8),	   get64(d + 0x10), get64(d + 0x18),
 				 get16(d + 0x20), get64(d + 0x22), get16(d + 0x2a), get16(d + 0x2c),
 				 get64(d + 0x2e), get64(d + 0x36), get64(d + 0x3e), get64(d + 0x46),
 				 get64(d + 0x4e) };
@@ -308,7 +314,8 @@ void launch_svsm(void)
 	if (!(in.efer & EFER_SVME) || !(in.efer & (1 << 8)) || !(in.efer & EFER_LMA) ||
 	    !(in.cr0 & CR0_PG) || !(in.cr0 & 1) || !(in.cr4 & CR4_PAE) ||
 	    !(in.cs_desc & (1ULL << 53)) || (in.cs_desc & (1ULL << 54)))
-		bad_image("SVSM INFO does not describe 64-bit paging (EFER 0x%lx CR0 0x%lx CR4 0x%lx "
+		bad_image("SVSM INFO does not describe 64-bit paging (EFER 0x%lx CR0 0x%lx CR4 "
+			  "0x%lx "
 			  "CS 0x%lx)",
 			  in.efer, in.cr0, in.cr4, in.cs_desc);
 	if ((in.cr3 & GPA_MASK & ~0xfffULL) < in.load_gpa ||
@@ -348,7 +355,8 @@ void launch_svsm(void)
 			bad_image("metadata section %u has unknown type %u", i, type);
 		if (size != PAGE_SIZE || !IS_ALIGNED(gpa, PAGE_SIZE) || gpa < image_end ||
 		    gpa >= in.load_gpa + in.mem_size)
-			bad_image("metadata section %u (type %u, GPA 0x%lx, size 0x%x) is not one page "
+			bad_image("metadata section %u (type %u, GPA 0x%lx, size 0x%x) is not one "
+				  "page "
 				  "in SVSM memory after the image",
 				  i, type, gpa, size);
 		if (metas[type == 2 ? 0 : type == 3 ? 1 : 2])
@@ -395,10 +403,10 @@ void launch_svsm(void)
 	launch.secrets_gpa = metas[0];
 	launch.cpuid_gpa = metas[1];
 	launch.bios_vmsa_gpa = metas[2];
-	launch.sev_status = cfg.fault[FAULT_SEV_STATUS] ?
-				    cfg.sev_status :
-				    SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP |
-					    SEV_STATUS_RESTRICTED_INJ;
+	launch.sev_status = cfg.fault[FAULT_SEV_STATUS]
+				    ? cfg.sev_status
+				    : SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP |
+					      SEV_STATUS_RESTRICTED_INJ;
 
 	/* measured contents: DMA straight into the backing memory */
 	qfw_read(fsel, 0, gpa_hva(in.load_gpa), fsize);
@@ -420,9 +428,8 @@ void launch_svsm(void)
 	/* the VMPL0 BSP VMSA lives in snpemu's memory: the guest never sees it */
 	m = page_alloc();
 	build_vmpl0_vmsa(m, &in, launch.sev_status >> 2);
-	vcpus[0].ctx[0] = (struct vctx){ .present = true, .internal = true, .vmsa = m,
-					 .ghcb_reg = ~0ULL };
-	vcpus[0].cur = 0;
+	vcpus[0].ctx[0] =
+		(struct vctx){ .present = true, .internal = true, .vmsa = m, .ghcb_reg = ~0ULL };
 	if (cfg.verbose)
 		printk("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx), RIP 0x%lx, "
 		       "SEV_STATUS 0x%lx\n",

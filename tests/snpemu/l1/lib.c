@@ -73,7 +73,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		char tmp[24], pad = ' ';
-		int width = 0, lng = 0, left = 0, base = 10, neg = 0, n = 0;
+		int width = 0, lng = 0, left = 0, base = 10, neg = 0, n = 0, prec = -1;
 		const char *s;
 		u64 val;
 
@@ -92,6 +92,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
+		if (*fmt == '.') {
+			fmt++;
+			prec = 0;
+			if (*fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			}
+			while (*fmt >= '0' && *fmt <= '9')
+				prec = prec * 10 + (*fmt++ - '0');
+		}
 		while (*fmt == 'l' || *fmt == 'z') {
 			lng++;
 			fmt++;
@@ -133,11 +143,13 @@ number:
 			if (!s)
 				s = "(null)";
 			n = (int)strlen(s);
+			if (prec >= 0 && n > prec)
+				n = prec;
 			if (!left)
 				for (int i = n; i < width; i++)
 					ob_put(&o, ' ');
-			while (*s)
-				ob_put(&o, *s++);
+			for (int i = 0; i < n; i++)
+				ob_put(&o, s[i]);
 			if (left)
 				for (int i = n; i < width; i++)
 					ob_put(&o, ' ');

@@ -86,7 +86,8 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 			for (u64 i = 1; i < PAGES_PER_2M && uniform; i++)
 				uniform = leaf_flags(tree, e[i]) == f;
 			if (uniform) {
-				WRITE_ONCE(*pde, f ? ((r->hpa + (chunk - r->gpa)) | f | NPT_PS) : 0);
+				WRITE_ONCE(*pde,
+					   f ? ((r->hpa + (chunk - r->gpa)) | f | NPT_PS) : 0);
 				continue;
 			}
 		}
@@ -111,7 +112,8 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 			u64 gpa = first + i * PAGE_SIZE;
 			u64 f = leaf_flags(tree, *rmp_entry(gpa));
 
-			WRITE_ONCE(pt[(gpa >> PAGE_SHIFT) & 511], f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);
+			WRITE_ONCE(pt[(gpa >> PAGE_SHIFT) & 511],
+				   f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);
 		}
 	}
 }
@@ -145,11 +147,12 @@ void npt_init(void)
 
 		if (!r->size)
 			continue;
-		chunks = (ALIGN_UP(r->gpa + r->size, PAGE_2M_SIZE) - ALIGN_DOWN(r->gpa, PAGE_2M_SIZE)) >>
+		chunks = (ALIGN_UP(r->gpa + r->size, PAGE_2M_SIZE) -
+			  ALIGN_DOWN(r->gpa, PAGE_2M_SIZE)) >>
 			 PAGE_2M_SHIFT;
 		for (int t = 0; t < NR_TREES; t++)
-			pt_cache[t][i] = pages_alloc((chunks * sizeof(u64 *) + PAGE_SIZE - 1) >>
-						     PAGE_SHIFT);
+			pt_cache[t][i] =
+				pages_alloc((chunks * sizeof(u64 *) + PAGE_SIZE - 1) >> PAGE_SHIFT);
 		npt_sync(r->gpa, r->size >> PAGE_SHIFT);
 	}
 	for (int v = 0; v < NR_VMPLS; v++) {

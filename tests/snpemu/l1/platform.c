@@ -26,7 +26,7 @@ static struct idt_gate idt[256] __aligned(16);
 
 static void set_gate(int vec, u64 addr)
 {
-	idt[vec] = (struct idt_gate){ (u16)addr, 0x18, 0, 0x8e, (u16)(addr >> 16),
+	idt[vec] = (struct idt_gate){ (u16)addr,	 0x18, 0, 0x8e, (u16)(addr >> 16),
 				      (u32)(addr >> 32), 0 };
 }
 
@@ -107,7 +107,7 @@ void smp_boot_aps(int n)
 		return;
 	memcpy(dst, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
 	for (int i = 1; i < n; i++) {
-		lapic_icr((u32)i, 0x4500);       /* INIT */
+		lapic_icr((u32)i, 0x4500);	  /* INIT */
 		lapic_icr((u32)i, 0x4600 | 0x08); /* SIPI -> 0x8000 */
 		lapic_icr((u32)i, 0x4600 | 0x08);
 	}
@@ -319,6 +319,7 @@ static void boot_bsp(void)
 	config_load();
 	nr_l1_cpus = cfg.smp;
 	launch_svsm();
+	vcpus_init();
 	smp_boot_aps(cfg.smp);
 }
 

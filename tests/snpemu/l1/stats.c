@@ -67,7 +67,8 @@ static void write_counters(const struct stats *s)
 {
 	stats_puts("\"vmgexit\": {");
 	for (int i = 0; i < s->nr_vmgexit; i++)
-		stats_printf("%s\"0x%lx\": %lu", i ? ", " : "", s->vmgexit_code[i], s->vmgexit_count[i]);
+		stats_printf("%s\"0x%lx\": %lu", i ? ", " : "", s->vmgexit_code[i],
+			     s->vmgexit_count[i]);
 	stats_puts("}, \"msr_protocol\": {");
 	for (int i = 0; i < s->nr_msr; i++)
 		stats_printf("%s\"0x%03lx\": %lu", i ? ", " : "", s->msr_code[i], s->msr_count[i]);
@@ -83,6 +84,10 @@ static void write_counters(const struct stats *s)
 void stats_write(void)
 {
 	const struct stats *b = st.vmpl1_started ? &st_boot : &st;
+
+	/* a call still being served when the machine stops is counted up to here */
+	for (int i = 0; i < MAX_CPUS; i++)
+		stats_call_end(&vcpus[i]);
 
 	stats_puts("{");
 	write_counters(&st);

@@ -19,9 +19,8 @@ static volatile int nr_idle;
 
 /* MSRs the VMSA holds: the guest reads and writes them directly (no #VC). */
 static const u32 passthrough_msrs[] = {
-	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000100,
-	0xc0000101, 0xc0000102, 0xc0000103, 0x174,	0x175,	    0x176,
-	0x277,	    0x1d9,
+	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000100, 0xc0000101,
+	0xc0000102, 0xc0000103, 0x174,	    0x175,	0x176,	    0x277,	0x1d9,
 };
 
 static void msrpm_clear(u32 msr)
@@ -124,9 +123,9 @@ static void calibrate(void)
 static const struct {
 	u16 off, len;
 } save_fields[] = {
-	{ VMSA_ES, 0xa0 },  { VMSA_CPL, 1 },	 { VMSA_EFER, 8 }, { VMSA_XSS, 8 },
-	{ VMSA_CR4, 0x38 }, { VMSA_RSP, 8 },	 { VMSA_RAX, 8 },  { VMSA_STAR, 0x40 },
-	{ VMSA_CR2, 8 },    { VMSA_GPAT, 8 },	 { VMSA_DBGCTL, 8 },
+	{ VMSA_ES, 0xa0 },  { VMSA_CPL, 1 },  { VMSA_EFER, 8 },	  { VMSA_XSS, 8 },
+	{ VMSA_CR4, 0x38 }, { VMSA_RSP, 8 },  { VMSA_RAX, 8 },	  { VMSA_STAR, 0x40 },
+	{ VMSA_CR2, 8 },    { VMSA_GPAT, 8 }, { VMSA_DBGCTL, 8 },
 };
 
 static const u16 gpr_offsets[14] = {
@@ -187,7 +186,7 @@ static void fx_load_from(struct vcpu *v, u8 *s)
 	for (int i = 0; i < 8; i++)
 		memcpy(&v->fx[32 + 16 * i], s + VMSA_X87_REGS + 10 * i, 10);
 	memcpy(&v->fx[160], s + VMSA_XMM, 256);
-	__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
+	v->fx_load = true; /* loaded into the FPU by the vCPU's own L1 CPU before VMRUN */
 }
 
 /* Check that @c's VMSA may run at @vmpl, as VMRUN of an SNP guest checks it. */
@@ -205,8 +204,10 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 
 		if (!e || (*e & (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) !=
 				  (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) {
-			snprintf(why, n, "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
-				 "bit", c->vmsa_gpa);
+			snprintf(why, n,
+				 "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
+				 "bit",
+				 c->vmsa_gpa);
 			return -1;
 		}
 	}
@@ -220,8 +221,10 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 	}
 	feat = F64(s, VMSA_SEV_FEATURES);
 	if (!(feat & SEVF_SNP) || (feat & ~SEVF_SUPPORTED)) {
-		snprintf(why, n, "VMSA sev_features 0x%lx unsupported (SNPActive required; "
-			 "supported 0x%llx)", feat, SEVF_SUPPORTED);
+		snprintf(why, n,
+			 "VMSA sev_features 0x%lx unsupported (SNPActive required; "
+			 "supported 0x%llx)",
+			 feat, SEVF_SUPPORTED);
 		return -1;
 	}
 	return 0;
@@ -404,8 +407,30 @@ static int wanted_root(struct vcpu *v)
 {
 	u8 *s = v->vmcb + VMCB_SAVE;
 
-	return ((F64(s, VMSA_CR0) & CR0_PG) && (F64(s, VMSA_CR4) & CR4_PAE)) ? ROOT_NORMAL :
-										ROOT_PRIVATE_ONLY;
+	return ((F64(s, VMSA_CR0) & CR0_PG) && (F64(s, VMSA_CR4) & CR4_PAE)) ? ROOT_NORMAL
+									     : ROOT_PRIVATE_ONLY;
+}
+
+/* On the BSP, before the other L1 CPUs start: every vCPU's VMCB, the BSP in VMPL0. */
+void vcpus_init(void)
+{
+	char why[160];
+
+	intercepts_init();
+	for (int i = 0; i < cfg.smp; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		v->id = i;
+		v->vmcb = page_alloc();
+		vmcb_control_init(v->vmcb);
+		for (int l = 0; l < NR_VMPLS; l++)
+			if (!v->ctx[l].present)
+				v->ctx[l].ghcb_reg = ~0ULL;
+		v->cur = -1;
+	}
+	nr_idle = cfg.smp - 1;
+	if (vmsa_import(&vcpus[0], 0, why, sizeof(why)))
+		panic("launch VMSA unusable: %s", why);
 }
 
 __noreturn void vcpu_loop(int cpu)
@@ -414,24 +439,8 @@ __noreturn void vcpu_loop(int cpu)
 
 	wrmsr(0xc0000080, rdmsr(0xc0000080) | EFER_SVME);
 	wrmsr(0xc0010117, (u64)hsave_area[cpu]); /* VM_HSAVE_PA */
-	spin_lock(&emu_lock);
-	if (cpu == 0) {
-		intercepts_init();
+	if (cpu == 0)
 		calibrate();
-	}
-	v->id = cpu;
-	v->vmcb = page_alloc();
-	vmcb_control_init(v->vmcb);
-	if (cpu == 0) {
-		char why[160];
-
-		if (vmsa_import(v, 0, why, sizeof(why)))
-			panic("launch VMSA unusable: %s", why);
-	} else {
-		v->cur = -1;
-		__atomic_add_fetch(&nr_idle, 1, __ATOMIC_ACQ_REL);
-	}
-	spin_unlock(&emu_lock);
 
 	for (;;) {
 		u64 w;
@@ -448,6 +457,10 @@ __noreturn void vcpu_loop(int cpu)
 			stats_vmpl1_first();
 		v->root = wanted_root(v);
 		F64(v->vmcb, VMCB_NCR3) = npt_root(vmpl, v->root);
+		if (v->fx_load) {
+			__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
+			v->fx_load = false;
+		}
 		spin_unlock(&emu_lock);
 
 		svm_run((u64)v->vmcb, &v->g, v->tsc);

@@ -14,6 +14,7 @@
 
 extern u64 pt_priv[1024], pt_shared[1024], pml4[512], gdt[3];
 extern char _image_end[], vmpl1_entry[], ap_entry[], vc_stub[], exc_stub[];
+extern char vmpl1_gp_stub[], vmpl1_ud_stub[];
 
 /* ---- instructions ---- */
 static inline u64 rdmsr(u32 m)
@@ -56,7 +57,10 @@ static int rmpadjust(u64 va, int is_2m, u64 attrs)
 {
 	u64 rax = va;
 
-	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe" : "+a"(rax) : "c"((u64)is_2m), "d"(attrs) : "memory", "cc");
+	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe"
+			 : "+a"(rax)
+			 : "c"((u64)is_2m), "d"(attrs)
+			 : "memory", "cc");
 	return (int)rax;
 }
 static void term(unsigned int set, unsigned int code)
@@ -132,7 +136,8 @@ static void io_str_out(u16 port, const char *s, u64 n)
 	while (n) {
 		u64 chunk = n > 2000 ? 2000 : n;
 
-		ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2), chunk);
+		ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2),
+			   chunk);
 		memcpy(ghcb + 0x800, s, chunk);
 		gset(0x3a8, ghcb_gpa + 0x800);
 		ghcb_call(NULL);
@@ -142,13 +147,23 @@ static void io_str_out(u16 port, const char *s, u64 n)
 }
 static void io_out(u16 port, int size, u32 v)
 {
-	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	ghcb_begin(0x7b,
+		   ((u64)port << 16) | (1 << 9) |
+			   (size == 4	? 0x40
+			    : size == 2 ? 0x20
+					: 0x10),
+		   0);
 	gset(0x1f8, v);
 	ghcb_call(NULL);
 }
 static u32 io_in(u16 port, int size)
 {
-	ghcb_begin(0x7b, ((u64)port << 16) | (1 << 9) | 1 | (size == 4 ? 0x40 : size == 2 ? 0x20 : 0x10), 0);
+	ghcb_begin(0x7b,
+		   ((u64)port << 16) | (1 << 9) | 1 |
+			   (size == 4	? 0x40
+			    : size == 2 ? 0x20
+					: 0x10),
+		   0);
 	ghcb_call(NULL);
 	return (u32)gget(0x1f8);
 }
@@ -315,7 +330,8 @@ static void fw_read(u16 sel, void *buf, u32 len)
 	while (len) {
 		u32 chunk = len > 2000 ? 2000 : len;
 
-		ghcb_begin(0x7b, (0x511ULL << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2) | 1, chunk);
+		ghcb_begin(0x7b, (0x511ULL << 16) | (1 << 9) | (1 << 4) | (1 << 3) | (1 << 2) | 1,
+			   chunk);
 		gset(0x3a8, ghcb_gpa + 0x800);
 		ghcb_call(NULL);
 		memcpy(b, ghcb + 0x800, chunk);
@@ -401,7 +417,8 @@ static void build_vmsa(u8 *v, int vmpl, u64 rip, u64 rsp, u64 features)
 	} __packed d;
 
 	memset(v, 0, 4096);
-	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2" : "=r"(cr0), "=r"(cr3), "=r"(cr4));
+	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2"
+			 : "=r"(cr0), "=r"(cr3), "=r"(cr4));
 	seg(v, 0x10, 0x08, 0xa9b, 0xffffffff, 0);
 	__asm__ volatile("sgdt %0" : "=m"(d));
 	seg(v, 0x60, 0, 0, d.limit, d.base);
@@ -443,6 +460,17 @@ void vmpl1_main(void)
 		*(volatile u8 *)ro_page = 1; /* VMPL1 may only read it */
 	if (vmpl1_mode == 2)
 		msr_proto((0x33ULL << 16) | (1ULL << 12) | 0x100); /* VMPL1 terminates */
+	if (vmpl1_mode == 4) {
+		/* RMPADJUST from VMPL1: only lower VMPLs, never more than VMPL1 has (R on ro_page) */
+		vmpl1_call(0xa000 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x3ULL << 8)));
+		vmpl1_call(0xa100 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x1ULL << 8)));
+		vmpl1_call(0xa200 | (u64)rmpadjust((u64)ro_page, 0, 1 | (0x1ULL << 8)));
+		{
+			int cf;
+
+			pvalidate((u64)ro_page, 0, 0, &cf); /* VMPL1 may not: #GP */
+		}
+	}
 	vmpl1_call(0xd0e);
 	for (;;)
 		__asm__ volatile("hlt");
@@ -480,6 +508,17 @@ static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
 	}
 }
 
+static struct gate vmpl1_idt[32] __aligned(16);
+
+static u64 run_vmpl_nae(int vmpl)
+{
+	u64 i2 = 0, i1;
+
+	ghcb_begin(0x80000018, (u64)vmpl, 0);
+	i1 = ghcb_call(&i2);
+	return i1 ? (i1 << 32) | i2 | 1 : 0x017;
+}
+
 static void run_vmpl1(int mode)
 {
 	u64 r, calls = 0;
@@ -488,6 +527,15 @@ static void run_vmpl1(int mode)
 	grant_vmpl1(P, (u64)_image_end, 0xf);
 	grant_vmpl1((u64)ro_page, (u64)ro_page + 4096, 0x1);
 	build_vmsa(vmpl1_vmsa, 1, (u64)vmpl1_entry, (u64)vmpl1_stack + sizeof(vmpl1_stack) - 8, 1);
+	if (mode == 4) {
+		for (int i = 0; i < 32; i++) {
+			u64 a = (u64)(i == 13 ? vmpl1_gp_stub : vmpl1_ud_stub);
+
+			vmpl1_idt[i] = (struct gate){ (u16)a,	      0x08,	      0, 0x8e,
+						      (u16)(a >> 16), (u32)(a >> 32), 0 };
+		}
+		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
+	}
 	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
 		puts_("probe: rmpadjust VMSA failed\n");
 		exit_with(0x24);
@@ -502,7 +550,7 @@ static void run_vmpl1(int mode)
 		puts_("\n");
 	}
 	for (;;) {
-		r = msr_proto((1ULL << 32) | 0x016);
+		r = mode == 3 ? run_vmpl_nae(1) : msr_proto((1ULL << 32) | 0x016);
 		if ((r & 0xfff) != 0x017 || (r >> 32)) {
 			puts_("run-vmpl1 refused resp=");
 			putx(r);
@@ -668,7 +716,8 @@ static void mode_psc(int n, int is_2m)
 		int cf, ok = 0, bad = 0;
 
 		for (int i = 0; i < n; i++) {
-			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1, &cf);
+			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1,
+					   &cf);
 
 			if (rc)
 				bad++;
@@ -831,6 +880,63 @@ static void mode_bios(void)
 	}
 }
 
+static void mode_nae_misc(void)
+{
+	u64 i1, i2 = 0;
+
+	ghcb_begin(0x8000fffd, 0, 0);
+	i1 = ghcb_call(&i2);
+	puts_("hv-features-nae info1=");
+	putx(i1);
+	puts_(" features=");
+	putx(i2);
+	puts_("\n");
+	ghcb_begin(0x80000017, 0, 0);
+	gset(0x1f8, 0);
+	i1 = ghcb_call(NULL);
+	puts_("apic-ids pages=");
+	putx(gget(0x1f8));
+	puts_("\n");
+	/* the answer goes to a shared page: SCRATCH + 0x6000 is shared since launch */
+	ghcb_begin(0x80000017, SCRATCH + 0x6000, 0);
+	gset(0x1f8, 1);
+	i1 = ghcb_call(NULL);
+	{
+		volatile u32 *p = (u32 *)(SCRATCH + 0x6000 + SHARED_ALIAS);
+
+		puts_("apic-ids info1=");
+		putx(i1);
+		puts_(" count=");
+		putd(p[0]);
+		puts_(" last=");
+		putd(p[p[0]]);
+		puts_("\n");
+	}
+}
+
+/* fw_cfg DMA: a descriptor in shared memory asking to read into a private page. */
+static void mode_fwcfg_dma(void)
+{
+	volatile u32 *d = (u32 *)(SCRATCH + 0x7000 + SHARED_ALIAS);
+	u64 target = (u64)ro_page, dgpa = SCRATCH + 0x7000;
+
+	for (int k = 0; k < 2; k++) {
+		d[0] = __builtin_bswap32((0x19U << 16) | 8 | 2); /* select the file dir, read */
+		d[1] = __builtin_bswap32(4);
+		*(volatile u64 *)(d + 2) = __builtin_bswap64(target);
+		io_out(0x514, 4, __builtin_bswap32((u32)(dgpa >> 32)));
+		io_out(0x518, 4, __builtin_bswap32((u32)dgpa));
+		puts_(k ? "fwcfg-dma shared control=" : "fwcfg-dma private control=");
+		putx(__builtin_bswap32(d[0]));
+		if (k) {
+			puts_(" count=");
+			putd(__builtin_bswap32(*(volatile u32 *)(SCRATCH + 0x7100 + SHARED_ALIAS)));
+		}
+		puts_("\n");
+		target = SCRATCH + 0x7100;
+	}
+}
+
 static void run_word(const char *w)
 {
 	if (streq(w, "pass"))
@@ -881,7 +987,18 @@ static void run_word(const char *w)
 		run_vmpl1(2);
 	else if (streq(w, "smp"))
 		start_aps();
-	else if (streq(w, "scramble"))
+	else if (streq(w, "vmpl1-nae"))
+		run_vmpl1(3);
+	else if (streq(w, "vmpl1-insns"))
+		run_vmpl1(4);
+	else if (streq(w, "nae-misc"))
+		mode_nae_misc();
+	else if (streq(w, "fwcfg-dma"))
+		mode_fwcfg_dma();
+	else if (streq(w, "unregistered")) {
+		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
+		vmgexit();
+	} else if (streq(w, "scramble"))
 		mode_scramble();
 	else if (streq(w, "bios"))
 		mode_bios();

@@ -39,6 +39,20 @@ vmpl1_call:
 	rep; vmmcall
 	ret
 
+	/* VMPL1 exception stubs (vmpl1-insns): report the vector to VMPL0, then finish */
+	.globl vmpl1_gp_stub, vmpl1_ud_stub
+vmpl1_gp_stub:
+	movq	$0xe00d, %rdi
+	jmp	1f
+vmpl1_ud_stub:
+	movq	$0xe006, %rdi
+1:	andq	$~0xf, %rsp
+	call	vmpl1_call
+	movq	$0xd0e, %rdi
+	call	vmpl1_call
+2:	hlt
+	jmp	2b
+
 	/* AP entry (VMPL0 of another vCPU): RSP given in the VMSA */
 	.globl ap_entry
 ap_entry:

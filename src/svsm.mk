@@ -27,6 +27,9 @@ SVSM_OBJS := $(patsubst %.c,$(SVSM_BUILD)/%.o,$(SVSM_C_SRCS)) \
 
 ALL_TARGETS += svsm.bin
 
+# string.c implements memset/memcpy: GCC must not turn its loops back into calls to them.
+$(SVSM_BUILD)/src/lib/string.o: SVSM_CFLAGS += -fno-tree-loop-distribute-patterns
+
 $(SVSM_BUILD)/config.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define SVSM_GPA %s\n#define SVSM_MEM %s\n#define SVSM_GVA %s\n#define SVSM_CBIT %s\n' \

@@ -21,6 +21,11 @@
 #define FW_CFG_NB_CPUS 0x0005
 #define FW_CFG_FILE_DIR 0x0019
 
+/* File items are selected by keys from FW_CFG_FILE_FIRST up, below the write-channel bit
+ * 0x4000 (QEMU docs/specs/fw_cfg.rst, Linux uapi qemu_fw_cfg.h; not in the facts file). */
+#define FW_CFG_FILE_FIRST 0x0020
+#define FW_CFG_FILE_KEY_END 0x4000
+
 #define FW_CFG_SIGNATURE_QEMU 0x554d4551 /* "QEMU", little-endian */
 #define FW_CFG_MAX_FILES 1024
 #define FW_CFG_NAME_LEN 56
@@ -30,13 +35,21 @@
 int fwcfg_port_select(u16 key);
 int fwcfg_port_read(void *buf, size_t len);
 
+/* Every function below returns -EIO when the port seam reports an error. */
+
 /* Check the signature: 0, or -ENODEV if there is no fw_cfg device. */
 int fwcfg_init(void);
 
-/* Look a file up in the directory: -ENOENT if absent, -EPROTO if the directory is malformed. */
+/*
+ * Look a file up in the directory: -ENOENT if absent, -EINVAL for a name that cannot be in
+ * a directory (56 bytes or longer), -EPROTO if the directory is malformed: more than
+ * FW_CFG_MAX_FILES entries, a name not NUL-terminated, a key outside the file keys, or the
+ * wanted name twice. The whole directory is checked whichever name is wanted.
+ */
 int fwcfg_find_file(const char *name, u16 *key, u32 *size);
 
-/* Read a whole file into buf: -E2BIG if it is larger than bufsize; *len = its size. */
+/* Read a whole file into buf: -E2BIG if it is larger than bufsize (nothing read then).
+ * *len = its size, in both cases. */
 int fwcfg_read_file(const char *name, void *buf, size_t bufsize, size_t *len);
 
 /* A file holding exactly one little-endian u64 (etc/bios_gpa, etc/bios_size); -EPROTO if its
@@ -55,8 +68,9 @@ struct e820_entry {
 #define E820_TYPE_RAM 1
 #define E820_TYPE_RESERVED 2
 
-/* etc/e820: -EPROTO if its size is not a multiple of 20, an entry is empty or wraps;
- * -E2BIG if it has more than @max entries. */
+/* etc/e820 (little-endian entries): -EPROTO if its size is 0 or not a multiple of 20, or an
+ * entry is empty or wraps past 2^64; -E2BIG if it has more than @max entries. On error the
+ * contents of e[] are unspecified and *n is unchanged. */
 int fwcfg_e820(struct e820_entry *e, size_t max, size_t *n);
 
 #endif

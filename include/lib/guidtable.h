@@ -21,29 +21,29 @@ struct guid {
 };
 
 /* GUID_INIT(0x81384fea, 0xad48, 0x4eb6, 0xaf, 0x4f, ...) for 81384fea-ad48-4eb6-af4f-... */
-#define GUID_INIT(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                        \
-	{                                                                                          \
-		{                                                                                  \
-			(a)&0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff,       \
-				(b)&0xff, ((b) >> 8) & 0xff, (c)&0xff, ((c) >> 8) & 0xff, (d0),    \
-				(d1), (d2), (d3), (d4), (d5), (d6), (d7)                           \
-		}                                                                                  \
+#define GUID_INIT(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                      \
+	{                                                                                       \
+		{                                                                               \
+			(a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff,  \
+				(b)&0xff, ((b) >> 8) & 0xff, (c)&0xff, ((c) >> 8) & 0xff, (d0), \
+				(d1), (d2), (d3), (d4), (d5), (d6), (d7)                        \
+		}                                                                               \
 	}
 
 /* svsm.bin footer (design 4.1; facts §9). */
-#define SVSM_ENVELOPE_GUID                                                                         \
+#define SVSM_ENVELOPE_GUID \
 	GUID_INIT(0x81384fea, 0xad48, 0x4eb6, 0xaf, 0x4f, 0x6a, 0xc4, 0x93, 0x16, 0xdf, 0x2b)
-#define SVSM_INFO_GUID                                                                             \
+#define SVSM_INFO_GUID \
 	GUID_INIT(0xa789a612, 0x0597, 0x4c4b, 0xa4, 0x9f, 0xcb, 0xb1, 0xfe, 0x9d, 0x1d, 0xdd)
-#define SVSM_METADATA_GUID                                                                         \
+#define SVSM_METADATA_GUID \
 	GUID_INIT(0xbe30189b, 0xab44, 0x4a97, 0x82, 0xdd, 0xea, 0x81, 0x39, 0x41, 0x04, 0x7e)
 
 /* OVMF firmware footer (design 4.2; facts §8, §10). */
-#define OVMF_FOOTER_GUID                                                                           \
+#define OVMF_FOOTER_GUID \
 	GUID_INIT(0x96b582de, 0x1fb2, 0x45f7, 0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d)
-#define OVMF_SEV_ES_RESET_BLOCK_GUID                                                               \
+#define OVMF_SEV_ES_RESET_BLOCK_GUID \
 	GUID_INIT(0x00f771de, 0x1a7e, 0x4fcb, 0x89, 0x0e, 0x68, 0xc7, 0x7e, 0x2f, 0xb4, 0x4e)
-#define OVMF_SEV_METADATA_GUID                                                                     \
+#define OVMF_SEV_METADATA_GUID \
 	GUID_INIT(0xdc886566, 0x984a, 0x4798, 0xa7, 0x5e, 0x55, 0x85, 0xa7, 0xbf, 0x67, 0xcc)
 /* OVMF's table ends this many bytes before the end of the firmware image. */
 #define OVMF_FOOTER_END_OFFSET 0x20
@@ -52,9 +52,12 @@ bool guid_equal(const struct guid *a, const struct guid *b);
 
 /*
  * Find entry @want in the table that ends at offset @table_end of buf[0..len) and whose
- * footer GUID is @footer. On success *data/*data_len describe the entry's data (inside buf).
- * Every length is bounds-checked against buf and the table: -ENOENT if the footer GUID or the
- * entry is absent, -EPROTO if the table is malformed (lengths out of range, < 18, overlapping).
+ * footer GUID is @footer. On success, *data and *data_len describe the entry's data (inside
+ * buf). Every length is bounds-checked against buf and the table, and the whole table is
+ * checked whichever entry is wanted: -ENOENT if the footer GUID or the entry is absent,
+ * -EPROTO if the table is malformed (a length out of range or < 18, entries that do not
+ * exactly fill the table) or holds @want twice, -EINVAL if table_end > len.
+ * buf must not change during the call (copy memory others can write first).
  */
 int guidtable_find(const void *buf, size_t len, size_t table_end, const struct guid *footer,
 		   const struct guid *want, const void **data, size_t *data_len);
@@ -68,8 +71,7 @@ struct guidtable_builder {
 
 void guidtable_begin(struct guidtable_builder *b, void *buf, size_t cap);
 /* -E2BIG if the entry does not fit or its length exceeds a u16. */
-int guidtable_add(struct guidtable_builder *b, const struct guid *g, const void *data,
-		  size_t len);
+int guidtable_add(struct guidtable_builder *b, const struct guid *g, const void *data, size_t len);
 /* Appends [u16 table_len][footer]; returns the table's total length or -E2BIG. */
 int guidtable_finish(struct guidtable_builder *b, const struct guid *footer);
 

@@ -26,9 +26,9 @@
 /* Mapping attributes. A mapping is read-only, non-executable and private unless told. */
 #define PGT_WRITE BIT(0)
 #define PGT_EXEC BIT(1)
-#define PGT_SHARED BIT(2) /* no C-bit */
+#define PGT_SHARED BIT(2)   /* no C-bit */
 #define PGT_UNCACHED BIT(3) /* PCD|PWT */
-#define PGT_4K BIT(4) /* never use a 2 MiB page */
+#define PGT_4K BIT(4)	    /* never use a 2 MiB page */
 #define PGT_GLOBAL BIT(5)
 
 struct pgtable_ops {
@@ -52,21 +52,28 @@ struct pgtable {
 int pgt_init(struct pgtable *pt, const struct pgtable_ops *ops, u64 cbit_mask);
 
 /*
- * Map [va, va + size) to [pa, pa + size). va, pa and size page aligned, va canonical,
- * pa below 2^52 and without the C-bit; -EINVAL otherwise. -EEXIST if any page in the range
- * is already mapped (nothing is changed then); -ENOMEM if a table cannot be allocated
- * (what was mapped before the failure stays mapped and is reported by pgt_lookup).
+ * Map [va, va + size) to [pa, pa + size). va, pa and size page aligned (size > 0), the range
+ * canonical (inside one half), pa + size at most the C-bit (so pa never carries it), attrs
+ * only PGT_* bits; -EINVAL otherwise. -EEXIST if any page in the range is already mapped,
+ * -ENOMEM if the table pages cannot be allocated.
+ *
+ * Every function here that changes the tables either succeeds or changes nothing: the table
+ * pages a change needs are counted and allocated before the first entry is written. Table
+ * pages are only freed by pgt_destroy. -EPROTO means an entry this module never writes
+ * (a 1 GiB leaf) was found.
  */
 int pgt_map(struct pgtable *pt, u64 va, u64 pa, u64 size, unsigned int attrs);
 
 /* Remove the mappings in the range (holes are fine); splits a 2 MiB page that the range
- * only partly covers (-ENOMEM if the split table cannot be allocated). */
+ * only partly covers. */
 int pgt_unmap(struct pgtable *pt, u64 va, u64 size);
 
-/* Change the attributes of a fully mapped range (-ENOENT on a hole); splits as pgt_unmap. */
+/* Change the attributes of a fully mapped range (-ENOENT on a hole, nothing changed); splits
+ * as pgt_unmap. PGT_4K is ignored here: page sizes stay as they are. */
 int pgt_protect(struct pgtable *pt, u64 va, u64 size, unsigned int attrs);
 
-/* Translate va: -ENOENT if unmapped; else *pa (no C-bit), *attrs, *page_size (4K or 2M). */
+/* Translate va: -ENOENT if unmapped, -EINVAL if not canonical; else *pa (no C-bit), *attrs
+ * (PGT_* bits, never PGT_4K), *page_size (4K or 2M). */
 int pgt_lookup(const struct pgtable *pt, u64 va, u64 *pa, unsigned int *attrs, u64 *page_size);
 
 /* The CR3 value for this table: root physical address with the C-bit. */

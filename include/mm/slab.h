@@ -3,7 +3,14 @@
  *
  * kmalloc() serves sizes up to SLAB_MAX_OBJECT from power-of-two size classes (16 bytes up)
  * and larger sizes as whole pages. Allocation failure returns NULL; nothing here panics.
- * Thread-safe (each cache has its own lock, taken after no other lock of the allocator).
+ * Thread-safe (each cache has its own lock, taken after no other lock of the allocator;
+ * the page allocator's lock nests inside it).
+ *
+ * A slab is one buddy block of 2^slab_order pages (PAGE_OWNER_SLAB) with its header at the
+ * start; objects never span a page boundary. Which objects are in use is a bitmap in the
+ * header, never a list threaded through the objects, so writes into freed objects cannot
+ * corrupt the allocator, and a double free is always detected. Empty slabs stay in the
+ * cache until slab_shrink() (kmalloc shrinks its caches by itself before it fails).
  */
 #ifndef CSVSM_MM_SLAB_H
 #define CSVSM_MM_SLAB_H
@@ -15,16 +22,22 @@
 
 struct slab_cache {
 	const char *name;
-	size_t obj_size; /* rounded up to the alignment */
+	size_t obj_size; /* rounded up to the alignment, at least 16 */
 	size_t align;
 	struct spinlock lock;
 	void *partial; /* private to slab.c: slabs with free objects */
-	void *full; /* private to slab.c: slabs without */
+	void *full;    /* private to slab.c: slabs without */
 	size_t nr_slabs;
 	size_t nr_objects; /* allocated objects */
+	/* Slab geometry, fixed by slab_cache_init (private to slab.c). */
+	unsigned int slab_order;
+	unsigned int objs_per_slab;
+	unsigned int objs_first_page; /* objects in the first page, after the header */
+	unsigned int first_offset;    /* of object 0 in the first page */
 };
 
-/* obj_size 1..SLAB_MAX_OBJECT, align a power of two <= 64 (0 = 8); -EINVAL otherwise. */
+/* obj_size 1..SLAB_MAX_OBJECT, align a power of two <= 64 (0 = 8); -EINVAL otherwise.
+ * Objects are aligned to align (kmalloc: to their size class, at most 64). */
 int slab_cache_init(struct slab_cache *c, const char *name, size_t obj_size, size_t align);
 void *slab_alloc(struct slab_cache *c);
 /* -EINVAL if obj was not allocated from c (wrong cache, not an object start, double free). */
@@ -32,11 +45,17 @@ int slab_free(struct slab_cache *c, void *obj);
 /* Return empty slabs to the page allocator; returns pages freed. */
 size_t slab_shrink(struct slab_cache *c);
 
-/* Size-class caches for kmalloc; call once after page_alloc_init. */
+/* Size-class caches for kmalloc; call once after page_alloc_init (-EBUSY the second time). */
 int slab_init(void);
+/* NULL for size 0, above 2^BUDDY_MAX_ORDER pages, or when memory is exhausted. */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
-/* NULL is ignored; -EINVAL for a pointer kmalloc did not return. */
+/* NULL is ignored; -EINVAL for a pointer kmalloc did not return (nothing changed then). */
 int kfree(void *p);
+/* Usable size of a live kmalloc() allocation (its size class or whole pages), 0 for any
+ * other pointer. */
+size_t ksize(const void *p);
+/* Return the empty slabs of every kmalloc cache to the page allocator; pages freed. */
+size_t kmalloc_shrink(void);
 
 #endif

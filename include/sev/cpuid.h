@@ -46,14 +46,16 @@ int snp_cpuid_table_check(const struct snp_cpuid_table *t);
 bool snp_cpuid_leaf_has_subleaf(u32 leaf);
 
 /*
- * Look leaf/subleaf up. The subleaf is ignored for leaves without one. Leaf 0xd subleaves
- * 0 and 1 report XSAVE sizes for the @xcr0/@xss in use: the entry whose xcr0_in/xss_in
- * match is taken. -ENOENT if the table has no such entry.
+ * Look leaf/subleaf up; the first matching entry in table order is taken. The subleaf is
+ * ignored for leaves without one. Leaf 0xd subleaves 0 and 1 report XSAVE sizes for the
+ * features in use, so only an entry made for them matches: 0xd.0 needs xcr0_in == @xcr0,
+ * 0xd.1 needs xcr0_in == @xcr0 and xss_in == @xss. -ENOENT if the table has no such entry,
+ * -EPROTO if its count is out of range (the table is read, never trusted).
  */
 int snp_cpuid_lookup(const struct snp_cpuid_table *t, u32 leaf, u32 subleaf, u64 xcr0, u64 xss,
 		     struct cpuid_result *r);
 
-/* C-bit position from leaf 0x8000001f EBX[5:0], or -ENOENT. */
+/* C-bit position from leaf 0x8000001f EBX[5:0], or -ENOENT / -EPROTO as snp_cpuid_lookup. */
 int snp_cpuid_cbit(const struct snp_cpuid_table *t);
 
 #endif

@@ -1,0 +1,23 @@
+/*
+ * Step 9 of svsm_main: every vCPU up at VMPL0.
+ *
+ * APIC IDs come from the hypervisor's list (NAE 0x80000017) when it offers one (feature bit
+ * 4), else they are 0..n-1 for the fw_cfg CPU count; the list must be consistent with that
+ * count (15, TERM_BAD_HV_RESPONSE). Entry 0 is the BSP (QEMU and snpemu list vCPUs in
+ * order). For each AP the BSP prepares per-CPU data and stacks, builds a VMPL0 VMSA (facts
+ * §6; never on a 2 MiB-aligned page, erratum 1467), sets its VMSA bit with RMPADJUST (target
+ * VMPL1, attributes VMSA only, after a host PSMASH if the page sits in a 2 MiB RMP entry —
+ * sev/rmp.h; failure 15, TERM_RMPADJUST / TERM_PSC) and starts it with the AP creation
+ * NAE (refusal: 15, TERM_AP_CREATE). One AP at a time: the next starts once the previous
+ * reported ready. Each AP loads its own GDT/TSS/IDT, registers its own GHCB, reports ready
+ * and parks (hlt).
+ */
+#ifndef CSVSM_ARCH_SMP_H
+#define CSVSM_ARCH_SMP_H
+
+void smp_init(void);
+
+/* The AP's C entry (start.S svsm_ap_start). */
+__attribute__((noreturn)) void ap_main(void);
+
+#endif

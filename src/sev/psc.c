@@ -1,0 +1,86 @@
+/*
+ * Page state change batching and the re-issue loop (include/sev/psc.h; facts §3 "PSC
+ * descriptor"). The transport, psc_issue(), is the link-time seam to the GHCB.
+ */
+#include "sev/psc.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+/* GFNs are 40 bits in an entry ([51:12]). */
+#define PSC_GPA_LIMIT BIT_ULL(52)
+
+int psc_build(struct psc_desc *d, u64 *gpa, u64 end, unsigned int op, bool allow_2m)
+{
+	u64 cur = *gpa;
+	unsigned int n = 0;
+
+	if (op != PSC_OP_PRIVATE && op != PSC_OP_SHARED)
+		return -EINVAL;
+	if (!IS_ALIGNED(cur, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE) || cur >= end ||
+	    end > PSC_GPA_LIMIT)
+		return -EINVAL;
+
+	/* 4 KiB and 2 MiB entries mix freely, so a descriptor is always filled to the end. */
+	while (cur < end && n < PSC_MAX_ENTRIES) {
+		bool is_2m = allow_2m && IS_ALIGNED(cur, PAGE_2M_SIZE) && end - cur >= PAGE_2M_SIZE;
+
+		d->entries[n++] = psc_entry(cur, op, is_2m);
+		cur += is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
+	}
+	d->hdr.cur_entry = 0;
+	d->hdr.end_entry = (u16)(n - 1);
+	d->hdr.reserved = 0;
+	*gpa = cur;
+	return (int)n;
+}
+
+int psc_check_progress(const struct psc_hdr *before, const struct psc_hdr *now)
+{
+	if (now->reserved || now->end_entry != before->end_entry)
+		return -EPROTO;
+	if (now->cur_entry < before->cur_entry || now->cur_entry > before->end_entry + 1)
+		return -EPROTO;
+	return 0;
+}
+
+/* Issue one built descriptor until the host reports every entry done. */
+static int psc_run_desc(struct psc_desc *d, unsigned int *used, unsigned int max_issues)
+{
+	while (d->hdr.cur_entry <= d->hdr.end_entry) {
+		struct psc_hdr before = d->hdr;
+		u64 host_err;
+		int rc;
+
+		if (*used == max_issues)
+			return -EPROTO; /* the host did not finish within the budget */
+		(*used)++;
+		rc = psc_issue(d, &host_err);
+		if (rc)
+			return rc == -EIO ? -EIO : -EPROTO;
+		if (psc_check_progress(&before, &d->hdr))
+			return -EPROTO;
+	}
+	return 0;
+}
+
+int psc_change_range(u64 start, u64 end, unsigned int op, bool allow_2m, unsigned int max_issues,
+		     unsigned int *issues)
+{
+	struct psc_desc d; /* 2 KiB on the stack: one per caller, no lock needed */
+	unsigned int used = 0;
+	u64 cur = start;
+	int rc = 0;
+
+	if (issues)
+		*issues = 0;
+	if (!max_issues || start >= end)
+		return -EINVAL;
+	while (cur < end && rc >= 0) {
+		rc = psc_build(&d, &cur, end, op, allow_2m);
+		if (rc > 0)
+			rc = psc_run_desc(&d, &used, max_issues);
+	}
+	if (issues)
+		*issues = used;
+	return rc;
+}

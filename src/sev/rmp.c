@@ -1,0 +1,42 @@
+/* RMP helpers for SVSM-owned pages (include/sev/rmp.h). */
+#include "sev/rmp.h"
+#include "arch/insn.h"
+#include "arch/layout.h"
+#include "lib/errno.h"
+#include "sev/psc.h"
+
+#define PSMASH_MAX_ISSUES 4 /* one entry: a host that needs more is stalling */
+
+/* Ask the host to split the 2 MiB RMP entry at @gpa (2 MiB aligned) into 4 KiB entries. */
+static int psmash(u64 gpa)
+{
+	struct psc_desc d;
+	unsigned int i;
+
+	d.hdr = (struct psc_hdr){ .cur_entry = 0, .end_entry = 0, .reserved = 0 };
+	d.entries[0] = psc_entry(gpa, PSC_OP_PSMASH, true);
+	for (i = 0; i < PSMASH_MAX_ISSUES && d.hdr.cur_entry <= d.hdr.end_entry; i++) {
+		struct psc_hdr before = d.hdr;
+		u64 host_err;
+		int rc = psc_issue(&d, &host_err);
+
+		if (rc)
+			return rc == -EIO ? -EIO : -EPROTO;
+		if (psc_check_progress(&before, &d.hdr))
+			return -EPROTO;
+	}
+	return d.hdr.cur_entry > d.hdr.end_entry ? 0 : -EPROTO;
+}
+
+int rmp_adjust_4k(void *va, u64 attrs)
+{
+	u64 addr = (u64)(uintptr_t)va;
+	int rc = rmpadjust(addr, false, attrs);
+
+	if (rc != RMPADJUST_FAIL_SIZEMISMATCH)
+		return rc;
+	rc = psmash(ALIGN_DOWN(svsm_va_to_pa(va), PAGE_2M_SIZE));
+	if (rc)
+		return rc;
+	return rmpadjust(addr, false, attrs);
+}

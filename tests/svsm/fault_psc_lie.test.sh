@@ -1,0 +1,10 @@
+#!/bin/bash
+# A hypervisor that claims page state changes it did not do: the first PVALIDATE of
+# dynamic memory fails, (15, 0x0a), and nothing of it is used.
+. tests/lib.sh
+. tests/svsm/svsm_lib.sh
+
+boot_svsm --fault psc-lie
+expect_termination 15 0x0a
+expect_no_later_steps 0
+[ "$(stat_get "s['pvalidate']['failed']")" -eq 1 ] || fail "expected exactly one failed PVALIDATE"

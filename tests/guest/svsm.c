@@ -3,6 +3,7 @@
 #include "check.h"
 #include "console.h"
 #include "cpu.h"
+#include "hv.h"
 #include "layout.h"
 #include "lib/errno.h"
 #include "percpu.h"
@@ -53,12 +54,19 @@ static bool preserved(const struct gpr_state *a, const struct gpr_state *b)
 	       a->r14 == b->r14 && a->r15 == b->r15;
 }
 
-int svsm_call_once(struct svsm_regs *r, bool set_pending, u8 *pending_after)
+/*
+ * One exit to VMPL0 in either form of the run-VMPL request (facts §7 step 3): the MSR form
+ * (GHCB MSR = 0x016 with VMPL 0, answered in the MSR) or the GHCB form (NAE 0x80000018 with
+ * exit_info_1 = exit_info_2 = 0, answered in exit_info_1). 0 or -EIO.
+ */
+static int call_once(struct svsm_regs *r, bool set_pending, bool ghcb_form, u8 *pending_after)
 {
 	struct cpu *cpu = this_cpu();
 	struct svsm_caa *caa = cpu->caa;
 	struct gpr_state g = { 0 }, before;
-	u64 resp;
+	struct ghcb *gh = NULL;
+	u64 resp = 0, info2;
+	int rc;
 	u8 pending;
 
 	g.rax = r->rax;
@@ -69,12 +77,25 @@ int svsm_call_once(struct svsm_regs *r, bool set_pending, u8 *pending_after)
 	fill_preserved(&g, __atomic_load_n(&stat_calls, __ATOMIC_RELAXED) & 0xffff);
 	before = g;
 
+	if (ghcb_form) {
+		gh = ghcb_begin();
+		ghcb_set(gh, GHCB_OFF_SW_EXIT_CODE, SVM_VMGEXIT_SNP_RUN_VMPL);
+		ghcb_set(gh, GHCB_OFF_SW_EXIT_INFO_1, 0);
+		ghcb_set(gh, GHCB_OFF_SW_EXIT_INFO_2, 0);
+	}
 	if (set_pending)
 		__atomic_store_n(&caa->call_pending, 1, __ATOMIC_SEQ_CST);
-	wrmsr(MSR_GHCB, ghcb_msr_vmpl_req(0));
+	wrmsr(MSR_GHCB, ghcb_form ? cpu->ghcb_gpa : ghcb_msr_vmpl_req(0));
 	svsm_vmgexit(&g);
-	resp = rdmsr(MSR_GHCB);
-	wrmsr(MSR_GHCB, cpu->ghcb_gpa);
+	if (ghcb_form) {
+		rc = ghcb_result(gh, &info2);
+		ghcb_end();
+	} else {
+		resp = rdmsr(MSR_GHCB);
+		wrmsr(MSR_GHCB, cpu->ghcb_gpa);
+		/* Exactly 0x017 with error 0; [31:12] are reserved (facts §1). */
+		rc = resp == GHCB_MSR_VMPL_RESP ? 0 : -EIO;
+	}
 	pending = __atomic_exchange_n(&caa->call_pending, 0, __ATOMIC_SEQ_CST);
 
 	__atomic_fetch_add(&stat_calls, 1, __ATOMIC_RELAXED);
@@ -88,8 +109,20 @@ int svsm_call_once(struct svsm_regs *r, bool set_pending, u8 *pending_after)
 	r->r9 = g.r9;
 	if (pending_after)
 		*pending_after = pending;
-	/* Exactly 0x017 with error 0; [31:12] are reserved (facts §1). */
-	return resp == GHCB_MSR_VMPL_RESP ? 0 : -EIO;
+	return rc ? -EIO : 0;
+}
+
+int svsm_call_once(struct svsm_regs *r, bool set_pending, u8 *pending_after)
+{
+	return call_once(r, set_pending, false, pending_after);
+}
+
+int svsm_call_ghcb_form(struct svsm_regs *r)
+{
+	u8 pending;
+	int rc = call_once(r, true, true, &pending);
+
+	return rc ? rc : pending ? -EPROTO : 0;
 }
 
 int svsm_call(struct svsm_regs *r)

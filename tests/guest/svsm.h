@@ -99,6 +99,11 @@ struct svsm_regs {
  */
 int svsm_call_once(struct svsm_regs *r, bool set_pending, u8 *pending_after);
 
+/* One call through the GHCB form of the run-VMPL request (NAE 0x80000018) instead of the MSR
+ * form, without retries: 0, -EIO (the hypervisor reported an error) or -EPROTO (not
+ * processed). */
+int svsm_call_ghcb_form(struct svsm_regs *r);
+
 /*
  * A complete call: svsm_call_once, re-issued with the same inputs while the SVSM answers
  * INCOMPLETE or BUSY (facts §7 step 6). 0 with the result in RAX[31:0], -EIO (as above),

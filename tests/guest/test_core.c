@@ -82,6 +82,21 @@ static void not_pending(void)
 	      r.rax, r.rcx);
 }
 
+/* The GHCB form of the run-VMPL request is as good a way to call as the MSR form. */
+static void ghcb_form(void)
+{
+	struct svsm_regs r = { 0 };
+	int rc;
+
+	r.rax = SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL);
+	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
+	rc = svsm_call_ghcb_form(&r);
+	check(rc == 0 && (u32)r.rax == SVSM_SUCCESS && r.rcx != 0,
+	      "QUERY_PROTOCOL through the GHCB form of the call (NAE 0x80000018): %d, %s, RCX "
+	      "0x%lx",
+	      rc, svsm_rc_name((u32)r.rax), r.rcx);
+}
+
 /*
  * DEPOSIT_MEM / WITHDRAW_MEM: the request formats are SPEC-T only (facts §7); [L] and [C]
  * answer UNSUPPORTED_CALL, and so must csvsm until EXPECT_MEMORY_CALLS says otherwise. The
@@ -135,6 +150,7 @@ void test_core(void)
 	query_protocol();
 	unknown_calls();
 	not_pending();
+	ghcb_form();
 	memory_calls();
 	configure_vtom();
 }

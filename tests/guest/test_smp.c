@@ -101,6 +101,7 @@ void test_smp(void)
 			break;
 		if (vcpu_run(i) || !vcpu_wait(i, CPU_STARTED)) {
 			check(false, "worker vCPU %u started", i);
+			vcpu_delete(i);
 			break;
 		}
 		started++;

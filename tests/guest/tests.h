@@ -24,7 +24,10 @@ extern struct guest_env env;
  * UNSUPPORTED_CALL / "unsupported"). Change them here when the SVSM side decides.
  */
 #define EXPECT_MEMORY_CALLS SVSM_ERR_UNSUPPORTED_CALL /* DEPOSIT_MEM and WITHDRAW_MEM */
-#define EXPECT_VTOM_SUPPORTED 0			      /* CONFIGURE_VTOM query: RCX bit 1 */
+/* CONFIGURE_VTOM: the query (RCX bit 0) succeeds with RCX = 0, "vTOM unsupported"; the
+ * configure form is then INVALID_REQUEST ([L], [C]). */
+#define EXPECT_VTOM_QUERY SVSM_SUCCESS
+#define EXPECT_VTOM_CONFIGURE SVSM_ERR_INVALID_REQUEST
 
 /* Scratch pages in pre-validated RAM (SCRATCH_BASE). */
 enum scratch_page {

@@ -11,8 +11,8 @@ e2e_suite() {
 	local smp=$1 min=$2 n
 	run_snpemu --smp "$smp" --timeout 600 --bios build/guest.fd svsm.bin
 	expect_no_out '\[guest\] not ok - '
-	expect_out '\[guest\] PASS$'
 	expect_rc 0
+	expect_out '\[guest\] PASS$'
 	n=$(grep -c '\[guest\] ok - ' "$OUT")
 	[ "$n" -ge "$min" ] || fail "expected at least $min ok lines, got $n"
 	echo "$n checks ok"
@@ -22,7 +22,7 @@ e2e_fatal() {
 	local mode=$1 smp=$2 access=$3 gpa
 	run_snpemu --smp "$smp" --timeout 300 --bios "build/guest-$mode.fd" svsm.bin
 	gpa=$(sed -n "s/.*FATAL-MODE $mode: .* at \(0x[0-9a-f]*\),.*/\1/p" "$OUT")
-	[ -n "$gpa" ] || fail "the firmware did not reach its fatal access"
+	[ -n "$gpa" ] || fail "the firmware did not reach its fatal access (exit status $RC)"
 	expect_no_out '\[guest\] not ok - '
 	expect_rc 4
 	# snpemu's wording (tests/snpemu/l1/exit.c handle_npf) for an RMP permission violation

@@ -36,6 +36,7 @@ static void move_and_back(void)
 	struct svsm_caa *old_caa = gpa_ptr(old), *new_caa = gpa_ptr(new);
 	struct svsm_regs r = { 0 };
 	u8 pending;
+	int exit_rc;
 	u32 rc;
 
 	/* Garbage in the new page: the SVSM must start it with call_pending = 0 (SPEC-T). */
@@ -45,15 +46,15 @@ static void move_and_back(void)
 	if (rc != SVSM_SUCCESS)
 		return;
 	use_caa(new);
-	check(READ_ONCE(new_caa->call_pending) == 0, "REMAP_CA left call_pending = 0 in the new "
-						     "calling area");
+	pending = READ_ONCE(new_caa->call_pending);
+	check(pending == 0, "REMAP_CA left call_pending = 0 in the new calling area (%u)", pending);
 
 	/* A call announced only in the old calling area must be ignored. */
 	__atomic_store_n(&old_caa->call_pending, 1, __ATOMIC_SEQ_CST);
 	r.rax = SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL);
 	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
-	rc = (u32)svsm_call_once(&r, false, &pending);
-	check(rc == 0 && READ_ONCE(old_caa->call_pending) == 1 &&
+	exit_rc = svsm_call_once(&r, false, &pending);
+	check(exit_rc == 0 && READ_ONCE(old_caa->call_pending) == 1 &&
 		      r.rax == SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL) &&
 		      r.rcx == SVSM_RAX(SVSM_CORE_PROTOCOL, 1),
 	      "after REMAP_CA the old calling area is no longer read");

@@ -73,7 +73,7 @@ static void refused_creates(void)
 {
 	const struct svsm_info *s = &env.svsm;
 	u64 v = scratch_gpa(SCR_VMSA), c = scratch_gpa(SCR_VMSA_CAA);
-	u32 apic = apic_for_refused_create();
+	u32 apic = env.apic_id[1];
 
 	note("CREATE_VCPU: refused requests (APIC ID %u)", apic);
 	refused_create(VMSA_VMPL0, v, c, apic, SVSM_ERR_INVALID_PARAMETER, "a VMSA for VMPL0");
@@ -188,11 +188,15 @@ static void registered_vcpu(void)
 
 void test_vcpu(void)
 {
-	refused_creates();
 	refused_deletes();
+	/* Refused creations name an AP's APIC ID: the BSP's has a running VMPL1 VMSA, and what
+	 * an SVSM answers for that (before or after the defect under test) is not specified. */
 	if (env.ncpus < 2) {
+		skip("CREATE_VCPU refusals: they need a vCPU without a VMPL1 VMSA (--smp 2 or "
+		     "more)");
 		skip("CREATE_VCPU runs a second vCPU: needs --smp 2 or more");
 		return;
 	}
+	refused_creates();
 	registered_vcpu();
 }

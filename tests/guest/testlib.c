@@ -113,8 +113,3 @@ u32 pvalidate_one(u64 entry, u16 *next)
 		*next = READ_ONCE(req->next);
 	return rc;
 }
-
-u32 apic_for_refused_create(void)
-{
-	return env.ncpus > 1 ? env.apic_id[1] : env.apic_id[0];
-}

@@ -91,9 +91,6 @@ static inline u32 rescind_4k(u64 gpa, bool ignore_cf)
 	return pvalidate_one(PVAL_ENTRY(gpa, PVAL_SIZE_4K, false, ignore_cf), NULL);
 }
 
-/* The APIC ID hostile CREATE_VCPU requests name: an AP's if there is one, else the BSP's. */
-u32 apic_for_refused_create(void);
-
 /* The groups, in the order main.c runs them. */
 void test_discovery(void);
 void test_core(void);

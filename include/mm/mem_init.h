@@ -4,8 +4,10 @@
  * Dynamic memory, [SVSM_GPA + 2 MiB, SVSM_GPA + SVSM_MEM), is hypervisor-owned at launch.
  * mem_init makes it private with page state changes through the GHCB (sev/psc: batched,
  * 2 MiB entries, progress checked), then PVALIDATEs it 2 MiB at a time (4 KiB pages when the
- * RMP says FAIL_SIZEMISMATCH), zeroes it (a conversion leaves ciphertext garbage), and hands
- * it to the buddy page allocator and the SLAB caches. The host only *claims* a PSC: the
+ * RMP says FAIL_SIZEMISMATCH) and hands it to the buddy page allocator and the SLAB caches.
+ * It is not zeroed here: a conversion leaves ciphertext garbage, so users that need zeroes
+ * take page_zalloc()/kzalloc() (zeroing only what is used); a private page must be zeroed
+ * before it is ever shared again (see mem_init.c). The host only *claims* a PSC: the
  * PVALIDATE that follows is what proves it.
  *   PSC failure or broken progress rules -> (15, TERM_PSC)
  *   PVALIDATE failure, or "unchanged" (already validated) -> (15, TERM_PVALIDATE)

@@ -1,4 +1,4 @@
-/* Step 4 of svsm_main: dynamic memory private, validated, zeroed, allocatable
+/* Step 4 of svsm_main: dynamic memory private, validated, allocatable
  * (include/mm/mem_init.h). */
 #include "mm/mem_init.h"
 #include "arch/insn.h"
@@ -104,26 +104,26 @@ static void validate_2m(u64 va)
 
 /*
  * After a conversion to private a page reads as the decryption of whatever the host wrote
- * there. Zeroing every page right after its validation means no such bytes ever reach a
- * user of the allocator — or the host again, should a page later be shared (which would
- * hand the host a decryption oracle for data it chose).
+ * there. That is harmless inside the SVSM as long as nobody relies on it: page_alloc()
+ * hands out uninitialised memory and every user that needs zeroes asks page_zalloc() or
+ * kzalloc(), so memory is zeroed when (and only when) it is used — not all SVSM_MEM at boot,
+ * which would cost one store per 8 bytes of memory the SVSM may never touch.
+ * The one way such bytes could leak is by sharing the page again: the host would read the
+ * decryption of plaintext it chose. Nothing in the SVSM makes a private page shared (GHCBs
+ * come from the never-private shared pool); any future path that does must zero it first.
  */
-static void validate_and_zero(u64 start, u64 end)
+static void validate(u64 start, u64 end)
 {
 	u64 pa;
 
-	for (pa = start; pa < end; pa += PAGE_2M_SIZE) {
-		void *va = svsm_pa_to_va(pa);
-
-		validate_2m((u64)(uintptr_t)va);
-		memset(va, 0, PAGE_2M_SIZE);
-	}
+	for (pa = start; pa < end; pa += PAGE_2M_SIZE)
+		validate_2m((u64)(uintptr_t)svsm_pa_to_va(pa));
 }
 
 void mem_init(void)
 {
 	make_private(DYN_START_GPA, DYN_END_GPA);
-	validate_and_zero(DYN_START_GPA, DYN_END_GPA);
+	validate(DYN_START_GPA, DYN_END_GPA);
 	stats.dyn_bytes = DYN_END_GPA - DYN_START_GPA;
 	if (page_alloc_init(svsm_pa_to_va(DYN_START_GPA), stats.dyn_bytes))
 		fatal(TERM_NOMEM, "the page allocator refused dynamic memory");

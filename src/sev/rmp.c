@@ -11,21 +11,10 @@
 static int psmash(u64 gpa)
 {
 	struct psc_desc d;
-	unsigned int i;
 
 	d.hdr = (struct psc_hdr){ .cur_entry = 0, .end_entry = 0, .reserved = 0 };
 	d.entries[0] = psc_entry(gpa, PSC_OP_PSMASH, true);
-	for (i = 0; i < PSMASH_MAX_ISSUES && d.hdr.cur_entry <= d.hdr.end_entry; i++) {
-		struct psc_hdr before = d.hdr;
-		u64 host_err;
-		int rc = psc_issue(&d, &host_err);
-
-		if (rc)
-			return rc == -EIO ? -EIO : -EPROTO;
-		if (psc_check_progress(&before, &d.hdr))
-			return -EPROTO;
-	}
-	return d.hdr.cur_entry > d.hdr.end_entry ? 0 : -EPROTO;
+	return psc_run_desc(&d, PSMASH_MAX_ISSUES, NULL);
 }
 
 int rmp_adjust_4k(void *va, u64 attrs)

@@ -293,6 +293,9 @@ static void emulate_ud(struct vcpu *v)
 	}
 	if (is_pval && v->cur != 0) {
 		/* Only VMPL0 may PVALIDATE (facts §4); snpemu reads the fault as #GP(0). */
+		if (cfg.verbose)
+			printk("snpemu: PVALIDATE at VMPL%d (rip 0x%lx): #GP(0)\n", v->cur,
+			       F64(s, VMSA_RIP));
 		inject_exception(v, 13, true, 0);
 		return;
 	}
@@ -437,7 +440,7 @@ static void handle_msr_exit(struct vcpu *v, u64 info1)
 		return;
 	}
 	if (info1 == 0) {
-		val = msr == 0xc0010130 ? v->ctx[v->cur].ghcb_msr : launch.sev_status;
+		val = msr == 0xc0010130 ? v->ctx[v->cur].ghcb_msr : vcpu_sev_status(v);
 		F64(s, VMSA_RAX) = (u32)val;
 		v->g.rdx = val >> 32;
 	} else if (msr == 0xc0010130) {
@@ -454,23 +457,19 @@ static u64 nr_exits;
 static void maybe_inject_vc_fault(struct vcpu *v)
 {
 	static bool done;
-	u64 feat;
+	int l = launch.vmpl; /* the image's VMPL */
 
-	if (!cfg.fault[FAULT_INJECT_VC] || done || nr_exits < cfg.inject_vc_at || v->cur != 0)
+	if (!cfg.fault[FAULT_INJECT_VC] || done || nr_exits < cfg.inject_vc_at || v->cur != l)
 		return;
 	done = true;
-	feat = launch.sev_status >> 2;
-	if (v->ctx[0].present && !v->ctx[0].internal)
-		feat = F64(gpa_hva(v->ctx[0].vmsa_gpa), VMSA_SEV_FEATURES);
-	if (feat & SEVF_RESTRICTED_INJ) {
-		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit "
-		       "%lu: "
-		       "refused (Restricted Injection)\n",
-		       nr_exits);
+	if (vcpu_sev_status(v) & SEV_STATUS_RESTRICTED_INJ) {
+		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL%d at exit "
+		       "%lu: refused (Restricted Injection)\n",
+		       l, nr_exits);
 		return;
 	}
-	printk("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL0 at rip 0x%lx (exit %lu)\n",
-	       F64(save(v), VMSA_RIP), nr_exits);
+	printk("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL%d at rip 0x%lx (exit %lu)\n",
+	       l, F64(save(v), VMSA_RIP), nr_exits);
 	deliver_vc(v, 0x72);
 }
 

@@ -150,6 +150,7 @@ enum fault_kind {
 	FAULT_PSC_PARTIAL,
 	FAULT_PSC_BACKWARDS,
 	FAULT_VMPL_RUN_FAIL,
+	FAULT_LAUNCH_VMPL,
 	NR_FAULTS
 };
 
@@ -167,6 +168,7 @@ struct config {
 	u64 inject_vc_at;
 	u64 psc_partial;
 	u64 psc_lie_from;
+	u64 launch_vmpl;
 	u64 seed;
 	bool verbose;
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
@@ -251,7 +253,7 @@ int rmp_unsmash(u64 gpa);
 /* Guest instructions; return the hardware result code (EAX) and set *unchanged (CF). */
 int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
 int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs);
-void rmp_launch_page(u64 gpa);
+void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
@@ -320,6 +322,8 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, c
 void vcpu_park(struct vcpu *v);
 void kick_all_others(struct vcpu *self);
 int vcpu_current_vmpl(void);
+/* SEV_STATUS as the running context reads it: its VMSA's sev_features << 2, SEV|SEV-ES. */
+u64 vcpu_sev_status(struct vcpu *v);
 
 /* VMCB offsets (APM vol. 2 appendix B) */
 #define VMCB_CR_READ 0x000
@@ -435,6 +439,9 @@ struct launch_info {
 	u64 bios_gpa, bios_size;
 	u64 sev_status;
 	u64 secrets_gpa, cpuid_gpa, bios_vmsa_gpa;
+	int vmpl; /* the VMPL the image was launched at (0 unless --fault launch-vmpl) */
+	/* The SEV features each VMPL's VMSAs must carry (AP creation, see vcpu_ap_create). */
+	u64 vmpl_features[NR_VMPLS];
 };
 extern struct launch_info launch;
 void launch_svsm(void);

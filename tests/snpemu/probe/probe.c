@@ -460,6 +460,8 @@ void vmpl1_main(void)
 		*(volatile u8 *)ro_page = 1; /* VMPL1 may only read it */
 	if (vmpl1_mode == 2)
 		msr_proto((0x33ULL << 16) | (1ULL << 12) | 0x100); /* VMPL1 terminates */
+	if (vmpl1_mode == 5)
+		vmpl1_call(rdmsr(MSR_SEV_STATUS)); /* its own VMSA's features, not VMPL0's */
 	if (vmpl1_mode == 4) {
 		/* RMPADJUST from VMPL1: only lower VMPLs, never more than VMPL1 has (R on ro_page) */
 		vmpl1_call(0xa000 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x3ULL << 8)));
@@ -966,6 +968,26 @@ static void mode_psmash(void)
 	puts_("\n");
 }
 
+/* An AP creation for APIC ID 1 at @vmpl whose VMSA and RAX both carry @feat (then destroy). */
+static u8 feat_vmsa[4096] __aligned(4096);
+
+static void ap_checks_features(u64 feat, int vmpl, const char *what)
+{
+	u64 i2 = 0, i1;
+
+	build_vmsa(feat_vmsa, vmpl, (u64)ap_entry, (u64)ap_stacks[1] + 4096 - 8, feat);
+	if (rmpadjust((u64)feat_vmsa, 0, 0x10000 | (vmpl ? (u64)vmpl | 0x100 : 1)))
+		exit_with(0x2b);
+	i1 = ap_create((u64)feat_vmsa, vmpl, 1, feat, 0, &i2);
+	puts_("ap-create ");
+	puts_(what);
+	puts_(" info1=");
+	putx(i1);
+	puts_("\n");
+	if (!i1)
+		ap_create((u64)feat_vmsa, vmpl, 1, feat, 2, &i2);
+}
+
 /* AP creation checks and destroy, on APIC ID 1 (after "smp"). */
 static void mode_ap_checks(void)
 {
@@ -991,6 +1013,11 @@ static void mode_ap_checks(void)
 	puts_("ap-destroy info1=");
 	putx(i1);
 	puts_("\n");
+	/* each VMPL's VMSAs carry that VMPL's launch features, VMSA and RAX alike */
+	ap_checks_features(feat | 0x20, 0, "vmpl0-other-features");
+	ap_checks_features(feat, 1, "vmpl1-vmpl0-features");
+	ap_checks_features(1, 1, "vmpl1-bios-features");
+	ap_checks_features(feat, 2, "vmpl2-vm-features");
 }
 
 static void run_word(const char *w)
@@ -1047,6 +1074,8 @@ static void run_word(const char *w)
 		run_vmpl1(3);
 	else if (streq(w, "vmpl1-insns"))
 		run_vmpl1(4);
+	else if (streq(w, "vmpl1-sev-status"))
+		run_vmpl1(5);
 	else if (streq(w, "nae-misc"))
 		mode_nae_misc();
 	else if (streq(w, "fwcfg-dma"))
@@ -1070,15 +1099,30 @@ static void run_word(const char *w)
 	}
 }
 
+/*
+ * The VMPL the probe runs at, from RMPADJUST on its own first page with no permissions: it
+ * succeeds only for a target VMPL numerically above the caller's (facts §4).
+ */
+static int own_vmpl(void)
+{
+	for (int t = 1; t < 4; t++)
+		if (!rmpadjust(P, 0, (u64)t))
+			return t - 1;
+	return 3;
+}
+
 void probe_main(void)
 {
 	u64 r, min, max, cbit, hv, gfn, echo, status;
-	int cf, rc;
+	int cf, rc, radj, vmpl;
 	char mode[512];
 	u32 size;
 	u16 sel;
 
 	idt_init();
+	/* the SVSM's first check: RMPADJUST targeting VMPL1 fails unless it runs at VMPL0 */
+	radj = rmpadjust(P, 0, 1);
+	vmpl = radj ? own_vmpl() : 0;
 	r = msr_proto(0x002);
 	max = r >> 48;
 	min = (r >> 32) & 0xffff;
@@ -1088,14 +1132,16 @@ void probe_main(void)
 
 	/* the GHCB: rescind, make shared, use through the shared alias, register */
 	ghcb_gpa = (u64)ghcb_page;
-	rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
-	if (rc)
-		term(15, 0x19);
+	if (!vmpl) {
+		rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
+		if (rc)
+			term(15, 0x19);
+	}
 	r = psc_msr(ghcb_gpa, 2);
 	if (r != 0x015)
 		term(15, 0x19);
 	/* a page the host really made shared is no longer assigned: PVALIDATE must fail */
-	if (pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
+	if (!vmpl && pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
 		term(15, 0x19);
 	ghcb = (u8 *)((u64)ghcb_page + SHARED_ALIAS);
 	memset(ghcb, 0, 4096);
@@ -1121,6 +1167,13 @@ void probe_main(void)
 	puts_(" echo=");
 	putx(echo);
 	puts_("\n");
+	puts_("vmpl-check rmpadjust-vmpl1 rc=");
+	putd((u64)radj);
+	puts_(" vmpl=");
+	putd((u64)vmpl);
+	puts_("\n");
+	if (vmpl)
+		term(15, 0x04); /* not at VMPL0: stop, as the SVSM does (README reason table) */
 
 	if (fw_find("opt/probe/mode", &size, &sel) || size >= sizeof(mode)) {
 		run_word("pass");

@@ -351,21 +351,30 @@ done:
 	advance(v, in.len + 3);
 }
 
+#define NPF_WALK (1ULL << 33) /* QEMU 7.2: the fault is its page walker's (bit 32: final access) */
+
 static const char *acc_name(u64 info1)
 {
+	if (info1 & NPF_WALK)
+		return "page-table walk"; /* QEMU's walker always asks for write access */
 	if (info1 & 0x10)
-		return "execute";
+		return "instruction fetch";
 	return (info1 & 2) ? "write" : "read";
 }
 
 static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 {
 	u64 gpa = info2 & GPA_MASK & ~0xfffULL;
-	bool c = info2 & CBIT, fetch_acc = info1 & 0x10;
+	bool c = info2 & CBIT, fetch_acc = info1 & 0x10, walk = info1 & NPF_WALK;
 	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE))
 			   ? ROOT_NORMAL
 			   : ROOT_PRIVATE_ONLY;
-	bool priv = c || v->root == ROOT_PRIVATE_ONLY;
+	/* SNP: walks and fetches are private whatever the C-bit says (ptw.c) */
+	bool priv = c || v->root == ROOT_PRIVATE_ONLY || walk || fetch_acc;
+	const char *view = c				  ? "private (C=1)"
+			   : v->root == ROOT_PRIVATE_ONLY ? "private (paging without C-bit)"
+							  : "private (walks and fetches are, even "
+							    "at C=0)";
 	u32 *ep = rmp_entry(gpa), e;
 	u64 rip = F64(save(v), VMSA_RIP);
 
@@ -380,35 +389,33 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 	}
 	if (info1 & 8)
 		panic("nested page fault with reserved bits at GPA 0x%lx", info2);
-	if (!priv && fetch_acc) {
-		printk("snpemu: unsupported: VMPL%d fetched an instruction at rip 0x%lx through a "
-		       "C=0 mapping of GPA 0x%lx (SNP fetches are always private)\n",
-		       v->cur, rip, gpa);
-		machine_exit(EXIT_RULE);
-	}
 	if (!ep) {
 		if (!priv) {
 			deliver_vc(v, 0x400); /* MMIO: the guest emulates it through the GHCB */
 			return;
 		}
-		rule_violation("private (C=1) %s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory "
-			       "there (MMIO must be accessed shared)",
-			       acc_name(info1), gpa, v->cur, rip);
+		rule_violation("%s %s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory there "
+			       "(MMIO "
+			       "must be accessed shared)",
+			       view, acc_name(info1), gpa, v->cur, rip);
 	}
 	e = READ_ONCE(*ep);
 	if (priv) {
 		unsigned int need;
 
 		if (!(e & RMP_ASSIGNED))
-			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx "
-				       "at "
-				       "VMPL%d rip 0x%lx (#NPF on hardware)",
-				       acc_name(info1), gpa, v->cur, rip);
+			rule_violation("%s %s of hypervisor-owned (shared) page 0x%lx at VMPL%d "
+				       "rip "
+				       "0x%lx (#NPF on hardware)",
+				       view, acc_name(info1), gpa, v->cur, rip);
 		if (!(e & RMP_VALIDATED)) {
 			deliver_vc(v, 0x404);
 			return;
 		}
-		need = fetch_acc ? RMP_PERM_SX : (info1 & 2) ? RMP_PERM_W : RMP_PERM_R;
+		need = fetch_acc     ? RMP_PERM_SX
+		       : walk	     ? RMP_PERM_R /* ptw.c: a walker write is checked there */
+		       : (info1 & 2) ? RMP_PERM_W
+				     : RMP_PERM_R;
 		if (!(rmp_perm(e, v->cur) & need))
 			rule_violation("VMPL permission violation: VMPL%d %s of page 0x%lx (RMP "
 				       "VMPL%d mask 0x%x) at rip 0x%lx",
@@ -418,6 +425,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			rule_violation("VMPL%d %s of page 0x%lx: snpemu cannot map a page without "
 				       "read permission (mask 0x%x)",
 				       v->cur, acc_name(info1), gpa, rmp_perm(e, v->cur));
+		if (ptw_npf(v, info1, info2, ep))
+			return;
 	} else if (e & RMP_ASSIGNED) {
 		rule_violation("shared (C=0) %s of private page 0x%lx at VMPL%d rip 0x%lx (#NPF on "
 			       "hardware)",
@@ -484,8 +493,10 @@ void handle_exit(struct vcpu *v)
 	F64(v->vmcb, VMCB_EVENTINJ) = 0;
 	if (intinfo & (1ULL << 31))
 		F64(v->vmcb, VMCB_EVENTINJ) = intinfo; /* an event was being delivered: redo it */
-	if (code != VMEXIT_NPF)
+	if (code != VMEXIT_NPF) {
 		v->npf_retries = 0;
+		ptw_grants_check(v);
+	}
 
 	switch (code) {
 	case VMEXIT_INTR:

@@ -228,6 +228,13 @@ void *host_shared_ptr(u64 gpa, size_t len);
 #define RMP_2M (1U << 2) /* part of a 2 MiB RMP entry */
 #define RMP_VMSA (1U << 3)
 #define RMP_SCRAMBLE (1U << 16) /* contents still to be scrambled after a state flip */
+/*
+ * snpemu's own marks (not RMP state; a page state change clears them): the page is also
+ * mapped in VMPL v's shared view, because v walked or fetched through it with C=0 (SNP treats
+ * those as private, see ptw.c); QEMU's page walker may write it for VMPL v (walker grant).
+ */
+#define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
+#define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
 #define RMP_PERM_R 1U
 #define RMP_PERM_W 2U
@@ -257,6 +264,15 @@ void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
+
+/* ---- page-table walks and fetches under QEMU's nested paging (ptw.c) ---- */
+/*
+ * A nested page fault of a page-table walk (EXITINFO1 bit 33) or an instruction fetch on a
+ * private, validated page. Returns true when the fault is dealt with (mapping changed: retry).
+ */
+bool ptw_npf(struct vcpu *v, u64 info1, u64 info2, u32 *ep);
+/* Check and withdraw the walker grants of vCPU @v (at its exits other than nested faults). */
+void ptw_grants_check(struct vcpu *v);
 
 /* ---- nested page tables (npt.c) ---- */
 enum {

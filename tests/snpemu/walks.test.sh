@@ -17,7 +17,7 @@ expect_out '^fetch-cbit0 result=43$'
 # ... but a fetch from a shared page is a private access to a hypervisor-owned page
 probe fetch-shared
 expect_rc 4
-expect_out '^snpemu: RULE: private .*instruction fetch of hypervisor-owned \(shared\) page 0x800020a000 at VMPL0'
+expect_out '^snpemu: RULE: instruction fetch through C=0 \(private on SNP all the same\) of hypervisor-owned \(shared\) page 0x800020a000 at VMPL0'
 expect_no_out '^fetch-shared result'
 # a C=0 data access to a private page stays a rule violation
 probe shared-read-private

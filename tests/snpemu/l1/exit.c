@@ -371,10 +371,13 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			   : ROOT_PRIVATE_ONLY;
 	/* SNP: walks and fetches are private whatever the C-bit says (ptw.c) */
 	bool priv = c || v->root == ROOT_PRIVATE_ONLY || walk || fetch_acc;
-	const char *view = c				  ? "private (C=1)"
-			   : v->root == ROOT_PRIVATE_ONLY ? "private (paging without C-bit)"
-							  : "private (walks and fetches are, even "
-							    "at C=0)";
+	/* how the access came to be private, for the messages */
+	const char *pre = c				 ? "private (C=1) "
+			  : v->root == ROOT_PRIVATE_ONLY ? "private (no C-bit in this paging mode) "
+							 : "";
+	const char *post = priv && !c && v->root == ROOT_NORMAL ? " through C=0 (private on SNP "
+								  "all the same)"
+								: "";
 	u32 *ep = rmp_entry(gpa), e;
 	u64 rip = F64(save(v), VMSA_RIP);
 
@@ -394,20 +397,18 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			deliver_vc(v, 0x400); /* MMIO: the guest emulates it through the GHCB */
 			return;
 		}
-		rule_violation("%s %s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory there "
-			       "(MMIO "
-			       "must be accessed shared)",
-			       view, acc_name(info1), gpa, v->cur, rip);
+		rule_violation("%s%s%s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory there "
+			       "(MMIO must be accessed shared)",
+			       pre, acc_name(info1), post, gpa, v->cur, rip);
 	}
 	e = READ_ONCE(*ep);
 	if (priv) {
 		unsigned int need;
 
 		if (!(e & RMP_ASSIGNED))
-			rule_violation("%s %s of hypervisor-owned (shared) page 0x%lx at VMPL%d "
-				       "rip "
-				       "0x%lx (#NPF on hardware)",
-				       view, acc_name(info1), gpa, v->cur, rip);
+			rule_violation("%s%s%s of hypervisor-owned (shared) page 0x%lx at VMPL%d "
+				       "rip 0x%lx (#NPF on hardware)",
+				       pre, acc_name(info1), post, gpa, v->cur, rip);
 		if (!(e & RMP_VALIDATED)) {
 			deliver_vc(v, 0x404);
 			return;

@@ -11,7 +11,8 @@ static void check_4k(void)
 	u64 gpa = pool_page(), va = gpa_to_priv(gpa);
 	struct insn_result r;
 
-	/* Hypervisor-owned (shared) page: nothing to validate. */
+	/* Hypervisor-owned (shared) page: nothing to validate. Facts §4 lists FAIL_INPUT without
+	 * saying when; this case is issue 2's reading (no other source checked). */
 	check_insn("pvalidate: shared page -> FAIL_INPUT", pvalidate(va, false, true), FAIL_INPUT,
 		   CF_ANY);
 	check(psc_range(gpa, 1, PSC_OP_PRIVATE, false), "pvalidate: setup: PSC page private", "%s",

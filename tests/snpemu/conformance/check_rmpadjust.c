@@ -25,6 +25,7 @@ void check_rmpadjust(void)
 
 	check(psc_range(unvalidated, 1, PSC_OP_PRIVATE, false),
 	      "rmpadjust: setup: PSC a page private", "%s", "PSC failed");
+	/* As for PVALIDATE on a shared page: the FAIL_INPUT case is issue 2's reading. */
 	check_insn("rmpadjust: private page not validated -> FAIL_INPUT",
 		   rmpadjust(gpa_to_priv(unvalidated), false, RMP_R | 1), FAIL_INPUT, CF_ANY);
 

@@ -108,7 +108,7 @@ static bool vmpl1_start(void)
 	if (!check(r.vector < 0 && r.rax == 0, "rmpadjust: set the VMSA bit on VMPL1's VMSA page",
 		   "eax %lu vector %d", r.rax, r.vector))
 		return false;
-	n = ap_creation(AP_CREATE, 1, bsp_apic_id, vmpl1_vmsa, vm_sev_features());
+	n = ap_creation(AP_CREATE, 1, bsp_apic_id, vmpl1_vmsa, vmpl_sev_features(1));
 	if (!check(n.info1_valid && n.info1 == 0,
 		   "ap creation: register VMPL1's VMSA for the BSP (NAE 0x80000013, VMPL 1)",
 		   "exit_info_1 0x%lx (valid %d) exit_info_2 0x%lx", n.info1, n.info1_valid,

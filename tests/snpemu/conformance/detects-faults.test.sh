@@ -11,7 +11,7 @@ cases=(
 	'cbit=47|^not ok - msr sev-info: C-bit position 51'
 	'ghcb-version=3:3|^not ok - msr sev-info: protocol range includes version 2'
 	'ap-create-fail|^not ok - ap creation: a correct VMPL2 VMSA for the BSP is accepted'
-	'skip-vmpl-switch|^not ok - vmpl switch: run-VMPL\(1\)'
+	'vmpl-run-fail|^not ok - vmpl switch: run-VMPL\(1\)'
 	'psc-backwards|^not ok - setup: PSC makes a test page private'
 )
 for c in "${cases[@]}"; do

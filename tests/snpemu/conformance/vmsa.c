@@ -37,6 +37,14 @@ u64 vm_sev_features(void)
 	return sev_status >> 2;
 }
 
+u64 vmpl_sev_features(int vmpl)
+{
+	/* VMPL1 runs with the features of the BIOS VMSA the host built (metadata page type 5) */
+	if (vmpl == 1)
+		return *(const volatile u64 *)(_image_end + 0x2000 + VMSA_SEV_FEATURES);
+	return vm_sev_features();
+}
+
 void vmsa_set(u64 gpa, unsigned int off, u64 v)
 {
 	*(volatile u64 *)((u8 *)priv_ptr(gpa) + off) = v;
@@ -79,7 +87,7 @@ void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp)
 	*(u64 *)(v + VMSA_RIP) = rip;
 	*(u64 *)(v + VMSA_RSP) = rsp;
 	*(u64 *)(v + VMSA_GPAT) = 0x0007040600070406ULL;
-	*(u64 *)(v + VMSA_SEV_FEATURES) = vm_sev_features();
+	*(u64 *)(v + VMSA_SEV_FEATURES) = vmpl_sev_features(vmpl);
 	*(u64 *)(v + VMSA_XCR0) = 1;
 	*(u32 *)(v + VMSA_MXCSR) = 0x1f80;
 	*(u16 *)(v + VMSA_X87_FTW) = 0x5555;

@@ -42,6 +42,9 @@ void vmsa_set(u64 gpa, unsigned int off, u64 v);
 u64 vmsa_get(u64 gpa, unsigned int off);
 /* The VM's SEV features: SEV_STATUS >> 2 (facts §5). */
 u64 vm_sev_features(void);
+/* The features a VMSA for @vmpl carries: VMPL1 the BIOS VMSA's, others the VM's (snpemu
+ * README "SEV features per VMPL"). */
+u64 vmpl_sev_features(int vmpl);
 /* AP creation NAE 0x80000013 (facts §3); rax = @features for create requests. */
 struct nae ap_creation(unsigned int req, int vmpl, u32 apic_id, u64 vmsa_gpa, u64 features);
 

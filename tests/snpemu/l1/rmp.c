@@ -80,11 +80,14 @@ static void smash(u64 gpa)
 		e[i] &= ~RMP_2M;
 }
 
-void rmp_launch_page(u64 gpa)
+/* A launch page: assigned, validated, full access for @vmpl (VMPL0 always has it). */
+void rmp_launch_page(u64 gpa, int vmpl)
 {
 	u32 *e = rmp_entry(gpa);
 
 	*e = RMP_ASSIGNED | RMP_VALIDATED;
+	if (vmpl)
+		*e |= RMP_PERM_ALL << RMP_PERM_SHIFT(vmpl);
 }
 
 int rmp_make_private(u64 gpa, bool is_2m)

@@ -6,11 +6,13 @@
  * CS from the boot GDT, RSP 0, interrupts off. Before any C runs, the BSP
  *   1. checks that the CPUID page's C-bit position is the one this image was built for,
  *   2. checks that CR3 is the GPA the image was built for (so it runs where it was linked),
- *   3. makes the early GHCB page shared: PVALIDATE rescind, MSR-protocol page state change
+ *   3. proves it runs at VMPL0 (RMPADJUST), before its first PVALIDATE: only VMPL0 may
+ *      execute PVALIDATE, anywhere else it faults, and there is no IDT yet to say why,
+ *   4. makes the early GHCB page shared: PVALIDATE rescind, MSR-protocol page state change
  *      to shared, the first 2 MiB mapping split so that only that page loses the C-bit,
  *      TLB flush, page zeroed,
- *   4. clears .bss, takes the boot stack, points GS at the BSP's per-CPU data,
- *   5. calls svsm_main (src/main.c).
+ *   5. clears .bss, takes the boot stack, points GS at the BSP's per-CPU data,
+ *   6. calls svsm_main (src/main.c).
  * APs start at svsm_ap_start from a VMSA the BSP built (src/arch/smp.c): RIP, RSP, GS base
  * and the final page tables already set; they go straight to ap_main.
  *
@@ -86,7 +88,20 @@ svsm_start:
 	cmpq	%rdx, %rax
 	jne	.Lbad_load_address
 
-	/* 3. Early GHCB. To make a page shared: rescind its validation first, then the PSC
+	/* 3. VMPL0: RMPADJUST may only target a VMPL less privileged than the caller's (facts
+	 * §4), so granting VMPL1 nothing on an own page succeeds only at VMPL0; FAIL_PERMISSION
+	 * (2) means a more privileged VMPL exists that is not us. A host that launched the
+	 * image at a lower VMPL (snpemu --fault launch-vmpl) is stopped here. */
+	leaq	__image_start(%rip), %rax
+	xorl	%ecx, %ecx			/* 4 KiB */
+	movl	$1, %edx			/* target VMPL1, attributes 0 */
+	.byte	0xf3, 0x0f, 0x01, 0xfe		/* RMPADJUST */
+	cmpl	$2, %eax
+	je	.Lnot_vmpl0
+	testl	%eax, %eax
+	jnz	.Lrmpadjust_failed
+
+	/* 4. Early GHCB. To make a page shared: rescind its validation first, then the PSC
 	 * (facts §3 "Ordering"). CF = 1 (nothing changed) is a failure too: the launcher
 	 * validated the whole image. */
 	leaq	early_ghcb(%rip), %rax
@@ -134,7 +149,7 @@ svsm_start:
 	xorl	%eax, %eax
 	rep stosq
 
-	/* 4. .bss is launch-measured zeros already; clear it anyway, so nothing depends on
+	/* 5. .bss is launch-measured zeros already; clear it anyway, so nothing depends on
 	 * what the launcher wrote there. */
 	leaq	__bss_start(%rip), %rdi
 	leaq	__bss_end(%rip), %rcx
@@ -151,7 +166,7 @@ svsm_start:
 	movl	$MSR_GS_BASE, %ecx
 	wrmsr
 
-	/* 5. The boot story continues in C. */
+	/* 6. The boot story continues in C. */
 	call	svsm_main
 	TERMINATE TERM_MAIN_RETURNED
 
@@ -175,6 +190,10 @@ svsm_ap_start:
 	TERMINATE TERM_LOAD_ADDRESS
 .Lghcb_share_failed:
 	TERMINATE TERM_GHCB_SHARE
+.Lnot_vmpl0:
+	TERMINATE TERM_NOT_VMPL0
+.Lrmpadjust_failed:
+	TERMINATE TERM_RMPADJUST
 
 /* eax = the termination request. Never returns. */
 early_terminate:

@@ -17,18 +17,6 @@ u64 sev_status(void)
 	return boot_sev_status;
 }
 
-/* RMPADJUST targets a less privileged VMPL than the caller's; for VMPL1 that proves VMPL0.
- * Attributes 0 (no access for VMPL1) is what the image page has anyway. */
-static void check_vmpl0(void)
-{
-	int rc = rmpadjust((u64)(uintptr_t)__image_start, false, 1);
-
-	if (rc == RMPADJUST_FAIL_PERMISSION)
-		fatal(TERM_NOT_VMPL0, "RMPADJUST for VMPL1 refused: not running at VMPL0");
-	if (rc != RMPADJUST_OK)
-		fatal(TERM_RMPADJUST, "RMPADJUST of the image's first page failed: %d", rc);
-}
-
 static void check_sev_status(void)
 {
 	u64 status = rdmsr(MSR_SEV_STATUS);
@@ -165,7 +153,7 @@ static void check_image_layout(void)
 
 void boot_checks(void)
 {
-	check_vmpl0();
+	/* VMPL0 was proven in start.S, before its first PVALIDATE. */
 	check_sev_status();
 	check_cpuid_page();
 	check_image_layout();

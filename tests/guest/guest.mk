@@ -1,1 +1,78 @@
-# guest: build fragment, filled in by its owner.
+# tests/guest: the VMPL1 test firmware (tests/guest/README.md).
+#
+#   build/guest.fd              the test suite (the default --bios of `make run`)
+#   build/guest-<mode>.fd       one fatal check each (GUEST_FATAL_MODES)
+#
+# The C code is built for the guest only, plus the pure GHCB helpers of src/sev/ghcb.c. The
+# nasm sources include build/guest/layout.inc, generated from layout.h.
+
+GUEST_DIR := tests/guest
+GUEST_BUILD := $(BUILD)/guest
+GUEST_FATAL_MODES := svsm-read vmsa-write
+# GUEST_MODE values of main.c
+GUEST_MODE_normal := 0
+GUEST_MODE_svsm-read := 1
+GUEST_MODE_vmsa-write := 2
+
+GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
+	-fno-jump-tables -I$(GUEST_DIR) -Iinclude -MMD -MP
+GUEST_NASMFLAGS := -f elf64 -w+all -Werror -I$(GUEST_BUILD)/
+GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-id=none \
+	--no-warn-rwx-segments
+
+GUEST_C_SRCS := $(filter-out $(GUEST_DIR)/main.c,$(wildcard $(GUEST_DIR)/*.c))
+GUEST_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BUILD)/%.o,$(GUEST_C_SRCS)) \
+	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
+GUEST_FW_SIZE := $(shell sed -n 's/^\#define FW_SIZE //p' $(GUEST_DIR)/layout.h)
+
+ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_FATAL_MODES))
+
+$(GUEST_BUILD)/layout.inc: $(GUEST_DIR)/layout.h
+	@mkdir -p $(@D)
+	sed -n 's/^#define \([A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' $< >$@
+
+$(GUEST_BUILD)/guest.lds: $(GUEST_DIR)/guest.ld $(GUEST_DIR)/layout.h
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -I$(GUEST_DIR) -o $@ $<
+
+$(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.asm $(GUEST_BUILD)/layout.inc
+	@mkdir -p $(@D)
+	nasm $(GUEST_NASMFLAGS) -MD $(@:.o=.d) -o $@ $<
+
+$(GUEST_BUILD)/main-%.o: $(GUEST_DIR)/main.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -DGUEST_MODE=$(GUEST_MODE_$*) -c -o $@ $<
+
+$(GUEST_BUILD)/guest-%.elf: $(GUEST_BUILD)/main-%.o $(GUEST_OBJS) $(GUEST_BUILD)/guest.lds
+	ld $(GUEST_LDFLAGS) -T $(GUEST_BUILD)/guest.lds -Map=$(@:.elf=.map) -o $@ \
+		$(GUEST_BUILD)/main-$*.o $(GUEST_OBJS)
+
+# The image runs from FW_BASE to 4 GiB; objcopy fills the gap between payload and tail.
+define guest_fd
+	objcopy -O binary --gap-fill 0 $< $@
+	@size=$$(stat -c %s $@); if [ $$size -ne $$(($(GUEST_FW_SIZE))) ]; then \
+		echo "$@ is $$size bytes, not FW_SIZE ($(GUEST_FW_SIZE))"; rm -f $@; exit 1; fi
+endef
+
+$(BUILD)/guest.fd: $(GUEST_BUILD)/guest-normal.elf
+	$(guest_fd)
+
+$(BUILD)/guest-%.fd: $(GUEST_BUILD)/guest-%.elf
+	$(guest_fd)
+
+.SECONDARY: $(GUEST_OBJS) $(foreach m,normal $(GUEST_FATAL_MODES),$(GUEST_BUILD)/main-$(m).o \
+	$(GUEST_BUILD)/guest-$(m).elf)
+
+# Dependency files are made by the compilers, never by a rule (main-%.o would match them).
+$(GUEST_BUILD)/%.d: ;
+-include $(wildcard $(GUEST_BUILD)/*.d $(GUEST_BUILD)/src/sev/*.d)

@@ -1,0 +1,30 @@
+# Helpers for the end-to-end cases of the VMPL1 test firmware (source after tests/lib.sh).
+#
+#   e2e_suite SMP MIN_OK   run build/guest.fd on svsm.bin with SMP vCPUs: the firmware must
+#                          report pass, print no "not ok" and at least MIN_OK "ok" lines
+#   e2e_fatal MODE SMP ACCESS
+#                          run build/guest-MODE.fd: the firmware announces one access that
+#                          must stop the guest ("FATAL-MODE MODE: ... at GPA"); snpemu must
+#                          exit 4 naming that VMPL1 ACCESS (read/write) of that page
+
+e2e_suite() {
+	local smp=$1 min=$2 n
+	run_snpemu --smp "$smp" --timeout 600 --bios build/guest.fd svsm.bin
+	expect_no_out '\[guest\] not ok - '
+	expect_rc 0
+	expect_out '\[guest\] PASS$'
+	n=$(grep -c '\[guest\] ok - ' "$OUT")
+	[ "$n" -ge "$min" ] || fail "expected at least $min ok lines, got $n"
+	echo "$n checks ok"
+}
+
+e2e_fatal() {
+	local mode=$1 smp=$2 access=$3 gpa
+	run_snpemu --smp "$smp" --timeout 300 --bios "build/guest-$mode.fd" svsm.bin
+	gpa=$(sed -n "s/.*FATAL-MODE $mode: .* at \(0x[0-9a-f]*\),.*/\1/p" "$OUT")
+	[ -n "$gpa" ] || fail "the firmware did not reach its fatal access (exit status $RC)"
+	expect_no_out '\[guest\] not ok - '
+	expect_rc 4
+	# snpemu's wording (tests/snpemu/l1/exit.c handle_npf) for an RMP permission violation
+	expect_out "snpemu: RULE: VMPL permission violation: VMPL1 $access of page $gpa "
+}

@@ -1,0 +1,13 @@
+#!/bin/bash
+# End to end (issue 4): the VMPL1 test firmware with four vCPUs: a VMSA created through
+# CREATE_VCPU runs, and four vCPUs validate and rescind pages through the SVSM at once.
+. tests/lib.sh
+. tests/guest/e2e-lib.sh
+
+# 172 checks with four vCPUs; 3 fewer with 4 KiB RMP entries for the 2 MiB range (smp1).
+e2e_suite 4 169
+expect_no_out '\[guest\] skip - .*vCPU'
+expect_out '\[guest\] ok - the created VMSA runs'
+for cpu in 0 1 2 3; do
+	expect_out "\[guest\] ok - vCPU $cpu: 12 rounds of validate/rescind"
+done

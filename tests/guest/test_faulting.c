@@ -1,0 +1,27 @@
+/*
+ * Guest addresses that fault when the SVSM touches them: a page that is private but not
+ * validated raises #VC 0x404 in VMPL0 too. The SVSM must turn that into INVALID_ADDRESS
+ * ("an input address that faults", facts §7 result codes) rather than die. Run last, so that
+ * an SVSM that does die still leaves every other result in the log.
+ */
+#include "check.h"
+#include "tests.h"
+#include "vc.h"
+
+#define FAULT_PAGE test_page(TEST_4K_PAGES - 2)
+
+void test_faulting_addresses(void)
+{
+	struct svsm_regs r = { 0 };
+
+	note("requests naming a page that is private but not validated");
+	if (!make_private(FAULT_PAGE, 1))
+		return;
+	r.rcx = FAULT_PAGE;
+	check_rc(svsm_core(SVSM_CORE_REMAP_CA, &r), SVSM_ERR_INVALID_ADDRESS,
+		 "REMAP_CA to a page that is not validated");
+	check_rc(pvalidate_call(FAULT_PAGE), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE with its request in a page that is not validated");
+	check(page_probe_read(FAULT_PAGE) == PROBE_NOT_VALIDATED, "the page is still not validated "
+								  "afterwards");
+}

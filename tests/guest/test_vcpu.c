@@ -1,0 +1,202 @@
+/*
+ * CREATE_VCPU and DELETE_VCPU (core calls 2 and 3; facts §7): hostile VMSAs and addresses are
+ * refused and leave their pages ordinary guest pages; a VMSA the SVSM accepts really runs a
+ * second VMPL1 vCPU; a registered VMSA and calling area are protected until DELETE_VCPU.
+ */
+#include "check.h"
+#include "console.h"
+#include "lib/string.h"
+#include "percpu.h"
+#include "tests.h"
+#include "vcpu.h"
+
+static u32 create(u64 vmsa, u64 caa, u32 apic_id)
+{
+	struct svsm_regs r = { 0 };
+
+	r.rcx = vmsa;
+	r.rdx = caa;
+	r.r8 = apic_id;
+	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
+}
+
+static u32 delete (u64 vmsa)
+{
+	struct svsm_regs r = { 0 };
+
+	r.rcx = vmsa;
+	return svsm_core(SVSM_CORE_DELETE_VCPU, &r);
+}
+
+enum vmsa_defect {
+	VMSA_OK,
+	VMSA_VMPL0,
+	VMSA_NO_SVME,
+	VMSA_OTHER_FEATURES,
+};
+
+/* A VMSA in SCR_VMSA that would run, but for one defect. */
+static void hostile_vmsa(enum vmsa_defect defect)
+{
+	struct vmsa *v = gpa_ptr(scratch_gpa(SCR_VMSA));
+
+	vmsa_init_ap(v, 1);
+	switch (defect) {
+	case VMSA_VMPL0:
+		v->vmpl = 0;
+		break;
+	case VMSA_NO_SVME:
+		v->efer &= ~EFER_SVME;
+		break;
+	case VMSA_OTHER_FEATURES:
+		v->sev_features ^= BIT_ULL(4); /* AlternateInjection (SEV_STATUS bit 6) */
+		break;
+	default:
+		break;
+	}
+	memset(gpa_ptr(scratch_gpa(SCR_VMSA_CAA)), 0, PAGE_SIZE);
+}
+
+/* A refused CREATE_VCPU must give the pages back: RMPADJUST may have revoked VMPL1's access
+ * while the SVSM checked the VMSA (facts §7 step 2). If it did not, the write below stops the
+ * guest in snpemu (RMP violation) and the last line printed names the case. */
+static void refused_create(enum vmsa_defect defect, u64 vmsa, u64 caa, u32 apic_id, u32 want,
+			   const char *what)
+{
+	hostile_vmsa(defect);
+	check_rc(create(vmsa, caa, apic_id), want, "CREATE_VCPU with %s", what);
+	check(page_usable(scratch_gpa(SCR_VMSA)) && page_usable(scratch_gpa(SCR_VMSA_CAA)),
+	      "after the refused CREATE_VCPU (%s) its pages are ordinary guest pages", what);
+}
+
+static void refused_creates(void)
+{
+	const struct svsm_info *s = &env.svsm;
+	u64 v = scratch_gpa(SCR_VMSA), c = scratch_gpa(SCR_VMSA_CAA);
+	u32 apic = env.apic_id[1];
+
+	note("CREATE_VCPU: refused requests (APIC ID %u)", apic);
+	refused_create(VMSA_VMPL0, v, c, apic, SVSM_ERR_INVALID_PARAMETER, "a VMSA for VMPL0");
+	refused_create(VMSA_NO_SVME, v, c, apic, SVSM_ERR_INVALID_PARAMETER,
+		       "a VMSA with EFER.SVME clear");
+	refused_create(VMSA_OTHER_FEATURES, v, c, apic, SVSM_ERR_INVALID_PARAMETER,
+		       "a VMSA with other sev_features than ours");
+	refused_create(VMSA_OK, v + 8, c, apic, SVSM_ERR_INVALID_PARAMETER,
+		       "a misaligned VMSA address");
+	refused_create(VMSA_OK, v, c + 8, apic, SVSM_ERR_INVALID_PARAMETER,
+		       "a misaligned calling-area address");
+	refused_create(VMSA_OK, v, v, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "the same page as VMSA and calling area");
+	refused_create(VMSA_OK, s->base, c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a VMSA in SVSM memory");
+	refused_create(VMSA_OK, s->base + s->size - PAGE_SIZE, c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a VMSA in the last page of SVSM memory");
+	refused_create(VMSA_OK, v, s->base, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a calling area in SVSM memory");
+	refused_create(VMSA_OK, BOOT_CAA_GPA, c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "the boot calling area as VMSA");
+	refused_create(VMSA_OK, v, BOOT_CAA_GPA, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "the boot vCPU's calling area as calling area");
+	refused_create(VMSA_OK, GPA_NO_RAM, c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a VMSA at a GPA without RAM");
+	refused_create(VMSA_OK, GPA_MMIO, c, apic, SVSM_ERR_INVALID_ADDRESS, "a VMSA in MMIO");
+	refused_create(VMSA_OK, GPA_TOP, c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a VMSA at the highest page");
+	/* "The APIC ID must exist" (facts §7); a bad input value is INVALID_PARAMETER. */
+	refused_create(VMSA_OK, v, c, 0xfffe, SVSM_ERR_INVALID_PARAMETER, "an APIC ID no vCPU has");
+}
+
+static void refused_deletes(void)
+{
+	const struct {
+		u64 gpa;
+		const char *what;
+	} cases[] = {
+		{ scratch_gpa(SCR_PLAIN), "an ordinary page" },
+		{ BOOT_CAA_GPA, "the boot calling area" },
+		{ env.svsm.base, "SVSM memory" },
+		{ GPA_NO_RAM, "a GPA without RAM" },
+		{ GPA_TOP, "the highest page" },
+	};
+
+	note("DELETE_VCPU: addresses that are not a registered VMSA");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
+		check_rc(delete (cases[i].gpa), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of %s",
+			 cases[i].what);
+}
+
+/* The first AP's job: a call through its own calling area, proving the SVSM recorded it. */
+static void ap_hello(struct cpu *cpu)
+{
+	struct svsm_regs r = { 0 };
+	u32 rc;
+
+	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
+	rc = svsm_core(SVSM_CORE_QUERY_PROTOCOL, &r);
+	note("vCPU %u (APIC ID %u) running at VMPL1: QUERY_PROTOCOL through its calling area "
+	     "0x%lx gave %s",
+	     cpu->index, cpu->apic_id, cpu->caa_gpa, svsm_rc_name(rc));
+	if (rc != SVSM_SUCCESS || r.rcx == 0)
+		cpu->job_failures++;
+}
+
+static void registered_vcpu(void)
+{
+	u64 v1 = vcpu_vmsa_gpa(1), c1 = vcpu_caa_gpa(1);
+	u64 v = scratch_gpa(SCR_VMSA), c = scratch_gpa(SCR_VMSA_CAA);
+	struct svsm_regs r = { 0 };
+	int nae;
+	u32 rc;
+
+	note("CREATE_VCPU: a second VMPL1 vCPU (APIC ID %u)", env.apic_id[1]);
+	rc = vcpu_create(1, env.apic_id[1], ap_hello, 0);
+	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of a valid VMSA, calling area at VMSA + 4 KiB");
+	if (rc != SVSM_SUCCESS)
+		return;
+	nae = vcpu_run(1);
+	check(nae == 0, "the hypervisor accepted the AP creation request for it (%d)", nae);
+	check(!nae && vcpu_wait(1, CPU_DONE), "the created VMSA runs: the new vCPU registered its "
+					      "GHCB and finished its job");
+	check(!nae && cpu_by_index(1)->job_failures == 0, "the new vCPU's call through its own "
+							  "calling area worked");
+
+	note("a registered VMSA and calling area are protected");
+	hostile_vmsa(VMSA_OK);
+	check_rc(create(v1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+		 "CREATE_VCPU with an existing VMSA");
+	check_rc(create(v, v1, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+		 "CREATE_VCPU with an existing VMSA as calling area");
+	check_rc(create(c1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+		 "CREATE_VCPU with another vCPU's calling area as VMSA");
+	check(page_usable(v) && page_usable(c), "after those refusals the candidate pages are "
+						"ordinary guest pages");
+	check_rc(rescind_4k(v1, false), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE rescind of a registered VMSA");
+	check_rc(rescind_4k(c1, false), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE rescind of another vCPU's calling area");
+	r.rcx = v1;
+	check_rc(svsm_core(SVSM_CORE_REMAP_CA, &r), SVSM_ERR_INVALID_ADDRESS,
+		 "REMAP_CA onto a registered VMSA");
+	check_rc(delete (c1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a calling area");
+	check_rc(delete (v1 + 8), SVSM_ERR_INVALID_PARAMETER,
+		 "DELETE_VCPU of a misaligned VMSA address");
+
+	check_rc(delete (v1), SVSM_SUCCESS, "DELETE_VCPU of the parked vCPU's VMSA");
+	check(page_usable(v1), "after DELETE_VCPU the VMSA page is an ordinary guest page");
+	check_rc(delete (v1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a deleted VMSA");
+}
+
+void test_vcpu(void)
+{
+	refused_deletes();
+	/* Refused creations name an AP's APIC ID: the BSP's has a running VMPL1 VMSA, and what
+	 * an SVSM answers for that (before or after the defect under test) is not specified. */
+	if (env.ncpus < 2) {
+		skip("CREATE_VCPU refusals: they need a vCPU without a VMPL1 VMSA (--smp 2 or "
+		     "more)");
+		skip("CREATE_VCPU runs a second vCPU: needs --smp 2 or more");
+		return;
+	}
+	refused_creates();
+	registered_vcpu();
+}

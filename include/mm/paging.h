@@ -25,8 +25,10 @@ void paging_init(void);
 u64 paging_cr3(void);
 
 /*
- * A stack of @size bytes (page multiple) with an unmapped guard page below it, from the
- * page allocator. Returns its top (exclusive) and bottom, or 0 on -ENOMEM.
+ * A stack of at least @size bytes (page multiple) with an unmapped guard page below it,
+ * from the page allocator. Returns its top (exclusive) and *bottom, or 0 when out of memory.
+ * Only the calling vCPU's TLB is flushed: call it before another vCPU can have used the
+ * pages (stacks are allocated for vCPUs that have not started yet).
  */
 u64 paging_alloc_stack(size_t size, u64 *bottom);
 

@@ -118,7 +118,7 @@ u64 paging_alloc_stack(size_t size, u64 *bottom)
 {
 	size_t pages = size / PAGE_SIZE + 1; /* + the guard page */
 	unsigned int order = 0;
-	u64 block, guard;
+	u64 block;
 	int rc;
 
 	while ((1UL << order) < pages)
@@ -126,17 +126,15 @@ u64 paging_alloc_stack(size_t size, u64 *bottom)
 	block = (u64)(uintptr_t)page_zalloc(order);
 	if (!block)
 		return 0;
-	/* The guard is the page right below the stack; pages below it in the block stay
-	 * mapped and unused. */
-	guard = block + ((1UL << order) - pages) * PAGE_SIZE;
+	/* The block's first page is the guard; the stack gets all the rest (>= size). */
 	spin_lock(&paging_lock);
-	rc = pgt_unmap(&kpt, guard, PAGE_SIZE);
+	rc = pgt_unmap(&kpt, block, PAGE_SIZE);
 	spin_unlock(&paging_lock);
 	if (rc) {
 		page_free((void *)(uintptr_t)block);
 		return 0;
 	}
-	invlpg(guard);
-	*bottom = guard + PAGE_SIZE;
+	invlpg(block);
+	*bottom = block + PAGE_SIZE;
 	return block + ((u64)PAGE_SIZE << order);
 }

@@ -1,0 +1,50 @@
+/*
+ * The registry of guest pages the SVSM must protect (pure C, host-tested): registered VMSAs
+ * and calling areas, and the pages a vCPU is working on at the moment (being validated or
+ * rescinded, a request being read, a VMSA being checked). Every such page range has one
+ * entry; a new claim that overlaps an entry conflicts. The caller holds r->lock around every
+ * function here and around the work that depends on the answer (guest/vcpu.c; lock order in
+ * README.md).
+ */
+#ifndef CSVSM_GUEST_REGISTRY_H
+#define CSVSM_GUEST_REGISTRY_H
+
+#include "lib/spinlock.h"
+#include "lib/types.h"
+
+enum reg_kind {
+	REG_VMSA = 1, /* a VMPL1 VMSA registered with CREATE_VCPU */
+	REG_CAA,      /* a vCPU's calling area */
+	REG_BUSY,     /* claimed by vCPU `owner` for the call it is serving */
+};
+
+#define REG_OWNER_NONE 0xffffffffu
+
+struct reg_entry {
+	u64 gpa;
+	u64 size;
+	u32 kind;
+	u32 owner; /* vCPU index: whose VMSA / calling area / claim */
+};
+
+struct registry {
+	struct spinlock lock;
+	struct reg_entry *e;
+	u32 n, cap;
+};
+
+void registry_init(struct registry *r, struct reg_entry *storage, u32 cap);
+
+/* The first entry overlapping [gpa, gpa + size), or NULL. */
+struct reg_entry *registry_find(struct registry *r, u64 gpa, u64 size);
+
+/* The entry of exactly this page range and kind, or NULL. */
+struct reg_entry *registry_find_exact(struct registry *r, u64 gpa, u64 size, u32 kind);
+
+/* Add an entry (it must not overlap one: the caller checked). -ENOSPC when full. */
+int registry_add(struct registry *r, u64 gpa, u64 size, u32 kind, u32 owner);
+
+/* Remove @e (from registry_find*). Entries are not kept in order. */
+void registry_remove(struct registry *r, struct reg_entry *e);
+
+#endif

@@ -396,10 +396,8 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 	u8 *vva, *cva;
 	u32 res;
 
-	/* facts §7: both GPAs page aligned; a VMSA never on a 2 MiB boundary (erratum 1467,
-	 * facts §4; [C] refuses it too). */
-	if (!IS_ALIGNED(vmsa_gpa, PAGE_SIZE) || !IS_ALIGNED(caa_gpa, PAGE_SIZE) ||
-	    IS_ALIGNED(vmsa_gpa, PAGE_2M_SIZE))
+	/* facts §7: both GPAs page aligned. */
+	if (!IS_ALIGNED(vmsa_gpa, PAGE_SIZE) || !IS_ALIGNED(caa_gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_PARAMETER;
 	/* The APIC ID must exist, and not be the caller's: its VMSA is the one running this
 	 * call, and the host would go on running it. */
@@ -412,6 +410,9 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 	if (vmsa_gpa == caa_gpa || gmem_check(vmsa_gpa, PAGE_SIZE) ||
 	    gmem_check(caa_gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_ADDRESS;
+	/* A VMSA never on a 2 MiB boundary (erratum 1467, facts §4; [C] refuses it too). */
+	if (IS_ALIGNED(vmsa_gpa, PAGE_2M_SIZE))
+		return SVSM_ERR_INVALID_PARAMETER;
 
 	spin_lock(&reg.lock);
 	res = claim_locked(vmsa_gpa, PAGE_SIZE, false, &own);

@@ -53,6 +53,8 @@ static void firmware_location(u64 *gpa, u64 *size)
 		fatal(TERM_NO_FIRMWARE, "no guest firmware (fw_cfg etc/bios_gpa, etc/bios_size)");
 	if (rc)
 		fatal(TERM_FWCFG, "fw_cfg etc/bios_gpa or etc/bios_size unusable (%d)", rc);
+	log_info("guest: firmware at %#llx, %llu KiB", (unsigned long long)*gpa,
+		 (unsigned long long)(*size >> 10));
 	if (!*size || check_add_overflow(*gpa, *size, &end))
 		fatal(TERM_BAD_FIRMWARE, "guest firmware range [%#llx, +%#llx) is empty or wraps",
 		      (unsigned long long)*gpa, (unsigned long long)*size);
@@ -331,8 +333,6 @@ __noreturn void guest_launch(void)
 	u64 gpa, size;
 
 	firmware_location(&gpa, &size);
-	log_info("guest: firmware at %#llx, %llu KiB", (unsigned long long)gpa,
-		 (unsigned long long)(size >> 10));
 	gmem_init();
 	vcpu_init();
 	validate_range(gpa, size, RANGE_FIRMWARE, GUEST_RWX, "firmware");

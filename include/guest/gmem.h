@@ -58,6 +58,9 @@ int gmem_probe(void *va, u64 gpa);
 int gmem_read(void *dst, const void *guest, size_t len);
 int gmem_write(void *guest, const void *src, size_t len);
 
+/* Zero a mapped guest page (4 KiB or 2 MiB; src/guest/gmem_zero.S). */
+void gmem_zero(void *va, size_t bytes);
+
 /* The raw copy (src/guest/gmem_copy.S): rep movs under the fixup table. 0 or -EFAULT. */
 int gmem_copy_raw(void *dst, const void *src, size_t len);
 

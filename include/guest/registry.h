@@ -1,10 +1,9 @@
 /*
- * The registry of guest pages the SVSM must protect (pure C, host-tested): registered VMSAs
- * and calling areas, and the pages a vCPU is working on at the moment (being validated or
- * rescinded, a request being read, a VMSA being checked). Every such page range has one
- * entry; a new claim that overlaps an entry conflicts. The caller holds r->lock around every
- * function here and around the work that depends on the answer (guest/vcpu.c; lock order in
- * README.md).
+ * The registry of guest pages the SVSM protects for as long as they are registered (pure C,
+ * host-tested): VMPL1 VMSAs registered with CREATE_VCPU and every vCPU's calling area. (The
+ * pages a vCPU works on during one call are its claims, guest/vcpu.c.) The caller holds
+ * r->lock around every function here and around the work that depends on the answer
+ * (README.md "Lock order").
  */
 #ifndef CSVSM_GUEST_REGISTRY_H
 #define CSVSM_GUEST_REGISTRY_H
@@ -15,7 +14,6 @@
 enum reg_kind {
 	REG_VMSA = 1, /* a VMPL1 VMSA registered with CREATE_VCPU */
 	REG_CAA,      /* a vCPU's calling area */
-	REG_BUSY,     /* claimed by vCPU `owner` for the call it is serving */
 };
 
 #define REG_OWNER_NONE 0xffffffffu
@@ -24,7 +22,7 @@ struct reg_entry {
 	u64 gpa;
 	u64 size;
 	u32 kind;
-	u32 owner; /* vCPU index: whose VMSA / calling area / claim */
+	u32 owner; /* vCPU index: whose VMSA / calling area */
 };
 
 struct registry {

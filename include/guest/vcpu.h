@@ -4,9 +4,13 @@
  *
  * - per vCPU: the GPA of its VMPL1 VMSA (the boot VMSA, a copy in SVSM memory, for the BSP;
  *   one registered with CREATE_VCPU for an AP) and of its calling area;
- * - registered VMSAs and calling areas, and the pages a vCPU works on during a call (claims).
- *   A page that is claimed cannot become a VMSA, be rescinded, or be claimed by another vCPU
- *   until it is released, so nothing the SVSM checked can change under it.
+ * - registered VMSAs and calling areas (guest/registry.h);
+ * - per vCPU, the pages it works on during a call (its claims: a request page, a page being
+ *   validated or rescinded, CREATE_VCPU's candidate VMSA and calling area). A page that is
+ *   registered or claimed cannot become a VMSA, be rescinded, or be claimed by another vCPU
+ *   until it is released, so nothing the SVSM checked can change under it. A claim is taken
+ *   under the lock (checked against the registry and every vCPU's claims) and released by
+ *   its owner alone, with one store.
  *
  * Functions returning u32 return SVSM result codes (protocol/svsm.h).
  */
@@ -62,6 +66,15 @@ int vmpl1_run(void);
 
 /* ---- Guest pages a request names ---- */
 
+/* What a vCPU can hold at once during a call. */
+enum claim_slot {
+	CLAIM_REQ,  /* a request page */
+	CLAIM_PAGE, /* a page (4 KiB or 2 MiB) being validated or rescinded */
+	CLAIM_AUX,  /* CREATE_VCPU's VMSA, DELETE_VCPU's VMSA, REMAP_CA's new calling area */
+	CLAIM_AUX2, /* CREATE_VCPU's calling area */
+	NR_CLAIMS,
+};
+
 /* One guest page opened for a request: claimed (unless it is the caller's own calling area,
  * which is registered already), mapped and proven private and validated. */
 struct gpage {
@@ -79,10 +92,11 @@ int gpage_read(const struct gpage *p, u64 off, void *dst, u64 len);
 int gpage_write(const struct gpage *p, u64 off, const void *src, u64 len);
 void gpage_close(struct gpage *p);
 
-/* Claim [gpa, gpa + size) for this vCPU (PVALIDATE entries): SUCCESS, INVALID_ADDRESS (a
- * VMSA, a calling area, a page this vCPU already holds) or BUSY (another vCPU holds it). */
-u32 guest_claim(u64 gpa, u64 size);
-void guest_release(u64 gpa, u64 size);
+/* Claim [gpa, gpa + size) as this vCPU's CLAIM_PAGE (PVALIDATE entries): SUCCESS,
+ * INVALID_ADDRESS (a VMSA, a calling area, a page this vCPU already holds) or BUSY (another
+ * vCPU holds it). */
+u32 guest_claim_page(u64 gpa, u64 size);
+void guest_release_page(void);
 
 /* This vCPU's page for copies of PVALIDATE entries (PAGE_SIZE bytes). */
 u64 *vcpu_entry_buffer(void);

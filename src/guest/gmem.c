@@ -18,11 +18,13 @@ static struct guest_ram ram;
 
 void gmem_init(void)
 {
+	const struct e820_entry *map;
 	unsigned int i;
+	size_t n;
 
-	ram.map = platform_e820(&ram.n);
-	ram.svsm_start = SVSM_GPA;
-	ram.svsm_size = SVSM_MEM;
+	map = platform_e820(&n);
+	if (guest_ram_init(&ram, map, n, SVSM_GPA, SVSM_MEM))
+		fatal(TERM_FWCFG, "the e820 map has more RAM ranges than csvsm keeps");
 	for (i = 0; i < percpu_count(); i++) {
 		int rc = paging_window_init(i);
 

@@ -110,7 +110,7 @@ static int validate_page(u64 gpa, bool is_2m, enum range_kind kind, u64 attrs, c
 	if (unchanged) {
 		stats.measured += size >> PAGE_SHIFT;
 	} else {
-		rep_stosq(va, 0, size / 8);
+		gmem_zero(va, size);
 		stats.validated += size >> PAGE_SHIFT;
 	}
 	rc = rmpadjust((u64)(uintptr_t)va, is_2m, attrs | GUEST_VMPL);

@@ -15,13 +15,13 @@ static void zero_validated(u8 *va, u64 gpa, u64 size)
 	u64 off;
 
 	if (!ranges_overlap(gpa, size, ISA_ROM_START, ISA_ROM_END - ISA_ROM_START)) {
-		rep_stosq(va, 0, size / 8);
+		gmem_zero(va, size);
 		return;
 	}
 	for (off = 0; off < size; off += PAGE_SIZE)
 		if (!ranges_overlap(gpa + off, PAGE_SIZE, ISA_ROM_START,
 				    ISA_ROM_END - ISA_ROM_START))
-			rep_stosq(va + off, 0, PAGE_SIZE / 8);
+			gmem_zero(va + off, PAGE_SIZE);
 }
 
 static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
@@ -71,7 +71,7 @@ u32 guest_pvalidate(const struct pvalidate_entry *e)
 	 * INVALID_ADDRESS (facts §7 PVALIDATE "Errors"). */
 	if (gmem_check(e->gpa, size))
 		return SVSM_ERR_INVALID_ADDRESS;
-	res = guest_claim(e->gpa, size);
+	res = guest_claim_page(e->gpa, size);
 	if (res)
 		return res;
 	va = e->is_2m ? gmem_map_2m(e->gpa, true) : gmem_map(GMEM_SLOT_PAGE, e->gpa, true);
@@ -80,6 +80,6 @@ u32 guest_pvalidate(const struct pvalidate_entry *e)
 		gmem_unmap_2m();
 	else
 		gmem_unmap(GMEM_SLOT_PAGE);
-	guest_release(e->gpa, size);
+	guest_release_page();
 	return res;
 }

@@ -3,6 +3,7 @@
 #include "arch/insn.h"
 #include "arch/percpu.h"
 #include "guest/gmem.h"
+#include "guest/memrange.h"
 #include "guest/registry.h"
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
@@ -29,6 +30,12 @@ struct vcpu_state {
 	u8 *caa;
 	u64 *entries; /* PVALIDATE entry copies */
 	bool ran;     /* VMPL1 has run on this vCPU */
+	/* Claims: taken by the vCPU under reg.lock, read by all under it, released by the vCPU
+	 * alone (its bit in claim_mask cleared). */
+	u32 claim_mask;
+	struct {
+		u64 gpa, size;
+	} claims[NR_CLAIMS];
 };
 
 static struct registry reg;
@@ -52,10 +59,9 @@ void vcpu_init(void)
 
 	nr_vcpus = percpu_count();
 	/* A registered VMSA per vCPU and a replacement each (Linux creates an AP's new VMSA
-	 * before it deletes the old one), a calling area per vCPU, and at most three claims per
-	 * vCPU at a time (a request page and an entry, or CREATE_VCPU's two pages). */
+	 * before it deletes the old one), and a calling area per vCPU. */
 	max_vmsas = 2 * nr_vcpus;
-	cap = max_vmsas + nr_vcpus + 3 * nr_vcpus;
+	cap = max_vmsas + nr_vcpus;
 	storage = kzalloc(cap * sizeof(*storage));
 	vcpus = kzalloc(nr_vcpus * sizeof(*vcpus));
 	if (!storage || !vcpus)
@@ -199,56 +205,81 @@ int vmpl1_run(void)
 
 /* ---- Claims ---- */
 
-static u32 conflict(const struct reg_entry *e)
+/* Under reg.lock: this vCPU's @slot holds [gpa, gpa + size) from now on. */
+static void take(enum claim_slot slot, u64 gpa, u64 size)
 {
-	return e->kind == REG_BUSY && e->owner != self() ? SVSM_ERR_BUSY : SVSM_ERR_INVALID_ADDRESS;
+	struct vcpu_state *s = &vcpus[self()];
+
+	s->claims[slot].gpa = gpa;
+	s->claims[slot].size = size;
+	__atomic_or_fetch(&s->claim_mask, 1U << slot, __ATOMIC_RELEASE);
 }
 
-/* Under reg.lock: claim [gpa, gpa + size) for this vCPU. With @own_caa_ok, this vCPU's own
- * calling area counts as already held (*own = true, nothing added). */
-static u32 claim_locked(u64 gpa, u64 size, bool own_caa_ok, bool *own)
+/* Release this vCPU's @slot: everything done on the page before is visible first. */
+static void release(enum claim_slot slot)
+{
+	__atomic_and_fetch(&vcpus[self()].claim_mask, ~(1U << slot), __ATOMIC_RELEASE);
+}
+
+/*
+ * Under reg.lock: claim [gpa, gpa + size) as this vCPU's @slot. Registered VMSAs and calling
+ * areas are INVALID_ADDRESS, except — with @own_caa_ok — this vCPU's own calling area (*own =
+ * true, nothing claimed: it is protected already). Another vCPU's claim is BUSY (try again),
+ * one of this vCPU's own INVALID_ADDRESS (a request naming its own request page).
+ */
+static u32 claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok, bool *own)
 {
 	struct reg_entry *e = registry_find(&reg, gpa, size);
+	u32 me = self(), i, c;
 
 	*own = false;
 	if (e) {
-		if (own_caa_ok && e->kind == REG_CAA && e->owner == self() && e->gpa == gpa &&
+		if (own_caa_ok && e->kind == REG_CAA && e->owner == me && e->gpa == gpa &&
 		    e->size == size) {
 			*own = true;
 			return SVSM_SUCCESS;
 		}
-		return conflict(e);
+		return SVSM_ERR_INVALID_ADDRESS;
 	}
-	/* Sized so that claims always fit (vcpu_init); a full registry is a bug. */
-	if (registry_add(&reg, gpa, size, REG_BUSY, self()))
-		fatal(TERM_NOMEM, "vCPU registry full");
+	for (i = 0; i < nr_vcpus; i++) {
+		u32 mask = __atomic_load_n(&vcpus[i].claim_mask, __ATOMIC_ACQUIRE);
+
+		for (c = 0; mask; c++, mask >>= 1)
+			if ((mask & 1) && ranges_overlap(gpa, size, vcpus[i].claims[c].gpa,
+							 vcpus[i].claims[c].size))
+				return i == me ? SVSM_ERR_INVALID_ADDRESS : SVSM_ERR_BUSY;
+	}
+	take(slot, gpa, size);
 	return SVSM_SUCCESS;
 }
 
-static void release_locked(u64 gpa, u64 size)
-{
-	struct reg_entry *e = registry_find_exact(&reg, gpa, size, REG_BUSY);
-
-	if (e && e->owner == self())
-		registry_remove(&reg, e);
-}
-
-u32 guest_claim(u64 gpa, u64 size)
+u32 guest_claim_page(u64 gpa, u64 size)
 {
 	bool own;
 	u32 rc;
 
 	spin_lock(&reg.lock);
-	rc = claim_locked(gpa, size, false, &own);
+	rc = claim_locked(CLAIM_PAGE, gpa, size, false, &own);
 	spin_unlock(&reg.lock);
 	return rc;
 }
 
-void guest_release(u64 gpa, u64 size)
+void guest_release_page(void)
 {
-	spin_lock(&reg.lock);
-	release_locked(gpa, size);
-	spin_unlock(&reg.lock);
+	release(CLAIM_PAGE);
+}
+
+static enum claim_slot claim_of(enum gmem_slot slot)
+{
+	return slot == GMEM_SLOT_REQ ? CLAIM_REQ : CLAIM_AUX;
+}
+
+/* A registry entry that must fit: the registry is sized for every VMSA and calling area
+ * there can be (vcpu_init), so a full one is a bug. */
+static void must_add(u64 gpa, u32 kind, u32 owner)
+{
+	if (registry_add(&reg, gpa, PAGE_SIZE, kind, owner))
+		fatal(TERM_NOMEM, "vCPU registry full");
 }
 
 u32 gpage_open(struct gpage *p, enum gmem_slot slot, u64 gpa)
@@ -263,7 +294,7 @@ u32 gpage_open(struct gpage *p, enum gmem_slot slot, u64 gpa)
 	if (!IS_ALIGNED(gpa, PAGE_SIZE) || gmem_check(gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_ADDRESS;
 	spin_lock(&reg.lock);
-	rc = claim_locked(gpa, PAGE_SIZE, true, &own);
+	rc = claim_locked(claim_of(slot), gpa, PAGE_SIZE, true, &own);
 	spin_unlock(&reg.lock);
 	if (rc)
 		return rc;
@@ -303,7 +334,7 @@ void gpage_close(struct gpage *p)
 	if (p->va)
 		gmem_unmap(p->slot);
 	if (p->claimed)
-		guest_release(p->gpa, PAGE_SIZE);
+		release(claim_of(p->slot));
 	p->va = NULL;
 	p->claimed = false;
 }
@@ -326,7 +357,7 @@ u32 guest_remap_caa(u64 gpa)
 	if (gmem_check(gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_ADDRESS;
 	spin_lock(&reg.lock);
-	rc = claim_locked(gpa, PAGE_SIZE, true, &own);
+	rc = claim_locked(CLAIM_AUX, gpa, PAGE_SIZE, true, &own);
 	spin_unlock(&reg.lock);
 	if (rc)
 		return rc;
@@ -339,15 +370,13 @@ u32 guest_remap_caa(u64 gpa)
 		e = registry_find_exact(&reg, s->caa_gpa, PAGE_SIZE, REG_CAA);
 		if (e && e->owner == self())
 			registry_remove(&reg, e);
-		e = registry_find_exact(&reg, gpa, PAGE_SIZE, REG_BUSY);
-		e->kind = REG_CAA;
+		must_add(gpa, REG_CAA, self());
 		s->caa_gpa = gpa;
 		spin_unlock(&reg.lock);
-		own = true; /* nothing left to release */
 	}
 	gmem_unmap(GMEM_SLOT_AUX);
 	if (!own)
-		guest_release(gpa, PAGE_SIZE);
+		release(CLAIM_AUX); /* registered by now, or refused */
 	return rc;
 }
 
@@ -415,17 +444,16 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 		return SVSM_ERR_INVALID_PARAMETER;
 
 	spin_lock(&reg.lock);
-	res = claim_locked(vmsa_gpa, PAGE_SIZE, false, &own);
-	if (!res) {
-		res = claim_locked(caa_gpa, PAGE_SIZE, false, &own);
-		if (res)
-			release_locked(vmsa_gpa, PAGE_SIZE);
-	}
-	if (!res && nr_vmsas >= max_vmsas) {
+	if (nr_vmsas >= max_vmsas) {
 		/* Registered VMSAs are bounded (vcpu_init): delete old ones first. */
-		release_locked(vmsa_gpa, PAGE_SIZE);
-		release_locked(caa_gpa, PAGE_SIZE);
 		res = SVSM_ERR_INVALID_REQUEST;
+	} else {
+		res = claim_locked(CLAIM_AUX, vmsa_gpa, PAGE_SIZE, false, &own);
+		if (!res) {
+			res = claim_locked(CLAIM_AUX2, caa_gpa, PAGE_SIZE, false, &own);
+			if (res)
+				release(CLAIM_AUX);
+		}
 	}
 	spin_unlock(&reg.lock);
 	if (res)
@@ -464,16 +492,14 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 	/* 5. Record it for the target vCPU; a VMSA it had before stays registered until
 	 *    DELETE_VCPU, its calling area does not. */
 	spin_lock(&reg.lock);
-	e = registry_find_exact(&reg, vmsa_gpa, PAGE_SIZE, REG_BUSY);
-	e->kind = REG_VMSA;
-	e->owner = (u32)target;
-	nr_vmsas++;
 	e = registry_find_exact(&reg, vcpus[target].caa_gpa, PAGE_SIZE, REG_CAA);
 	if (e && e->owner == (u32)target)
 		registry_remove(&reg, e);
-	e = registry_find_exact(&reg, caa_gpa, PAGE_SIZE, REG_BUSY);
-	e->kind = REG_CAA;
-	e->owner = (u32)target;
+	must_add(vmsa_gpa, REG_VMSA, (u32)target);
+	must_add(caa_gpa, REG_CAA, (u32)target);
+	nr_vmsas++;
+	release(CLAIM_AUX);
+	release(CLAIM_AUX2);
 	vcpus[target].vmsa_gpa = vmsa_gpa;
 	vcpus[target].caa_gpa = caa_gpa;
 	vcpus[target].boot = false;
@@ -487,10 +513,8 @@ out:
 		give_back(vva, vmsa_gpa);
 	gmem_unmap(GMEM_SLOT_AUX);
 	gmem_unmap(GMEM_SLOT_AUX2);
-	spin_lock(&reg.lock);
-	release_locked(vmsa_gpa, PAGE_SIZE);
-	release_locked(caa_gpa, PAGE_SIZE);
-	spin_unlock(&reg.lock);
+	release(CLAIM_AUX);
+	release(CLAIM_AUX2);
 	return res;
 }
 
@@ -522,9 +546,10 @@ u32 guest_vcpu_delete(u64 vmsa_gpa)
 		return SVSM_ERR_VCPU_IN_USE;
 	}
 	owner = e->owner;
-	e->kind = REG_BUSY; /* held until the page is ordinary again */
-	e->owner = self();
+	registry_remove(&reg, e);
 	nr_vmsas--;
+	/* Held until the page is ordinary again: nobody registers or rescinds it meanwhile. */
+	take(CLAIM_AUX, vmsa_gpa, PAGE_SIZE);
 	if (owner < nr_vcpus && vcpus[owner].vmsa_gpa == vmsa_gpa) {
 		e = registry_find_exact(&reg, vcpus[owner].caa_gpa, PAGE_SIZE, REG_CAA);
 		if (e && e->owner == owner)
@@ -536,6 +561,6 @@ u32 guest_vcpu_delete(u64 vmsa_gpa)
 	/* The VMSA bit goes, VMPL1 gets RWX back (facts §7 DELETE_VCPU step 3). */
 	give_back(v, vmsa_gpa);
 	gmem_unmap(GMEM_SLOT_AUX);
-	guest_release(vmsa_gpa, PAGE_SIZE);
+	release(CLAIM_AUX);
 	return SVSM_SUCCESS;
 }

@@ -22,9 +22,48 @@ static const struct e820_entry map[] = {
 	{ 0xfffffffffffff000ULL, 0x1000, E820_TYPE_RAM }, /* wraps: ignored */
 };
 
-static const struct guest_ram ram = {
-	.map = map, .n = ARRAY_SIZE(map), .svsm_start = SVSM_BASE, .svsm_size = SVSM_SZ
-};
+static struct guest_ram ram;
+
+static int setup(void **state)
+{
+	(void)state;
+	return guest_ram_init(&ram, map, ARRAY_SIZE(map), SVSM_BASE, SVSM_SZ);
+}
+
+static void test_ranges(void **state)
+{
+	static struct guest_ram many;
+	static struct e820_entry big[GUEST_RAM_MAX_RANGES + 1];
+
+	(void)state;
+	/* low RAM; 1 MiB - 2 GiB merged; 4 GiB up to the SVSM */
+	assert_int_equal(ram.n, 3);
+	assert_int_equal(ram.r[1].start, 0x100000);
+	assert_int_equal(ram.r[1].end, 0x80000000);
+	assert_int_equal(ram.r[2].end, SVSM_BASE);
+	/* unsorted, overlapping, a RAM entry across SVSM memory */
+	{
+		static const struct e820_entry m[] = {
+			{ 0x200000, 0x200000, E820_TYPE_RAM },
+			{ 0x100000, 0x180000, E820_TYPE_RAM },
+			{ SVSM_BASE - 0x1000, SVSM_SZ + 0x2000, E820_TYPE_RAM },
+			{ 0x0, 0x0, E820_TYPE_RAM },
+		};
+
+		assert_int_equal(guest_ram_init(&many, m, ARRAY_SIZE(m), SVSM_BASE, SVSM_SZ), 0);
+		assert_int_equal(many.n, 3);
+		assert_int_equal(guest_ram_check(&many, 0x100000, 0x300000), 0);
+		assert_int_equal(guest_ram_check(&many, SVSM_BASE - 0x1000, 0x1000), 0);
+		assert_int_equal(guest_ram_check(&many, SVSM_BASE, 0x1000), -EFAULT);
+		assert_int_equal(guest_ram_check(&many, SVSM_BASE + SVSM_SZ, 0x1000), 0);
+		assert_int_equal(guest_ram_check(&many, SVSM_BASE - 0x1000, 0x2000), -EFAULT);
+	}
+	/* more separate RAM ranges than fit */
+	for (unsigned int i = 0; i < ARRAY_SIZE(big); i++)
+		big[i] = (struct e820_entry){ (u64)i * 0x200000, 0x100000, E820_TYPE_RAM };
+	assert_int_equal(guest_ram_init(&many, big, ARRAY_SIZE(big), SVSM_BASE, SVSM_SZ), -E2BIG);
+	assert_int_equal(guest_ram_init(&many, big, ARRAY_SIZE(big) - 1, SVSM_BASE, SVSM_SZ), 0);
+}
 
 static void test_ram(void **state)
 {
@@ -76,7 +115,7 @@ static void test_registry(void **state)
 	assert_null(registry_find(&r, 0, 0x1000));
 	assert_int_equal(registry_add(&r, 0x10000, 0x1000, REG_VMSA, 1), 0);
 	assert_int_equal(registry_add(&r, 0x11000, 0x1000, REG_CAA, 1), 0);
-	assert_int_equal(registry_add(&r, 0x400000, 0x200000, REG_BUSY, 0), 0);
+	assert_int_equal(registry_add(&r, 0x400000, 0x200000, REG_CAA, 0), 0);
 	e = registry_find(&r, 0x10000, 0x1000);
 	assert_non_null(e);
 	assert_int_equal(e->kind, REG_VMSA);
@@ -95,7 +134,7 @@ static void test_registry(void **state)
 	registry_remove(&r, e);
 	assert_null(registry_find(&r, 0x11000, 0x1000));
 	assert_non_null(registry_find_exact(&r, 0x20000, 0x1000, REG_CAA));
-	assert_non_null(registry_find_exact(&r, 0x400000, 0x200000, REG_BUSY));
+	assert_non_null(registry_find_exact(&r, 0x400000, 0x200000, REG_CAA));
 	assert_int_equal(r.n, 3);
 }
 
@@ -155,10 +194,11 @@ static void test_vmsa_create(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ram),	  cmocka_unit_test(test_svsm_memory),
-		cmocka_unit_test(test_wrap),	  cmocka_unit_test(test_registry),
-		cmocka_unit_test(test_vmsa_boot), cmocka_unit_test(test_vmsa_create),
+		cmocka_unit_test(test_ranges),	    cmocka_unit_test(test_ram),
+		cmocka_unit_test(test_svsm_memory), cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_registry),    cmocka_unit_test(test_vmsa_boot),
+		cmocka_unit_test(test_vmsa_create),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -6,8 +6,8 @@
  *   rescind:  VMPL1-3 lose all access (RMPADJUST), PVALIDATE(0), then every vCPU's TLB is
  *             flushed (INVLPGB + TLBSYNC), so no vCPU keeps a translation of the page.
  *
- * The page must be guest RAM outside SVSM memory, not a registered VMSA or calling area, and
- * not held by another vCPU (guest/vcpu.h claims); it is claimed while the SVSM works on it.
+ * The caller has claimed the page (guest_claim_entries, guest/vcpu.h): it is guest RAM
+ * outside SVSM memory, not a registered VMSA or calling area, and no other vCPU works on it.
  * Pages of the ISA ROM range 0xc0000-0xfffff are not zeroed ([L], [C]: the host maps them
  * read-only, and a write would fault forever).
  */
@@ -16,7 +16,7 @@
 
 #include "protocol/pvalidate_req.h"
 
-/* SVSM_SUCCESS, INVALID_ADDRESS, BUSY, or the instruction's result (pvalidate_result). */
+/* SVSM_SUCCESS, or the instructions' result (pvalidate_result, svsm_err_from_insn). */
 u32 guest_pvalidate(const struct pvalidate_entry *e);
 
 /* ISA ROM: not zeroed after validation. */

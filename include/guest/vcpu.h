@@ -68,10 +68,10 @@ int vmpl1_run(void);
 
 /* What a vCPU can hold at once during a call. */
 enum claim_slot {
-	CLAIM_REQ,  /* a request page */
-	CLAIM_PAGE, /* a page (4 KiB or 2 MiB) being validated or rescinded */
-	CLAIM_AUX,  /* CREATE_VCPU's VMSA, DELETE_VCPU's VMSA, REMAP_CA's new calling area */
-	CLAIM_AUX2, /* CREATE_VCPU's calling area */
+	CLAIM_REQ,     /* a request page */
+	CLAIM_ENTRIES, /* the pages a PVALIDATE request names (the vCPU's entry buffer) */
+	CLAIM_AUX,     /* CREATE_VCPU's VMSA, DELETE_VCPU's VMSA, REMAP_CA's new calling area */
+	CLAIM_AUX2,    /* CREATE_VCPU's calling area */
 	NR_CLAIMS,
 };
 
@@ -92,11 +92,16 @@ int gpage_read(const struct gpage *p, u64 off, void *dst, u64 len);
 int gpage_write(const struct gpage *p, u64 off, const void *src, u64 len);
 void gpage_close(struct gpage *p);
 
-/* Claim [gpa, gpa + size) as this vCPU's CLAIM_PAGE (PVALIDATE entries): SUCCESS,
- * INVALID_ADDRESS (a VMSA, a calling area, a page this vCPU already holds) or BUSY (another
- * vCPU holds it). */
-u32 guest_claim_page(u64 gpa, u64 size);
-void guest_release_page(void);
+/*
+ * Claim the pages of the first @n decoded entries of this vCPU's entry buffer
+ * (vcpu_entry_buffer(), checked with pvalidate_req_check_entries) for the PVALIDATE call
+ * being served, in one go. Claims entries in order until one cannot be: *claimed is how
+ * many were, the result is that entry's answer — INVALID_ADDRESS (not guest RAM outside
+ * SVSM memory, a VMSA, a calling area, this vCPU's request page) or BUSY (another vCPU holds
+ * it) — or SUCCESS if all were. Released with guest_release_entries().
+ */
+u32 guest_claim_entries(u32 n, u32 *claimed);
+void guest_release_entries(void);
 
 /* This vCPU's page for copies of PVALIDATE entries (PAGE_SIZE bytes). */
 u64 *vcpu_entry_buffer(void);

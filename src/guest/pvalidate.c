@@ -67,19 +67,11 @@ u32 guest_pvalidate(const struct pvalidate_entry *e)
 	u32 res;
 	u8 *va;
 
-	/* SVSM memory, no RAM, MMIO, wrap-around, a GFN with the C-bit (far beyond RAM):
-	 * INVALID_ADDRESS (facts §7 PVALIDATE "Errors"). */
-	if (gmem_check(e->gpa, size))
-		return SVSM_ERR_INVALID_ADDRESS;
-	res = guest_claim_page(e->gpa, size);
-	if (res)
-		return res;
 	va = e->is_2m ? gmem_map_2m(e->gpa, true) : gmem_map(GMEM_SLOT_PAGE, e->gpa, true);
 	res = e->validate ? do_validate(e, va, size) : do_rescind(e, va);
 	if (e->is_2m)
 		gmem_unmap_2m();
 	else
 		gmem_unmap(GMEM_SLOT_PAGE);
-	guest_release_page();
 	return res;
 }

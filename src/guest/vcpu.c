@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
+#include "protocol/pvalidate_req.h"
 #include "mm/slab.h"
 #include "sev/ghcb.h"
 #include "sev/ghcb_msr.h"
@@ -36,6 +37,7 @@ struct vcpu_state {
 	struct {
 		u64 gpa, size;
 	} claims[NR_CLAIMS];
+	u32 nr_entries; /* CLAIM_ENTRIES: entries[0..nr_entries) of the request being served */
 };
 
 static struct registry reg;
@@ -221,16 +223,41 @@ static void release(enum claim_slot slot)
 	__atomic_and_fetch(&vcpus[self()].claim_mask, ~(1U << slot), __ATOMIC_RELEASE);
 }
 
+/* Does a claim of vCPU @s (its claim mask @mask) overlap [gpa, gpa + size)? */
+static bool claims_overlap(const struct vcpu_state *s, u32 mask, u64 gpa, u64 size)
+{
+	u32 c, j;
+
+	for (c = 0; mask; c++, mask >>= 1) {
+		if (!(mask & 1))
+			continue;
+		if (c != CLAIM_ENTRIES) {
+			if (ranges_overlap(gpa, size, s->claims[c].gpa, s->claims[c].size))
+				return true;
+			continue;
+		}
+		for (j = 0; j < s->nr_entries; j++) {
+			struct pvalidate_entry e;
+
+			pvalidate_entry_decode(s->entries[j], &e);
+			if (ranges_overlap(gpa, size, e.gpa, e.is_2m ? PAGE_2M_SIZE : PAGE_SIZE))
+				return true;
+		}
+	}
+	return false;
+}
+
 /*
- * Under reg.lock: claim [gpa, gpa + size) as this vCPU's @slot. Registered VMSAs and calling
- * areas are INVALID_ADDRESS, except — with @own_caa_ok — this vCPU's own calling area (*own =
- * true, nothing claimed: it is protected already). Another vCPU's claim is BUSY (try again),
- * one of this vCPU's own INVALID_ADDRESS (a request naming its own request page).
+ * Under reg.lock: may this vCPU claim [gpa, gpa + size)? Registered VMSAs and calling areas
+ * are INVALID_ADDRESS, except — with @own_caa_ok — this vCPU's own calling area (*own = true:
+ * it is protected already). Another vCPU's claim is BUSY (try again), one of this vCPU's own
+ * INVALID_ADDRESS (a request naming its own request page); @skip_own is a claim slot of this
+ * vCPU not to count (NR_CLAIMS: none).
  */
-static u32 claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok, bool *own)
+static u32 may_claim(u64 gpa, u64 size, bool own_caa_ok, bool *own, u32 skip_own)
 {
 	struct reg_entry *e = registry_find(&reg, gpa, size);
-	u32 me = self(), i, c;
+	u32 me = self(), i;
 
 	*own = false;
 	if (e) {
@@ -244,29 +271,61 @@ static u32 claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok
 	for (i = 0; i < nr_vcpus; i++) {
 		u32 mask = __atomic_load_n(&vcpus[i].claim_mask, __ATOMIC_ACQUIRE);
 
-		for (c = 0; mask; c++, mask >>= 1)
-			if ((mask & 1) && ranges_overlap(gpa, size, vcpus[i].claims[c].gpa,
-							 vcpus[i].claims[c].size))
-				return i == me ? SVSM_ERR_INVALID_ADDRESS : SVSM_ERR_BUSY;
+		if (i == me)
+			mask &= ~(1U << skip_own);
+		if (mask && claims_overlap(&vcpus[i], mask, gpa, size))
+			return i == me ? SVSM_ERR_INVALID_ADDRESS : SVSM_ERR_BUSY;
 	}
-	take(slot, gpa, size);
 	return SVSM_SUCCESS;
 }
 
-u32 guest_claim_page(u64 gpa, u64 size)
+/* Under reg.lock: claim [gpa, gpa + size) as this vCPU's @slot (may_claim's answers). */
+static u32 claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok, bool *own)
 {
-	bool own;
-	u32 rc;
+	u32 rc = may_claim(gpa, size, own_caa_ok, own, NR_CLAIMS);
 
-	spin_lock(&reg.lock);
-	rc = claim_locked(CLAIM_PAGE, gpa, size, false, &own);
-	spin_unlock(&reg.lock);
+	if (!rc && !*own)
+		take(slot, gpa, size);
 	return rc;
 }
 
-void guest_release_page(void)
+u32 guest_claim_entries(u32 n, u32 *claimed)
 {
-	release(CLAIM_PAGE);
+	struct vcpu_state *s = &vcpus[self()];
+	u32 rc = SVSM_SUCCESS, i;
+	bool own;
+
+	spin_lock(&reg.lock);
+	for (i = 0; i < n; i++) {
+		struct pvalidate_entry e;
+		u64 size;
+
+		pvalidate_entry_decode(s->entries[i], &e);
+		size = e.is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
+		/* SVSM memory, no RAM, MMIO, wrap-around, a GFN with the C-bit (far beyond
+		 * RAM): INVALID_ADDRESS (facts §7 PVALIDATE "Errors"). Entries of this request
+		 * may name the same page twice. */
+		if (gmem_check(e.gpa, size))
+			rc = SVSM_ERR_INVALID_ADDRESS;
+		else
+			rc = may_claim(e.gpa, size, false, &own, CLAIM_ENTRIES);
+		if (rc)
+			break;
+	}
+	s->nr_entries = i;
+	if (i)
+		__atomic_or_fetch(&s->claim_mask, 1U << CLAIM_ENTRIES, __ATOMIC_RELEASE);
+	spin_unlock(&reg.lock);
+	*claimed = i;
+	return rc;
+}
+
+void guest_release_entries(void)
+{
+	/* Under the lock: no vCPU is reading the entry buffer when it is reused. */
+	spin_lock(&reg.lock);
+	release(CLAIM_ENTRIES);
+	spin_unlock(&reg.lock);
 }
 
 static enum claim_slot claim_of(enum gmem_slot slot)

@@ -34,7 +34,7 @@ u32 core_pvalidate(struct svsm_call *call)
 	u64 *raw = vcpu_entry_buffer();
 	struct pvalidate_hdr hdr;
 	struct gpage page;
-	u32 res, i, n;
+	u32 res, claim, claimed, i, n;
 	u16 next;
 
 	res = pvalidate_req_check_gpa(gpa);
@@ -59,7 +59,10 @@ u32 core_pvalidate(struct svsm_call *call)
 	res = pvalidate_req_check_entries(raw, n);
 	if (res)
 		goto out;
-	for (i = 0; i < n; i++) {
+	/* Entries up to the first one that names a page it must not (an error for that entry,
+	 * after those before it are done) are claimed in one go. */
+	claim = guest_claim_entries(n, &claimed);
+	for (i = 0, res = SVSM_SUCCESS; i < claimed; i++) {
 		struct pvalidate_entry e;
 
 		pvalidate_entry_decode(raw[i], &e);
@@ -67,6 +70,9 @@ u32 core_pvalidate(struct svsm_call *call)
 		if (res)
 			break;
 	}
+	guest_release_entries();
+	if (!res)
+		res = claim;
 	if (i) {
 		next = (u16)(hdr.next + i);
 		if (gpage_write(&page, off + PVALIDATE_NEXT_OFFSET, &next, sizeof(next)) && !res)

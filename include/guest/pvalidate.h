@@ -18,6 +18,8 @@
 
 /* SVSM_SUCCESS, or the instructions' result (pvalidate_result, svsm_err_from_insn). */
 u32 guest_pvalidate(const struct pvalidate_entry *e);
+/* After the last entry of a request: the page slot unmapped. */
+void guest_pvalidate_done(void);
 
 /* ISA ROM: not zeroed after validation. */
 #define ISA_ROM_START 0xc0000ULL

@@ -53,8 +53,21 @@ u32 pvalidate_req_check_gpa(u64 gpa);
 u32 pvalidate_req_check_hdr(u64 gpa, const struct pvalidate_hdr *h);
 
 /* Decode one entry: false if its reserved bits are set, its size is not 4 KiB or 2 MiB, or a
- * 2 MiB entry's GFN is not 2 MiB aligned. */
-bool pvalidate_entry_decode(u64 raw, struct pvalidate_entry *e);
+ * 2 MiB entry's GFN is not 2 MiB aligned. (Inline: it runs several times per entry.) */
+static inline bool pvalidate_entry_decode(u64 raw, struct pvalidate_entry *e)
+{
+	u64 size = raw & PVALIDATE_E_SIZE_MASK;
+
+	e->gpa = raw & PVALIDATE_E_GFN_MASK;
+	e->is_2m = size == PVALIDATE_E_SIZE_2M;
+	e->validate = raw & PVALIDATE_E_VALIDATE;
+	e->ignore_cf = raw & PVALIDATE_E_IGNORE_CF;
+	if (raw & PVALIDATE_E_RESERVED)
+		return false;
+	if (size != PVALIDATE_E_SIZE_4K && size != PVALIDATE_E_SIZE_2M)
+		return false;
+	return !e->is_2m || IS_ALIGNED(e->gpa, PAGE_2M_SIZE);
+}
 
 /* Check @n copied entries: SVSM_SUCCESS if every one decodes, else INVALID_PARAMETER. */
 u32 pvalidate_req_check_entries(const u64 *raw, u32 n);

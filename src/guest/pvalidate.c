@@ -69,9 +69,13 @@ u32 guest_pvalidate(const struct pvalidate_entry *e)
 
 	va = e->is_2m ? gmem_map_2m(e->gpa, true) : gmem_map(GMEM_SLOT_PAGE, e->gpa, true);
 	res = e->validate ? do_validate(e, va, size) : do_rescind(e, va);
+	/* A 4 KiB mapping stays until the next entry replaces it (guest_pvalidate_done). */
 	if (e->is_2m)
 		gmem_unmap_2m();
-	else
-		gmem_unmap(GMEM_SLOT_PAGE);
 	return res;
+}
+
+void guest_pvalidate_done(void)
+{
+	gmem_unmap(GMEM_SLOT_PAGE);
 }

@@ -70,6 +70,7 @@ u32 core_pvalidate(struct svsm_call *call)
 		if (res)
 			break;
 	}
+	guest_pvalidate_done();
 	guest_release_entries();
 	if (!res)
 		res = claim;

@@ -19,23 +19,6 @@ u32 pvalidate_req_check_hdr(u64 gpa, const struct pvalidate_hdr *h)
 	return SVSM_SUCCESS;
 }
 
-bool pvalidate_entry_decode(u64 raw, struct pvalidate_entry *e)
-{
-	u64 size = raw & PVALIDATE_E_SIZE_MASK;
-
-	if (raw & PVALIDATE_E_RESERVED)
-		return false;
-	if (size != PVALIDATE_E_SIZE_4K && size != PVALIDATE_E_SIZE_2M)
-		return false;
-	e->gpa = raw & PVALIDATE_E_GFN_MASK;
-	e->is_2m = size == PVALIDATE_E_SIZE_2M;
-	if (e->is_2m && !IS_ALIGNED(e->gpa, PAGE_2M_SIZE))
-		return false;
-	e->validate = raw & PVALIDATE_E_VALIDATE;
-	e->ignore_cf = raw & PVALIDATE_E_IGNORE_CF;
-	return true;
-}
-
 u32 pvalidate_req_check_entries(const u64 *raw, u32 n)
 {
 	struct pvalidate_entry e;

@@ -22,4 +22,9 @@ expect_out '^fwcfg-dma private control=0x1$'      # the host cannot write a priv
 expect_out '^fwcfg-dma shared control=0x0 count=[1-9]'
 [ "$(stat_get 's["psc_pages"]["private_4k"]')" = 208 ] || fail "psc_pages private_4k"
 [ "$(stat_get 's["psc_pages"]["private_2m"]')" = 2 ] || fail "psc_pages private_2m"
+
+# the largest guest RAM (3 GiB, up to the 4 GiB hole) fits the L1 machine
+probe fwcfg --mem 3G
+expect_rc 0
+expect_out '^fwcfg e820 ram=0xc0000000$'
 echo PASS

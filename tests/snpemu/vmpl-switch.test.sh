@@ -30,6 +30,13 @@ expect_out '^vmpl1-call rax=0xa100 exit=0x403$'   # VMPL2 R: allowed
 expect_out '^vmpl1-call rax=0xa202 exit=0x403$'   # target VMPL1 itself: FAIL_PERMISSION
 expect_out '^vmpl1-call rax=0xe00d exit=0x403$'   # PVALIDATE: #GP
 
+# SEV_STATUS reflects the running context: VMPL1's VMSA has sev_features 0x1 -> 0x7, while
+# VMPL0 (launch VMSA, 0x9) reads 0x27
+probe vmpl1-sev-status
+expect_rc 0
+expect_out '^sev-status 0x27$'
+expect_out '^vmpl1-call rax=0x7 exit=0x403$'
+
 probe bios --bios "$PROBE_BIOS"
 expect_rc 0
 expect_out '^bios gpa=0xffff0000 size=0x10000 vmsa-vmpl=1 rip=0xfff0 cs-base=0xffff0000 features=0x1$'

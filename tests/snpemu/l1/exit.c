@@ -293,6 +293,9 @@ static void emulate_ud(struct vcpu *v)
 	}
 	if (is_pval && v->cur != 0) {
 		/* Only VMPL0 may PVALIDATE (facts §4); snpemu reads the fault as #GP(0). */
+		if (cfg.verbose)
+			printk("snpemu: PVALIDATE at VMPL%d (rip 0x%lx): #GP(0)\n", v->cur,
+			       F64(s, VMSA_RIP));
 		inject_exception(v, 13, true, 0);
 		return;
 	}
@@ -348,21 +351,33 @@ done:
 	advance(v, in.len + 3);
 }
 
+#define NPF_WALK (1ULL << 33) /* QEMU 7.2: the fault is its page walker's (bit 32: final access) */
+
 static const char *acc_name(u64 info1)
 {
+	if (info1 & NPF_WALK)
+		return "page-table walk"; /* QEMU's walker always asks for write access */
 	if (info1 & 0x10)
-		return "execute";
+		return "instruction fetch";
 	return (info1 & 2) ? "write" : "read";
 }
 
 static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 {
 	u64 gpa = info2 & GPA_MASK & ~0xfffULL;
-	bool c = info2 & CBIT, fetch_acc = info1 & 0x10;
+	bool c = info2 & CBIT, fetch_acc = info1 & 0x10, walk = info1 & NPF_WALK;
 	int want = ((F64(save(v), VMSA_CR0) & CR0_PG) && (F64(save(v), VMSA_CR4) & CR4_PAE))
 			   ? ROOT_NORMAL
 			   : ROOT_PRIVATE_ONLY;
-	bool priv = c || v->root == ROOT_PRIVATE_ONLY;
+	/* SNP: walks and fetches are private whatever the C-bit says (ptw.c) */
+	bool priv = c || v->root == ROOT_PRIVATE_ONLY || walk || fetch_acc;
+	/* how the access came to be private, for the messages */
+	const char *pre = c				 ? "private (C=1) "
+			  : v->root == ROOT_PRIVATE_ONLY ? "private (no C-bit in this paging mode) "
+							 : "";
+	const char *post = priv && !c && v->root == ROOT_NORMAL ? " through C=0 (private on SNP "
+								  "all the same)"
+								: "";
 	u32 *ep = rmp_entry(gpa), e;
 	u64 rip = F64(save(v), VMSA_RIP);
 
@@ -377,35 +392,31 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 	}
 	if (info1 & 8)
 		panic("nested page fault with reserved bits at GPA 0x%lx", info2);
-	if (!priv && fetch_acc) {
-		printk("snpemu: unsupported: VMPL%d fetched an instruction at rip 0x%lx through a "
-		       "C=0 mapping of GPA 0x%lx (SNP fetches are always private)\n",
-		       v->cur, rip, gpa);
-		machine_exit(EXIT_RULE);
-	}
 	if (!ep) {
 		if (!priv) {
 			deliver_vc(v, 0x400); /* MMIO: the guest emulates it through the GHCB */
 			return;
 		}
-		rule_violation("private (C=1) %s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory "
-			       "there (MMIO must be accessed shared)",
-			       acc_name(info1), gpa, v->cur, rip);
+		rule_violation("%s%s%s of GPA 0x%lx at VMPL%d rip 0x%lx: no guest memory there "
+			       "(MMIO must be accessed shared)",
+			       pre, acc_name(info1), post, gpa, v->cur, rip);
 	}
 	e = READ_ONCE(*ep);
 	if (priv) {
 		unsigned int need;
 
 		if (!(e & RMP_ASSIGNED))
-			rule_violation("private (C=1) %s of hypervisor-owned (shared) page 0x%lx "
-				       "at "
-				       "VMPL%d rip 0x%lx (#NPF on hardware)",
-				       acc_name(info1), gpa, v->cur, rip);
+			rule_violation("%s%s%s of hypervisor-owned (shared) page 0x%lx at VMPL%d "
+				       "rip 0x%lx (#NPF on hardware)",
+				       pre, acc_name(info1), post, gpa, v->cur, rip);
 		if (!(e & RMP_VALIDATED)) {
 			deliver_vc(v, 0x404);
 			return;
 		}
-		need = fetch_acc ? RMP_PERM_SX : (info1 & 2) ? RMP_PERM_W : RMP_PERM_R;
+		need = fetch_acc     ? RMP_PERM_SX
+		       : walk	     ? RMP_PERM_R /* ptw.c: a walker write is checked there */
+		       : (info1 & 2) ? RMP_PERM_W
+				     : RMP_PERM_R;
 		if (!(rmp_perm(e, v->cur) & need))
 			rule_violation("VMPL permission violation: VMPL%d %s of page 0x%lx (RMP "
 				       "VMPL%d mask 0x%x) at rip 0x%lx",
@@ -415,6 +426,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			rule_violation("VMPL%d %s of page 0x%lx: snpemu cannot map a page without "
 				       "read permission (mask 0x%x)",
 				       v->cur, acc_name(info1), gpa, rmp_perm(e, v->cur));
+		if (ptw_npf(v, info1, info2, ep))
+			return;
 	} else if (e & RMP_ASSIGNED) {
 		rule_violation("shared (C=0) %s of private page 0x%lx at VMPL%d rip 0x%lx (#NPF on "
 			       "hardware)",
@@ -437,7 +450,7 @@ static void handle_msr_exit(struct vcpu *v, u64 info1)
 		return;
 	}
 	if (info1 == 0) {
-		val = msr == 0xc0010130 ? v->ctx[v->cur].ghcb_msr : launch.sev_status;
+		val = msr == 0xc0010130 ? v->ctx[v->cur].ghcb_msr : vcpu_sev_status(v);
 		F64(s, VMSA_RAX) = (u32)val;
 		v->g.rdx = val >> 32;
 	} else if (msr == 0xc0010130) {
@@ -454,23 +467,19 @@ static u64 nr_exits;
 static void maybe_inject_vc_fault(struct vcpu *v)
 {
 	static bool done;
-	u64 feat;
+	int l = launch.vmpl; /* the image's VMPL */
 
-	if (!cfg.fault[FAULT_INJECT_VC] || done || nr_exits < cfg.inject_vc_at || v->cur != 0)
+	if (!cfg.fault[FAULT_INJECT_VC] || done || nr_exits < cfg.inject_vc_at || v->cur != l)
 		return;
 	done = true;
-	feat = launch.sev_status >> 2;
-	if (v->ctx[0].present && !v->ctx[0].internal)
-		feat = F64(gpa_hva(v->ctx[0].vmsa_gpa), VMSA_SEV_FEATURES);
-	if (feat & SEVF_RESTRICTED_INJ) {
-		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL0 at exit "
-		       "%lu: "
-		       "refused (Restricted Injection)\n",
-		       nr_exits);
+	if (vcpu_sev_status(v) & SEV_STATUS_RESTRICTED_INJ) {
+		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL%d at exit "
+		       "%lu: refused (Restricted Injection)\n",
+		       l, nr_exits);
 		return;
 	}
-	printk("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL0 at rip 0x%lx (exit %lu)\n",
-	       F64(save(v), VMSA_RIP), nr_exits);
+	printk("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL%d at rip 0x%lx (exit %lu)\n",
+	       l, F64(save(v), VMSA_RIP), nr_exits);
 	deliver_vc(v, 0x72);
 }
 
@@ -485,8 +494,10 @@ void handle_exit(struct vcpu *v)
 	F64(v->vmcb, VMCB_EVENTINJ) = 0;
 	if (intinfo & (1ULL << 31))
 		F64(v->vmcb, VMCB_EVENTINJ) = intinfo; /* an event was being delivered: redo it */
-	if (code != VMEXIT_NPF)
+	if (code != VMEXIT_NPF) {
 		v->npf_retries = 0;
+		ptw_grants_check(v);
+	}
 
 	switch (code) {
 	case VMEXIT_INTR:

@@ -46,7 +46,7 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 	st.term_set = (int)set;
 	st.term_code = (int)code;
 	st.term_vmpl = v->cur;
-	if (v->cur == 0) {
+	if (v->cur == launch.vmpl) { /* the image: VMPL0 unless --fault launch-vmpl */
 		printk("snpemu: SVSM terminated: reason set %u code 0x%02x\n", set, code);
 		machine_exit(EXIT_SVSM_TERM);
 	}

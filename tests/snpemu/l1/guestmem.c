@@ -1,8 +1,10 @@
 /*
  * Guest physical memory: three regions (guest RAM, the VMPL1 firmware below 4 GiB, SVSM
  * memory), each backed by contiguous L1 RAM and carrying one RMP entry per 4 KiB page.
- * Also the walks the hardware does on the guest's behalf (guest page tables with the C-bit
- * of each entry, RMP checks), used to fetch instruction bytes and deliver #VC frames.
+ * Also the walks the hardware does on the guest's behalf (guest page tables, RMP checks), used
+ * to fetch instruction bytes and deliver #VC frames. As on SNP hardware, the table reads and
+ * instruction fetches are private whatever the C-bit says (ptw.c); the leaf's C-bit decides
+ * for data.
  */
 #include "l1.h"
 
@@ -84,7 +86,7 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 	u64 cr0 = F64(s, VMSA_CR0), cr3 = F64(s, VMSA_CR3), cr4 = F64(s, VMSA_CR4);
 	u64 efer = F64(s, VMSA_EFER), pte, table;
 	int vmpl = v->cur, levels;
-	bool p;
+	bool p = true;
 
 	(void)acc;
 	if (!(cr0 & CR0_PG)) {
@@ -111,20 +113,18 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 	}
 	if (!(efer & EFER_LMA)) {
 		/* PAE: the PDPTE from CR3 [31:5] */
-		p = true;
-		if (read_pte(cr3 & 0xffffffe0, (gva >> 30) & 3, p, vmpl, 8, &pte) || !(pte & 1))
+		if (read_pte(cr3 & 0xffffffe0, (gva >> 30) & 3, true, vmpl, 8, &pte) || !(pte & 1))
 			return WALK_NOT_MAPPED;
 		levels = 2;
 	} else {
 		levels = (cr4 & (1ULL << 12)) ? 5 : 4;
-		p = !!(cr3 & CBIT);
 		pte = cr3;
 	}
 	for (int l = levels; l >= 1; l--) {
 		u64 idx = (gva >> (12 + 9 * (l - 1))) & 511;
 
 		table = pte & 0x000ffffffffff000ULL & GPA_MASK;
-		if (read_pte(table, idx, p, vmpl, 8, &pte))
+		if (read_pte(table, idx, true, vmpl, 8, &pte)) /* walks are private */
 			return WALK_RMP;
 		if (!(pte & 1))
 			return WALK_NOT_MAPPED;
@@ -157,8 +157,8 @@ static int guest_copy(struct vcpu *v, u64 gva, void *buf, size_t len, int acc, b
 		rc = guest_walk(v, gva, acc, &gpa, &priv);
 		if (rc)
 			return rc;
-		if (acc == ACC_EXEC && !priv)
-			return WALK_RMP; /* fetches are always private on SNP */
+		if (acc == ACC_EXEC)
+			priv = true; /* fetches are always private on SNP */
 		if (gpa_check(gpa, priv, v->cur, acc))
 			return WALK_RMP;
 		if (write)

@@ -150,6 +150,7 @@ enum fault_kind {
 	FAULT_PSC_PARTIAL,
 	FAULT_PSC_BACKWARDS,
 	FAULT_VMPL_RUN_FAIL,
+	FAULT_LAUNCH_VMPL,
 	NR_FAULTS
 };
 
@@ -167,6 +168,7 @@ struct config {
 	u64 inject_vc_at;
 	u64 psc_partial;
 	u64 psc_lie_from;
+	u64 launch_vmpl;
 	u64 seed;
 	bool verbose;
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
@@ -226,6 +228,13 @@ void *host_shared_ptr(u64 gpa, size_t len);
 #define RMP_2M (1U << 2) /* part of a 2 MiB RMP entry */
 #define RMP_VMSA (1U << 3)
 #define RMP_SCRAMBLE (1U << 16) /* contents still to be scrambled after a state flip */
+/*
+ * snpemu's own marks (not RMP state; a page state change clears them): the page is also
+ * mapped in VMPL v's shared view, because v walked or fetched through it with C=0 (SNP treats
+ * those as private, see ptw.c); QEMU's page walker may write it for VMPL v (walker grant).
+ */
+#define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
+#define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
 #define RMP_PERM_R 1U
 #define RMP_PERM_W 2U
@@ -251,10 +260,19 @@ int rmp_unsmash(u64 gpa);
 /* Guest instructions; return the hardware result code (EAX) and set *unchanged (CF). */
 int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
 int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs);
-void rmp_launch_page(u64 gpa);
+void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
+
+/* ---- page-table walks and fetches under QEMU's nested paging (ptw.c) ---- */
+/*
+ * A nested page fault of a page-table walk (EXITINFO1 bit 33) or an instruction fetch on a
+ * private, validated page. Returns true when the fault is dealt with (mapping changed: retry).
+ */
+bool ptw_npf(struct vcpu *v, u64 info1, u64 info2, u32 *ep);
+/* Check and withdraw the walker grants of vCPU @v (at its exits other than nested faults). */
+void ptw_grants_check(struct vcpu *v);
 
 /* ---- nested page tables (npt.c) ---- */
 enum {
@@ -320,6 +338,8 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, c
 void vcpu_park(struct vcpu *v);
 void kick_all_others(struct vcpu *self);
 int vcpu_current_vmpl(void);
+/* SEV_STATUS as the running context reads it: its VMSA's sev_features << 2, SEV|SEV-ES. */
+u64 vcpu_sev_status(struct vcpu *v);
 
 /* VMCB offsets (APM vol. 2 appendix B) */
 #define VMCB_CR_READ 0x000
@@ -435,6 +455,9 @@ struct launch_info {
 	u64 bios_gpa, bios_size;
 	u64 sev_status;
 	u64 secrets_gpa, cpuid_gpa, bios_vmsa_gpa;
+	int vmpl; /* the VMPL the image was launched at (0 unless --fault launch-vmpl) */
+	/* The SEV features each VMPL's VMSAs must carry (AP creation, see vcpu_ap_create). */
+	u64 vmpl_features[NR_VMPLS];
 };
 extern struct launch_info launch;
 void launch_svsm(void);

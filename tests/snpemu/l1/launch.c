@@ -129,7 +129,8 @@ static void build_bios_vmsa(u8 *vmsa)
 	vmsa_common(vmsa, SEVF_SNP, 1);
 }
 
-static void build_vmpl0_vmsa(u8 *vmsa, const struct svsm_info *in, u64 sev_features)
+/* The image's BSP VMSA from SVSM INFO; @vmpl is 0 unless --fault launch-vmpl. */
+static void build_launch_vmsa(u8 *vmsa, const struct svsm_info *in, u64 sev_features, int vmpl)
 {
 	u64 d = in->cs_desc;
 	u16 attr = (u16)(((d >> 40) & 0xff) | (((d >> 52) & 0xf) << 8));
@@ -147,7 +148,7 @@ static void build_vmpl0_vmsa(u8 *vmsa, const struct svsm_info *in, u64 sev_featu
 	F64(vmsa, VMSA_CR3) = in->cr3;
 	F64(vmsa, VMSA_CR4) = in->cr4;
 	F64(vmsa, VMSA_RIP) = in->rip;
-	vmsa_common(vmsa, sev_features, 0);
+	vmsa_common(vmsa, sev_features, vmpl);
 }
 
 /* ---- the emulated CPU ---- */
@@ -407,31 +408,46 @@ void launch_svsm(void)
 				    ? cfg.sev_status
 				    : SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP |
 					      SEV_STATUS_RESTRICTED_INJ;
+	/*
+	 * --fault launch-vmpl=N: a host that keeps VMPL0 for itself launches the image at VMPL N
+	 * and grants VMPL N full access to the image and metadata pages so that it can run.
+	 */
+	launch.vmpl = cfg.fault[FAULT_LAUNCH_VMPL] ? (int)cfg.launch_vmpl : 0;
 
 	/* measured contents: DMA straight into the backing memory */
 	qfw_read(fsel, 0, gpa_hva(in.load_gpa), fsize);
 	for (u64 a = in.load_gpa; a < image_end; a += PAGE_SIZE)
-		rmp_launch_page(a);
+		rmp_launch_page(a, launch.vmpl);
 	if (bsize) {
 		qfw_read(bsel, 0, gpa_hva(launch.bios_gpa), bsize);
 		for (u64 a = launch.bios_gpa; a < (1ULL << 32); a += PAGE_SIZE)
-			rmp_launch_page(a);
+			rmp_launch_page(a, 0);
 	}
 	build_secrets_page(gpa_hva(metas[0]));
 	build_cpuid_page(gpa_hva(metas[1]));
 	build_bios_vmsa(gpa_hva(metas[2]));
 	for (int i = 0; i < 3; i++)
-		rmp_launch_page(metas[i]);
+		rmp_launch_page(metas[i], launch.vmpl);
 	npt_init();
 	gfw_init();
 
-	/* the VMPL0 BSP VMSA lives in snpemu's memory: the guest never sees it */
+	/*
+	 * The SEV features of each VMPL (README "AP creation"): the image's VMPL has the launch
+	 * VMSA's (SEV_STATUS >> 2), VMPL1 the BIOS VMSA's the host built, and VMPL2/3, which
+	 * the host gave no VMSA, the VM's (the launch VMSA's, as KVM's single vmsa_features).
+	 */
+	for (int l = 0; l < NR_VMPLS; l++)
+		launch.vmpl_features[l] = launch.sev_status >> 2;
+	launch.vmpl_features[1] = F64(gpa_hva(metas[2]), VMSA_SEV_FEATURES);
+	launch.vmpl_features[launch.vmpl] = launch.sev_status >> 2;
+
+	/* the image's BSP VMSA lives in snpemu's memory: the guest never sees it */
 	m = page_alloc();
-	build_vmpl0_vmsa(m, &in, launch.sev_status >> 2);
-	vcpus[0].ctx[0] =
+	build_launch_vmsa(m, &in, launch.sev_status >> 2, launch.vmpl);
+	vcpus[0].ctx[launch.vmpl] =
 		(struct vctx){ .present = true, .internal = true, .vmsa = m, .ghcb_reg = ~0ULL };
-	if (cfg.verbose)
-		printk("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx), RIP 0x%lx, "
-		       "SEV_STATUS 0x%lx\n",
-		       fsize, in.load_gpa, in.mem_size, in.rip, launch.sev_status);
+	if (cfg.verbose || launch.vmpl)
+		printk("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx) at VMPL%d, RIP "
+		       "0x%lx, SEV_STATUS 0x%lx\n",
+		       fsize, in.load_gpa, in.mem_size, launch.vmpl, in.rip, launch.sev_status);
 }

@@ -2,12 +2,14 @@
  * Nested page tables, rebuilt from the RMP. QEMU uses 5-level nested paging because the L1
  * runs with CR4.LA57, so GPA bit 51 (the C-bit) selects PML5 entry 8: the private view.
  *
- *   shared tree      one for all VMPLs: maps every page that is not assigned (RW, NX;
- *                    shared pages have no VMPL permissions, fetches are always private).
+ *   shared tree[v]   per VMPL: maps every page that is not assigned (RW, NX; shared pages
+ *                    have no VMPL permissions, fetches are always private), plus the private
+ *                    pages VMPL v walked or fetched through with C=0 (RMP_ALIAS, ptw.c),
+ *                    mapped as in private tree[v].
  *   private tree[v]  per VMPL: maps assigned+validated pages the VMPL may access
- *                    (VMPL0 always; VMPL1-3 per the RMP mask: R -> present, W -> writable,
- *                    supervisor-execute -> executable).
- *   root[v][NORMAL]        PML5[0] = shared tree, PML5[8] = private tree[v]
+ *                    (VMPL0 always; VMPL1-3 per the RMP mask: R -> present, W or a walker
+ *                    grant -> writable, supervisor-execute -> executable).
+ *   root[v][NORMAL]        PML5[0] = shared tree[v], PML5[8] = private tree[v]
  *   root[v][PRIVATE_ONLY]  PML5[0] = PML5[8] = private tree[v], for guest modes in which SEV
  *                          treats every access as private (paging off, 32-bit paging).
  *
@@ -25,32 +27,43 @@
 #define NPT_TABLE (NPT_P | NPT_W | NPT_U)
 #define NPT_ADDR 0x000ffffffffff000ULL
 
-#define NR_TREES (1 + NR_VMPLS) /* 0 = shared, 1 + v = private of VMPL v */
+#define NR_TREES (2 * NR_VMPLS)
+#define SHARED_TREE(vmpl) (vmpl)
+#define PRIVATE_TREE(vmpl) (NR_VMPLS + (vmpl))
 
 static u64 *tree_pml4[NR_TREES];
 static u64 *roots[NR_VMPLS][2];
 static u64 **pt_cache[NR_TREES][NR_REGIONS];
 
-static u64 leaf_flags(int tree, u32 e)
+static u64 private_flags(int vmpl, u32 e)
 {
 	unsigned int perm;
 	u64 f;
 
-	if (e & RMP_SCRAMBLE)
-		return 0; /* contents pending: the first touch faults and scrambles them */
-	if (tree == 0)
-		return (e & RMP_ASSIGNED) ? 0 : (NPT_P | NPT_W | NPT_U | NPT_NX);
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return 0;
-	perm = rmp_perm(e, tree - 1);
+	perm = rmp_perm(e, vmpl);
 	if (!(perm & RMP_PERM_R))
 		return 0;
 	f = NPT_P | NPT_U;
-	if (perm & RMP_PERM_W)
+	if ((perm & RMP_PERM_W) || (e & RMP_WGRANT(vmpl)))
 		f |= NPT_W;
 	if (!(perm & RMP_PERM_SX))
 		f |= NPT_NX;
 	return f;
+}
+
+static u64 leaf_flags(int tree, u32 e)
+{
+	int vmpl = tree % NR_VMPLS;
+
+	if (e & RMP_SCRAMBLE)
+		return 0; /* contents pending: the first touch faults and scrambles them */
+	if (tree == PRIVATE_TREE(vmpl))
+		return private_flags(vmpl, e);
+	if (!(e & RMP_ASSIGNED))
+		return NPT_P | NPT_W | NPT_U | NPT_NX;
+	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e) : 0;
 }
 
 /* Page directory of the 2 MiB chunk at @gpa in @tree, created on demand. */
@@ -156,11 +169,11 @@ void npt_init(void)
 		npt_sync(r->gpa, r->size >> PAGE_SHIFT);
 	}
 	for (int v = 0; v < NR_VMPLS; v++) {
-		u64 priv = (u64)tree_pml4[1 + v] | NPT_TABLE;
+		u64 priv = (u64)tree_pml4[PRIVATE_TREE(v)] | NPT_TABLE;
 		int cidx = 1 << (CBIT_POS - 48);
 
 		roots[v][ROOT_NORMAL] = page_alloc();
-		roots[v][ROOT_NORMAL][0] = (u64)tree_pml4[0] | NPT_TABLE;
+		roots[v][ROOT_NORMAL][0] = (u64)tree_pml4[SHARED_TREE(v)] | NPT_TABLE;
 		roots[v][ROOT_NORMAL][cidx] = priv;
 		roots[v][ROOT_PRIVATE_ONLY] = page_alloc();
 		roots[v][ROOT_PRIVATE_ONLY][0] = priv;

@@ -12,18 +12,18 @@
 
 #define ENTRY_STATE_MASK (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA | (0xfffU << 4))
 
+/*
+ * Replace the contents with a pattern derived from the page and the seed: deterministic, so
+ * instruction counts stay reproducible, and never the zeros or old data a careless SVSM
+ * might count on. (rep stosq: the cheapest way to touch a page under TCG.)
+ */
 static void scramble_page(u64 gpa)
 {
-	u64 *p = gpa_hva(gpa);
-	u64 k = (gpa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL ^ (cfg.seed | 1);
+	u64 *p = gpa_hva(gpa), n = 512;
+	u64 k = ((gpa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) ^ (cfg.seed * 0xbf58476d1ce4e5b9ULL) ^
+		0xa5c3f00ddeadbeefULL;
 
-	/* Deterministic for a given seed, so instruction counts stay reproducible. */
-	for (int i = 0; i < 512; i++) {
-		k ^= k << 13;
-		k ^= k >> 7;
-		k ^= k << 17;
-		p[i] ^= k;
-	}
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(k | 1) : "memory");
 }
 
 void rmp_settle(u64 gpa)
@@ -80,11 +80,14 @@ static void smash(u64 gpa)
 		e[i] &= ~RMP_2M;
 }
 
-void rmp_launch_page(u64 gpa)
+/* A launch page: assigned, validated, full access for @vmpl (VMPL0 always has it). */
+void rmp_launch_page(u64 gpa, int vmpl)
 {
 	u32 *e = rmp_entry(gpa);
 
 	*e = RMP_ASSIGNED | RMP_VALIDATED;
+	if (vmpl)
+		*e |= RMP_PERM_ALL << RMP_PERM_SHIFT(vmpl);
 }
 
 int rmp_make_private(u64 gpa, bool is_2m)

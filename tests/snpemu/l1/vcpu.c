@@ -368,6 +368,15 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 		snprintf(why, n, "fault ap-create-fail");
 		return -1;
 	}
+	/*
+	 * KVM refuses RAX other than the VM's features (facts §3). With several VMPLs snpemu
+	 * holds each VMPL to its own launch features (launch.c, README "AP creation").
+	 */
+	if (features != launch.vmpl_features[vmpl]) {
+		snprintf(why, n, "RAX sev_features 0x%lx are not VMPL%u's (0x%lx)", features, vmpl,
+			 launch.vmpl_features[vmpl]);
+		return -1;
+	}
 	if (!IS_ALIGNED(gpa, PAGE_SIZE) || IS_ALIGNED(gpa, PAGE_2M_SIZE)) {
 		snprintf(why, n, "VMSA GPA 0x%lx not page aligned or 2 MiB aligned (erratum 1467)",
 			 gpa);
@@ -403,6 +412,17 @@ int vcpu_current_vmpl(void)
 	return vcpus[this_cpu()].cur;
 }
 
+/*
+ * SEV_STATUS reflects the running context (its VMSA's sev_features in bits 2 and up, facts
+ * §5), not the launch value: the BIOS VMSA's VMPL1 (features 0x1) reads 0x7. Bits 0-1 (SEV,
+ * SEV-ES) as at launch, so that --fault sev-status=VALUE reads VALUE in the launch context.
+ */
+u64 vcpu_sev_status(struct vcpu *v)
+{
+	return (F64(ctx_vmsa(&v->ctx[v->cur]), VMSA_SEV_FEATURES) << 2) |
+	       (launch.sev_status & (SEV_STATUS_SEV | SEV_STATUS_ES));
+}
+
 static int wanted_root(struct vcpu *v)
 {
 	u8 *s = v->vmcb + VMCB_SAVE;
@@ -429,7 +449,7 @@ void vcpus_init(void)
 		v->cur = -1;
 	}
 	nr_idle = cfg.smp - 1;
-	if (vmsa_import(&vcpus[0], 0, why, sizeof(why)))
+	if (vmsa_import(&vcpus[0], launch.vmpl, why, sizeof(why)))
 		panic("launch VMSA unusable: %s", why);
 }
 
@@ -453,7 +473,7 @@ __noreturn void vcpu_loop(int cpu)
 			spin_lock(&emu_lock);
 		}
 		vmpl = v->cur;
-		if (vmpl > 0 && !st.vmpl1_started)
+		if (vmpl > launch.vmpl && !st.vmpl1_started)
 			stats_vmpl1_first();
 		v->root = wanted_root(v);
 		F64(v->vmcb, VMCB_NCR3) = npt_root(vmpl, v->root);

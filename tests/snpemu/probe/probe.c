@@ -392,6 +392,9 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 }
 
 /* ---- VMPL1 and APs ---- */
+#define PTE_ADDR (0x000ffffffffff000ULL & ~CBIT)
+#define PTE_AD 0x60ULL
+static volatile u64 v1_pml4[512] __aligned(4096); /* VMPL1's root in the vmpl1-ro-tables modes */
 static u8 vmpl1_vmsa[4096] __aligned(4096);
 static u8 vmpl1_stack[8192] __aligned(4096);
 static u8 ro_page[4096] __aligned(4096);
@@ -460,6 +463,10 @@ void vmpl1_main(void)
 		*(volatile u8 *)ro_page = 1; /* VMPL1 may only read it */
 	if (vmpl1_mode == 2)
 		msr_proto((0x33ULL << 16) | (1ULL << 12) | 0x100); /* VMPL1 terminates */
+	if (vmpl1_mode == 5)
+		vmpl1_call(rdmsr(MSR_SEV_STATUS)); /* its own VMSA's features, not VMPL0's */
+	if (vmpl1_mode == 7)
+		v1_pml4[300] = 0x1234; /* its page tables, which it may only read */
 	if (vmpl1_mode == 4) {
 		/* RMPADJUST from VMPL1: only lower VMPLs, never more than VMPL1 has (R on ro_page) */
 		vmpl1_call(0xa000 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x3ULL << 8)));
@@ -527,6 +534,28 @@ static void run_vmpl1(int mode)
 	grant_vmpl1(P, (u64)_image_end, 0xf);
 	grant_vmpl1((u64)ro_page, (u64)ro_page + 4096, 0x1);
 	build_vmsa(vmpl1_vmsa, 1, (u64)vmpl1_entry, (u64)vmpl1_stack + sizeof(vmpl1_stack) - 8, 1);
+	if (mode >= 6 && mode <= 8) {
+		/*
+		 * VMPL1 on page tables it may only read: its own root (a copy of pml4), the probe's
+		 * PDPT, PD and 4 KiB tables, every entry with Accessed and Dirty preset so that a walk
+		 * writes nothing (mode 8: the root's entry for the probe without Accessed).
+		 */
+		u64 *pdpt = (u64 *)(pml4[1] & PTE_ADDR), *pd = (u64 *)(pdpt[0] & PTE_ADDR);
+		u64 *tabs[] = { pml4, pdpt, pd, pt_priv, pt_priv + 512 };
+
+		for (unsigned int t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
+			for (int i = 0; i < 512; i++)
+				if (tabs[t][i] & 1)
+					tabs[t][i] |= PTE_AD;
+		for (int i = 0; i < 512; i++)
+			v1_pml4[i] = pml4[i];
+		if (mode == 8)
+			v1_pml4[1] &= ~0x20ULL;
+		for (unsigned int t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
+			grant_vmpl1((u64)tabs[t], (u64)tabs[t] + 4096, 0x1);
+		grant_vmpl1((u64)v1_pml4, (u64)v1_pml4 + 4096, 0x1);
+		*(u64 *)(vmpl1_vmsa + 0x150) = (u64)v1_pml4 | CBIT;
+	}
 	if (mode == 4) {
 		for (int i = 0; i < 32; i++) {
 			u64 a = (u64)(i == 13 ? vmpl1_gp_stub : vmpl1_ud_stub);
@@ -966,6 +995,26 @@ static void mode_psmash(void)
 	puts_("\n");
 }
 
+/* An AP creation for APIC ID 1 at @vmpl whose VMSA and RAX both carry @feat (then destroy). */
+static u8 feat_vmsa[4096] __aligned(4096);
+
+static void ap_checks_features(u64 feat, int vmpl, const char *what)
+{
+	u64 i2 = 0, i1;
+
+	build_vmsa(feat_vmsa, vmpl, (u64)ap_entry, (u64)ap_stacks[1] + 4096 - 8, feat);
+	if (rmpadjust((u64)feat_vmsa, 0, 0x10000 | (vmpl ? (u64)vmpl | 0x100 : 1)))
+		exit_with(0x2b);
+	i1 = ap_create((u64)feat_vmsa, vmpl, 1, feat, 0, &i2);
+	puts_("ap-create ");
+	puts_(what);
+	puts_(" info1=");
+	putx(i1);
+	puts_("\n");
+	if (!i1)
+		ap_create((u64)feat_vmsa, vmpl, 1, feat, 2, &i2);
+}
+
 /* AP creation checks and destroy, on APIC ID 1 (after "smp"). */
 static void mode_ap_checks(void)
 {
@@ -990,6 +1039,70 @@ static void mode_ap_checks(void)
 	i1 = ap_create((u64)ap_vmsa[1], 0, 1, feat, 2, &i2);
 	puts_("ap-destroy info1=");
 	putx(i1);
+	puts_("\n");
+	/* each VMPL's VMSAs carry that VMPL's launch features, VMSA and RAX alike */
+	ap_checks_features(feat | 0x20, 0, "vmpl0-other-features");
+	ap_checks_features(feat, 1, "vmpl1-vmpl0-features");
+	ap_checks_features(1, 1, "vmpl1-bios-features");
+	ap_checks_features(feat, 2, "vmpl2-vm-features");
+}
+
+/*
+ * Page-table walks through C=0 pointers, as OVMF's reset vector makes them (CR3 loaded in
+ * 32-bit code): a copy of the probe's tables whose CR3 and table pointers have no C-bit (the
+ * leaves keep it). SNP treats walks as private whatever the C-bit says.
+ */
+static u64 nc_pml4[512] __aligned(4096), nc_pdpt[512] __aligned(4096), nc_pd[512] __aligned(4096);
+static volatile u64 walk_data[64];
+
+static void mode_walk_cbit0(void)
+{
+	u64 *pdpt = (u64 *)(pml4[1] & PTE_ADDR), *pd = (u64 *)(pdpt[0] & PTE_ADDR), cr3, sum = 0;
+
+	for (int i = 0; i < 512; i++) {
+		nc_pml4[i] = pml4[i] & ~CBIT;
+		nc_pdpt[i] = pdpt[i] & ~CBIT;
+		nc_pd[i] = (pd[i] & 0x80) ? pd[i] : (pd[i] & ~CBIT);
+	}
+	nc_pml4[1] = (u64)nc_pdpt | (pml4[1] & 0xfff);
+	nc_pdpt[0] = (u64)nc_pd | (pdpt[0] & 0xfff);
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %0, %%cr3" ::"r"((u64)nc_pml4) : "memory");
+	for (int i = 0; i < 64; i++)
+		walk_data[i] = (u64)i * 7;
+	for (int i = 0; i < 64; i++)
+		sum += walk_data[i];
+	__asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+	puts_("walk-cbit0 sum=");
+	putd(sum);
+	puts_("\n");
+}
+
+/* Instruction fetches through a C=0 mapping: private on SNP, whatever the C-bit says. */
+__attribute__((noinline)) static u64 fetch_target(u64 x)
+{
+	return x * 3 + 1;
+}
+
+static void mode_fetch_cbit0(void)
+{
+	u64 (*f)(u64) = (u64(*)(u64))((u64)fetch_target + SHARED_ALIAS);
+
+	puts_("fetch-cbit0 result=");
+	putd(f(14));
+	puts_("\n");
+}
+
+/* ... so code in a shared page cannot be run: a private fetch of a hypervisor-owned page. */
+static void mode_fetch_shared(void)
+{
+	static const u8 code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }; /* mov $42, %eax; ret */
+	u8 *page = (u8 *)(SCRATCH + 0xa000 + SHARED_ALIAS);
+
+	memcpy(page, code, sizeof(code));
+	puts_("fetch-shared calling\n");
+	puts_("fetch-shared result=");
+	putd(((u64(*)(void))page)());
 	puts_("\n");
 }
 
@@ -1047,6 +1160,20 @@ static void run_word(const char *w)
 		run_vmpl1(3);
 	else if (streq(w, "vmpl1-insns"))
 		run_vmpl1(4);
+	else if (streq(w, "vmpl1-sev-status"))
+		run_vmpl1(5);
+	else if (streq(w, "vmpl1-ro-tables"))
+		run_vmpl1(6);
+	else if (streq(w, "vmpl1-ro-tables-write"))
+		run_vmpl1(7);
+	else if (streq(w, "vmpl1-ro-tables-noa"))
+		run_vmpl1(8);
+	else if (streq(w, "walk-cbit0"))
+		mode_walk_cbit0();
+	else if (streq(w, "fetch-cbit0"))
+		mode_fetch_cbit0();
+	else if (streq(w, "fetch-shared"))
+		mode_fetch_shared();
 	else if (streq(w, "nae-misc"))
 		mode_nae_misc();
 	else if (streq(w, "fwcfg-dma"))
@@ -1070,15 +1197,30 @@ static void run_word(const char *w)
 	}
 }
 
+/*
+ * The VMPL the probe runs at, from RMPADJUST on its own first page with no permissions: it
+ * succeeds only for a target VMPL numerically above the caller's (facts §4).
+ */
+static int own_vmpl(void)
+{
+	for (int t = 1; t < 4; t++)
+		if (!rmpadjust(P, 0, (u64)t))
+			return t - 1;
+	return 3;
+}
+
 void probe_main(void)
 {
 	u64 r, min, max, cbit, hv, gfn, echo, status;
-	int cf, rc;
+	int cf, rc, radj, vmpl;
 	char mode[512];
 	u32 size;
 	u16 sel;
 
 	idt_init();
+	/* the SVSM's first check: RMPADJUST targeting VMPL1 fails unless it runs at VMPL0 */
+	radj = rmpadjust(P, 0, 1);
+	vmpl = radj ? own_vmpl() : 0;
 	r = msr_proto(0x002);
 	max = r >> 48;
 	min = (r >> 32) & 0xffff;
@@ -1088,14 +1230,16 @@ void probe_main(void)
 
 	/* the GHCB: rescind, make shared, use through the shared alias, register */
 	ghcb_gpa = (u64)ghcb_page;
-	rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
-	if (rc)
-		term(15, 0x19);
+	if (!vmpl) {
+		rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
+		if (rc)
+			term(15, 0x19);
+	}
 	r = psc_msr(ghcb_gpa, 2);
 	if (r != 0x015)
 		term(15, 0x19);
 	/* a page the host really made shared is no longer assigned: PVALIDATE must fail */
-	if (pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
+	if (!vmpl && pvalidate((u64)ghcb_page, 0, 1, &cf) != 1)
 		term(15, 0x19);
 	ghcb = (u8 *)((u64)ghcb_page + SHARED_ALIAS);
 	memset(ghcb, 0, 4096);
@@ -1121,6 +1265,13 @@ void probe_main(void)
 	puts_(" echo=");
 	putx(echo);
 	puts_("\n");
+	puts_("vmpl-check rmpadjust-vmpl1 rc=");
+	putd((u64)radj);
+	puts_(" vmpl=");
+	putd((u64)vmpl);
+	puts_("\n");
+	if (vmpl)
+		term(15, 0x04); /* not at VMPL0: stop, as the SVSM does (README reason table) */
 
 	if (fw_find("opt/probe/mode", &size, &sel) || size >= sizeof(mode)) {
 		run_word("pass");

@@ -1,0 +1,25 @@
+# Helpers of the conformance test cases (source after tests/lib.sh).
+
+CONF_DIR=build/conformance
+
+# The full suite passed: exit 0, no "not ok", a clean summary and at least $1 "ok" lines.
+conf_expect_pass() {
+	local n
+	expect_rc 0
+	expect_no_out '^not ok'
+	expect_out '^# summary: [0-9]+ checks, 0 failed'
+	n=$(grep -c '^ok - ' "$OUT")
+	[ "$n" -ge "$1" ] || fail "expected at least $1 'ok' lines, got $n"
+	echo "conformance: $n checks passed"
+}
+
+# The run stopped with exit 4 because of the page the payload announced ("# ... page 0x...")
+# and snpemu's message (a line not from the payload) names that page and matches $1.
+conf_expect_page_stop() {
+	local gpa
+	expect_rc 4
+	gpa=$(sed -n 's/^# .* page \(0x[0-9a-f]*\).*/\1/p' "$OUT" | head -n 1)
+	[ -n "$gpa" ] || fail "the payload did not announce the page it accesses"
+	grep -v -e '^#' -e '^ok' -e '^not ok' "$OUT" | grep -Eq -- "$1.*page $gpa([^0-9a-f]|$)" ||
+		fail "expected an snpemu message matching '$1' naming page $gpa"
+}

@@ -83,6 +83,5 @@ void bench_calls(void)
 	check(cycles(BENCH_HUGE, BENCH_2M_BASE, 1, true),
 	      "bench: %u validate/rescind cycles of one 2 MiB page", BENCH_HUGE);
 	check(cycles(BENCH_MANY, BENCH_2M_BASE, BENCH_HUGE_PAGES, true),
-	      "bench: %u validate/rescind cycles of %u 2 MiB pages", BENCH_MANY,
-	      BENCH_HUGE_PAGES);
+	      "bench: %u validate/rescind cycles of %u 2 MiB pages", BENCH_MANY, BENCH_HUGE_PAGES);
 }

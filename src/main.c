@@ -49,5 +49,5 @@ __noreturn void svsm_main(void)
 	platform_probe();      /* 8. fw_cfg: CPU count, e820 */
 	smp_init();	       /* 9. every AP started, each reports ready */
 	boot_summary();
-	guest_launch();	       /* 10. the guest firmware at VMPL1, the request loop */
+	guest_launch(); /* 10. the guest firmware at VMPL1, the request loop */
 }

@@ -29,9 +29,6 @@ void vcpu_init(void);
  * host), @caa_gpa the firmware's calling area (validated). Then calls may be served. */
 void vcpu_launch_boot(struct vmsa *v, u64 caa_gpa);
 
-/* sev_features of the boot VMPL1 VMSA: every CREATE_VCPU VMSA must carry the same. */
-u64 vcpu_boot_features(void);
-
 /* ---- The request loop's view of this vCPU's VMPL1 (protocol/loop.c) ---- */
 
 struct vmpl1_ctx {

@@ -10,8 +10,8 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
-#include "protocol/pvalidate_req.h"
 #include "mm/slab.h"
+#include "protocol/pvalidate_req.h"
 #include "sev/ghcb.h"
 #include "sev/ghcb_msr.h"
 #include "sev/rmp.h"
@@ -90,11 +90,6 @@ void vcpu_launch_boot(struct vmsa *v, u64 caa_gpa)
 	s->boot = true;
 	spin_unlock(&reg.lock);
 	__atomic_store_n(&launched, true, __ATOMIC_RELEASE);
-}
-
-u64 vcpu_boot_features(void)
-{
-	return boot_features;
 }
 
 u64 *vcpu_entry_buffer(void)

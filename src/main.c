@@ -7,10 +7,9 @@
 #include "arch/idt.h"
 #include "arch/percpu.h"
 #include "arch/smp.h"
-#include "dev/fwcfg.h"
 #include "dev/platform.h"
 #include "dev/serial.h"
-#include "lib/errno.h"
+#include "guest/launch.h"
 #include "lib/log.h"
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
@@ -38,26 +37,6 @@ static void boot_summary(void)
 		 (unsigned long long)sev_hv_features(), sev_ghcb_version());
 }
 
-/*
- * Placeholder for the guest launch (issue 4, which replaces this function): it only finds
- * out whether there is guest firmware to launch. Without one the SVSM has nothing to serve.
- */
-static __noreturn void guest_launch(void)
-{
-	u64 gpa, size;
-	int rc = fwcfg_read_u64("etc/bios_gpa", &gpa);
-
-	if (!rc)
-		rc = fwcfg_read_u64("etc/bios_size", &size);
-	if (rc == -ENOENT)
-		fatal(TERM_NO_FIRMWARE, "no guest firmware (fw_cfg etc/bios_gpa, etc/bios_size)");
-	if (rc)
-		fatal(TERM_FWCFG, "fw_cfg etc/bios_gpa or etc/bios_size unusable (%d)", rc);
-	log_info("guest firmware at %#llx, %llu KiB", (unsigned long long)gpa,
-		 (unsigned long long)(size >> 10));
-	fatal(TERM_GUEST_LAUNCH, "launching the guest firmware is not implemented yet");
-}
-
 __noreturn void svsm_main(void)
 {
 	boot_checks();	       /* 1. VMPL0, SEV features, image layout */
@@ -70,5 +49,5 @@ __noreturn void svsm_main(void)
 	platform_probe();      /* 8. fw_cfg: CPU count, e820 */
 	smp_init();	       /* 9. every AP started, each reports ready */
 	boot_summary();
-	guest_launch();
+	guest_launch(); /* 10. the guest firmware at VMPL1, the request loop */
 }

@@ -61,6 +61,9 @@ int ghcb_msr_write(u32 msr, u64 val);
 
 /* AP creation NAE, request CREATE at VMPL0 (facts §3): rax = sev_features. 0 or -EIO. */
 int ghcb_ap_create(u32 apic_id, u64 vmsa_gpa, u64 sev_features, u64 *host_err);
+/* The same for a VMSA of VMPL @vmpl (the guest's BSP VMSA at VMPL1). */
+int ghcb_ap_create_vmpl(u32 apic_id, unsigned int vmpl, u64 vmsa_gpa, u64 sev_features,
+			u64 *host_err);
 
 /*
  * The hypervisor's APIC ID list (NAE 0x80000017; facts §3): first the number of pages it

@@ -16,4 +16,7 @@
  */
 int rmp_adjust_4k(void *va, u64 attrs);
 
+/* The same for a page outside SVSM memory mapped at @va (a guest page at GPA @gpa). */
+int rmp_adjust_4k_at(void *va, u64 gpa, u64 attrs);
+
 #endif

@@ -2,6 +2,7 @@
  * Exception dispatch and the fatal-exception report (include/arch/exception.h).
  */
 #include "arch/exception.h"
+#include "arch/extable.h"
 #include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
@@ -123,6 +124,10 @@ void exception_dispatch(struct trap_frame *f)
 		return;
 	case X86_TRAP_DF:
 		exception_fatal(f, TERM_DOUBLE_FAULT, "double fault");
+	case X86_TRAP_PF:
+		if (extable_fixup(f)) /* a guest-memory copy that faulted (arch/extable.h) */
+			return;
+		exception_fatal(f, TERM_PANIC, "unexpected exception");
 	default:
 		exception_fatal(f, TERM_PANIC, "unexpected exception");
 	}

@@ -10,6 +10,7 @@
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
 #include "mm/paging.h"
+#include "protocol/loop.h"
 #include "sev/boot_checks.h"
 #include "sev/ghcb_nae.h"
 #include "sev/ghcb_setup.h"
@@ -154,7 +155,6 @@ __noreturn void ap_main(void)
 	ghcb_register_this_cpu();
 	log_ready(p);
 	WRITE_ONCE(p->ready, 1);
-	/* Parked until the guest launch (issue 4) gives APs their request loop. */
-	for (;;)
-		hlt();
+	/* The request loop parks this vCPU (hlt) until its VMPL1 exists and calls. */
+	request_loop();
 }

@@ -2,6 +2,7 @@
 #include "mm/paging.h"
 #include "arch/insn.h"
 #include "arch/layout.h"
+#include "arch/percpu.h"
 #include "lib/errno.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -137,4 +138,122 @@ u64 paging_alloc_stack(size_t size, u64 *bottom)
 	invlpg(block);
 	*bottom = block + PAGE_SIZE;
 	return block + ((u64)PAGE_SIZE << order);
+}
+
+/* ---- Per-vCPU mapping windows (paging.h) ---- */
+
+static struct {
+	u64 *pte; /* PAGING_WINDOW_SLOTS leaf entries of the 4 KiB slots */
+	u64 *pde; /* the 2 MiB slot's entry in its page directory */
+} windows[SVSM_MAX_CPUS];
+
+static u64 window_va(unsigned int cpu)
+{
+	return PAGING_WINDOW_BASE + (u64)cpu * PAGING_WINDOW_STRIDE;
+}
+
+/* The entry that maps @va at @level (1 = 4 KiB leaf, 2 = page directory), or NULL if a
+ * table on the way is missing or a larger page covers it. */
+static u64 *entry_of(u64 va, int level)
+{
+	u64 *table = kpt.pml4;
+	int l;
+
+	for (l = 4; l > level; l--) {
+		u64 e = table[(va >> (PAGE_SHIFT + 9 * (l - 1))) % 512];
+
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return NULL;
+		table = svsm_pa_to_va(e & PTE_ADDR_MASK & ~kpt.cbit_mask);
+	}
+	return &table[(va >> (PAGE_SHIFT + 9 * (level - 1))) % 512];
+}
+
+int paging_window_init(unsigned int cpu)
+{
+	u64 va = window_va(cpu);
+	int rc;
+
+	if (cpu >= SVSM_MAX_CPUS)
+		return -EINVAL;
+	if (windows[cpu].pte)
+		return 0;
+	spin_lock(&paging_lock);
+	/* Map both halves once so that pgtable allocates their tables, then take the mappings
+	 * away again: table pages stay (pgtable.h). Nothing is accessed through them. */
+	rc = pgt_map(&kpt, va, 0, PAGE_2M_SIZE, PGT_4K);
+	if (!rc) {
+		rc = pgt_map(&kpt, va + PAGE_2M_SIZE, 0, PAGE_2M_SIZE, 0);
+		if (rc)
+			pgt_unmap(&kpt, va, PAGE_2M_SIZE);
+	}
+	if (!rc)
+		rc = pgt_unmap(&kpt, va, 2 * PAGE_2M_SIZE);
+	if (!rc) {
+		windows[cpu].pte = entry_of(va, 1);
+		windows[cpu].pde = entry_of(va + PAGE_2M_SIZE, 2);
+		if (!windows[cpu].pte || !windows[cpu].pde)
+			rc = -EPROTO;
+	}
+	spin_unlock(&paging_lock);
+	flush_tlb_all();
+	return rc;
+}
+
+/* A private, non-executable leaf entry with A and D preset (as mm/pgtable writes them). */
+static u64 window_leaf(u64 pa, unsigned int attrs, bool is_2m)
+{
+	u64 e = pa | PTE_P | PTE_A | PTE_D | PTE_NX | kpt.cbit_mask;
+
+	if (attrs & PGT_WRITE)
+		e |= PTE_W;
+	if (is_2m)
+		e |= PTE_PS;
+	return e;
+}
+
+void *paging_window_map(unsigned int slot, u64 pa, unsigned int attrs)
+{
+	unsigned int cpu = this_cpu()->index;
+	u64 va = window_va(cpu) + (u64)slot * PAGE_SIZE;
+
+	if (slot >= PAGING_WINDOW_SLOTS || !windows[cpu].pte || !IS_ALIGNED(pa, PAGE_SIZE) ||
+	    pa >= kpt.cbit_mask)
+		fatal(TERM_LAYOUT, "bad window mapping: slot %u, %#llx", slot,
+		      (unsigned long long)pa);
+	WRITE_ONCE(windows[cpu].pte[slot], window_leaf(pa, attrs, false));
+	invlpg(va);
+	return (void *)(uintptr_t)va;
+}
+
+void paging_window_unmap(unsigned int slot)
+{
+	unsigned int cpu = this_cpu()->index;
+
+	if (slot >= PAGING_WINDOW_SLOTS || !windows[cpu].pte)
+		return;
+	WRITE_ONCE(windows[cpu].pte[slot], 0);
+	invlpg(window_va(cpu) + (u64)slot * PAGE_SIZE);
+}
+
+void *paging_window_map_2m(u64 pa, unsigned int attrs)
+{
+	unsigned int cpu = this_cpu()->index;
+	u64 va = window_va(cpu) + PAGE_2M_SIZE;
+
+	if (!windows[cpu].pde || !IS_ALIGNED(pa, PAGE_2M_SIZE) || pa >= kpt.cbit_mask)
+		fatal(TERM_LAYOUT, "bad 2 MiB window mapping: %#llx", (unsigned long long)pa);
+	WRITE_ONCE(*windows[cpu].pde, window_leaf(pa, attrs, true));
+	invlpg(va);
+	return (void *)(uintptr_t)va;
+}
+
+void paging_window_unmap_2m(void)
+{
+	unsigned int cpu = this_cpu()->index;
+
+	if (!windows[cpu].pde)
+		return;
+	WRITE_ONCE(*windows[cpu].pde, 0);
+	invlpg(window_va(cpu) + PAGE_2M_SIZE);
 }

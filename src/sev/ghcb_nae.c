@@ -188,17 +188,23 @@ int ghcb_msr_write(u32 msr, u64 val)
 	return rc;
 }
 
-int ghcb_ap_create(u32 apic_id, u64 vmsa_gpa, u64 sev_features, u64 *host_err)
+int ghcb_ap_create_vmpl(u32 apic_id, unsigned int vmpl, u64 vmsa_gpa, u64 sev_features,
+			u64 *host_err)
 {
 	struct ghcb *g = ghcb_begin();
 	int rc;
 
 	ghcb_set(g, GHCB_OFF_RAX, sev_features);
 	rc = ghcb_nae(g, SVM_VMGEXIT_AP_CREATION,
-		      ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, 0, apic_id), vmsa_gpa,
+		      ghcb_ap_creation_info1(SVM_VMGEXIT_AP_CREATE, vmpl, apic_id), vmsa_gpa,
 		      host_err);
 	ghcb_end(g);
 	return rc;
+}
+
+int ghcb_ap_create(u32 apic_id, u64 vmsa_gpa, u64 sev_features, u64 *host_err)
+{
+	return ghcb_ap_create_vmpl(apic_id, 0, vmsa_gpa, sev_features, host_err);
 }
 
 int ghcb_get_apic_ids(void *page, u64 page_gpa, u32 *ids, u32 max, u32 *count)

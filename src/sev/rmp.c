@@ -17,15 +17,20 @@ static int psmash(u64 gpa)
 	return psc_run_desc(&d, PSMASH_MAX_ISSUES, NULL);
 }
 
-int rmp_adjust_4k(void *va, u64 attrs)
+int rmp_adjust_4k_at(void *va, u64 gpa, u64 attrs)
 {
 	u64 addr = (u64)(uintptr_t)va;
 	int rc = rmpadjust(addr, false, attrs);
 
 	if (rc != RMPADJUST_FAIL_SIZEMISMATCH)
 		return rc;
-	rc = psmash(ALIGN_DOWN(svsm_va_to_pa(va), PAGE_2M_SIZE));
+	rc = psmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE));
 	if (rc)
 		return rc;
 	return rmpadjust(addr, false, attrs);
+}
+
+int rmp_adjust_4k(void *va, u64 attrs)
+{
+	return rmp_adjust_4k_at(va, svsm_va_to_pa(va), attrs);
 }

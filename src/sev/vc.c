@@ -1,6 +1,7 @@
 /* The #VC handler (include/sev/vc.h). */
 #include "sev/vc.h"
 #include "arch/exception.h"
+#include "arch/extable.h"
 #include "arch/layout.h"
 #include "arch/x86.h"
 #include "lib/format.h"
@@ -144,6 +145,11 @@ void vc_handle(struct trap_frame *f)
 	case SVM_EXIT_MSR:
 		vc_msr(f);
 		return;
+	case VC_ERR_PAGE_NOT_VALIDATED:
+		/* Only code that expects it (guest-memory copies) survives this one. */
+		if (extable_fixup(f))
+			return;
+		vc_fatal(f, "#VC 0x404: access to a page that is not validated");
 	default: {
 		char what[80];
 

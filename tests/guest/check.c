@@ -122,6 +122,8 @@ const char *svsm_rc_name(u32 rc)
 		return "PVALIDATE_FAIL_SIZEMISMATCH";
 	case SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE:
 		return "PVALIDATE_FAIL_NO_CHANGE";
+	case SVSM_ERR_VCPU_IN_USE:
+		return "FAIL_INUSE";
 	case SVSM_NO_ANSWER:
 		return "no answer (the call did not reach the SVSM)";
 	default:

@@ -2,6 +2,7 @@
 #
 #   build/guest.fd              the test suite (the default --bios of `make run`)
 #   build/guest-<mode>.fd       one fatal check each (GUEST_FATAL_MODES)
+#   build/guest-bench.fd        SVSM calls in a fixed order for tests/bench/protocol.bench.sh
 #
 # The C code is built for the guest only, plus the pure GHCB helpers of src/sev/ghcb.c. The
 # nasm sources include build/guest/layout.inc, generated from layout.h.
@@ -13,6 +14,8 @@ GUEST_FATAL_MODES := svsm-read vmsa-write
 GUEST_MODE_normal := 0
 GUEST_MODE_svsm-read := 1
 GUEST_MODE_vmsa-write := 2
+GUEST_MODE_bench := 3
+GUEST_MODES := $(GUEST_FATAL_MODES) bench
 
 GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
@@ -27,7 +30,7 @@ GUEST_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BUILD)/%.o,$(GUEST_C_SRCS)) \
 	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
 GUEST_FW_SIZE := $(shell sed -n 's/^\#define FW_SIZE //p' $(GUEST_DIR)/layout.h)
 
-ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_FATAL_MODES))
+ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_MODES))
 
 $(GUEST_BUILD)/layout.inc: $(GUEST_DIR)/layout.h
 	@mkdir -p $(@D)
@@ -70,7 +73,7 @@ $(BUILD)/guest.fd: $(GUEST_BUILD)/guest-normal.elf
 $(BUILD)/guest-%.fd: $(GUEST_BUILD)/guest-%.elf
 	$(guest_fd)
 
-.SECONDARY: $(GUEST_OBJS) $(foreach m,normal $(GUEST_FATAL_MODES),$(GUEST_BUILD)/main-$(m).o \
+.SECONDARY: $(GUEST_OBJS) $(foreach m,normal $(GUEST_MODES),$(GUEST_BUILD)/main-$(m).o \
 	$(GUEST_BUILD)/guest-$(m).elf)
 
 # Dependency files are made by the compilers, never by a rule (main-%.o would match them).

@@ -2,9 +2,10 @@
  * The VMPL1 test firmware's main line: bring the BSP up (IDT, C-bit, page tables, GHCB,
  * console), discover the SVSM, then run the test groups in order and report the verdict.
  *
- * GUEST_MODE selects a build: the normal suite, or one fatal check that must end the guest in
- * snpemu (tests/guest/README.md).
+ * GUEST_MODE selects a build: the normal suite, one fatal check that must end the guest in
+ * snpemu, or the bench calls (tests/guest/README.md).
  */
+#include "bench.h"
 #include "check.h"
 #include "console.h"
 #include "cpuid_page.h"
@@ -21,6 +22,7 @@
 #define GUEST_MODE_NORMAL 0
 #define GUEST_MODE_SVSM_READ 1
 #define GUEST_MODE_VMSA_WRITE 2
+#define GUEST_MODE_BENCH 3
 #ifndef GUEST_MODE
 #define GUEST_MODE GUEST_MODE_NORMAL
 #endif
@@ -42,6 +44,8 @@ static const char *mode_name(void)
 		return "fatal svsm-read";
 	case GUEST_MODE_VMSA_WRITE:
 		return "fatal vmsa-write";
+	case GUEST_MODE_BENCH:
+		return "bench";
 	default:
 		return "normal";
 	}
@@ -189,6 +193,9 @@ __noreturn void guest_main(void)
 		break;
 	case GUEST_MODE_VMSA_WRITE:
 		fatal_vmsa_write();
+		break;
+	case GUEST_MODE_BENCH:
+		bench_calls();
 		break;
 	default:
 		test_core();

@@ -35,6 +35,7 @@ struct cpu {
 	u64 job_arg;
 	u32 state; /* enum cpu_state, written by the AP */
 	u32 job_failures;
+	u32 job_result; /* a result code the job reports back */
 };
 
 _Static_assert(sizeof(struct cpu) < 512, "struct cpu eats into its stack");

@@ -33,6 +33,8 @@
 #define SVSM_ERR_PVALIDATE_FAIL_INPUT 0x80001001u
 #define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
 #define SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE 0x80001010u
+/* DELETE_VCPU of a VMSA that is in use ([L]; SPEC-T FAIL_INUSE, facts §7). */
+#define SVSM_ERR_VCPU_IN_USE 0x80001003u
 /* Not an SVSM code: the call did not complete (see svsm_call). Matches no expectation. */
 #define SVSM_NO_ANSWER 0xffffffffu
 

@@ -104,6 +104,19 @@ static void refused_creates(void)
 		       "a VMSA at the highest page");
 	/* "The APIC ID must exist" (facts §7); a bad input value is INVALID_PARAMETER. */
 	refused_create(VMSA_OK, v, c, 0xfffe, SVSM_ERR_INVALID_PARAMETER, "an APIC ID no vCPU has");
+	/* Pages the SVSM cannot use: shared (a private access would be an RMP violation), or
+	 * private but not validated (facts §7: INVALID_ADDRESS). */
+	refused_create(VMSA_OK, test_page(TEST_4K_PAGES - 3), c, apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a VMSA in a shared page");
+	refused_create(VMSA_OK, v, test_page(TEST_4K_PAGES - 3), apic, SVSM_ERR_INVALID_ADDRESS,
+		       "a calling area in a shared page");
+	if (make_private(test_page(TEST_4K_PAGES - 4), 1)) {
+		refused_create(VMSA_OK, test_page(TEST_4K_PAGES - 4), c, apic,
+			       SVSM_ERR_INVALID_ADDRESS, "a VMSA in a page that is not validated");
+		refused_create(VMSA_OK, v, test_page(TEST_4K_PAGES - 4), apic,
+			       SVSM_ERR_INVALID_ADDRESS,
+			       "a calling area in a page that is not validated");
+	}
 }
 
 static void refused_deletes(void)
@@ -138,6 +151,13 @@ static void ap_hello(struct cpu *cpu)
 	     cpu->index, cpu->apic_id, cpu->caa_gpa, svsm_rc_name(rc));
 	if (rc != SVSM_SUCCESS || r.rcx == 0)
 		cpu->job_failures++;
+	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
+	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
+	memset(&r, 0, sizeof(r));
+	r.rcx = vcpu_vmsa_gpa(cpu->index);
+	rc = svsm_core(SVSM_CORE_DELETE_VCPU, &r);
+	note("vCPU %u: DELETE_VCPU of its own VMSA gave %s", cpu->index, svsm_rc_name(rc));
+	cpu->job_result = rc;
 }
 
 static void registered_vcpu(void)
@@ -159,6 +179,9 @@ static void registered_vcpu(void)
 					      "GHCB and finished its job");
 	check(!nae && cpu_by_index(1)->job_failures == 0, "the new vCPU's call through its own "
 							  "calling area worked");
+	if (!nae)
+		check_rc((u32)cpu_by_index(1)->job_result, SVSM_ERR_VCPU_IN_USE,
+			 "DELETE_VCPU of the VMSA the call comes from (in use)");
 
 	note("a registered VMSA and calling area are protected");
 	hostile_vmsa(VMSA_OK);

@@ -1,0 +1,73 @@
+/*
+ * The SVSM protocol, SVSM side (facts §7, AMD 58019 as implemented by [L], [C], [K], [E]):
+ * protocols, core call IDs, result codes, the calling area and the PVALIDATE request.
+ * Pure constants and layouts.
+ */
+#ifndef CSVSM_PROTOCOL_SVSM_H
+#define CSVSM_PROTOCOL_SVSM_H
+
+#include "lib/types.h"
+
+/* Protocols (facts §7 "Protocols"). Only the core protocol is implemented. */
+#define SVSM_PROTOCOL_CORE 0
+
+/* Core protocol version: min = max = 1 (facts §7). */
+#define SVSM_CORE_VERSION_MIN 1
+#define SVSM_CORE_VERSION_MAX 1
+
+/* Core call IDs (facts §7 "Core protocol call IDs"). */
+#define SVSM_CORE_REMAP_CA 0
+#define SVSM_CORE_PVALIDATE 1
+#define SVSM_CORE_CREATE_VCPU 2
+#define SVSM_CORE_DELETE_VCPU 3
+#define SVSM_CORE_DEPOSIT_MEM 4
+#define SVSM_CORE_WITHDRAW_MEM 5
+#define SVSM_CORE_QUERY_PROTOCOL 6
+#define SVSM_CORE_CONFIGURE_VTOM 7
+
+/* Result codes, RAX[31:0] (facts §7 "Result codes"). */
+#define SVSM_SUCCESS 0x00000000u
+#define SVSM_ERR_INCOMPLETE 0x80000000u
+#define SVSM_ERR_UNSUPPORTED_PROTOCOL 0x80000001u
+#define SVSM_ERR_UNSUPPORTED_CALL 0x80000002u
+#define SVSM_ERR_INVALID_ADDRESS 0x80000003u
+#define SVSM_ERR_INVALID_FORMAT 0x80000004u
+#define SVSM_ERR_INVALID_PARAMETER 0x80000005u
+#define SVSM_ERR_INVALID_REQUEST 0x80000006u
+#define SVSM_ERR_BUSY 0x80000007u
+/* Protocol-specific: 0x80001000 + the PVALIDATE/RMPADJUST result for 1..0xf, 0x80001011 for a
+ * larger one; 0x80001010 for CF = 1 not ignored (PVALIDATE); 0x80001003 DELETE_VCPU "in use"
+ * (SPEC-T FAIL_INUSE). */
+#define SVSM_ERR_PROTOCOL_BASE 0x80001000u
+#define SVSM_ERR_PVALIDATE_FAIL_INPUT 0x80001001u
+#define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
+#define SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE 0x80001010u
+#define SVSM_ERR_PVALIDATE_RANGE 0x80001011u
+#define SVSM_ERR_VCPU_IN_USE 0x80001003u
+
+/* The result for a PVALIDATE or RMPADJUST return code @rc (1..): facts §7 "Errors". */
+static inline u32 svsm_err_from_insn(int rc)
+{
+	return rc > 0 && rc <= 0xf ? SVSM_ERR_PROTOCOL_BASE + (u32)rc : SVSM_ERR_PVALIDATE_RANGE;
+}
+
+/* The calling area (facts §7 "Calling area"): byte 0 call_pending. */
+#define SVSM_CAA_CALL_PENDING 0
+
+/* One call: RAX = protocol << 32 | call on entry, the result on return; RCX, RDX, R8, R9
+ * arguments and outputs (facts §7 "Call convention"). */
+struct svsm_call {
+	u64 rax, rcx, rdx, r8, r9;
+};
+
+static inline u32 svsm_call_protocol(const struct svsm_call *c)
+{
+	return (u32)(c->rax >> 32);
+}
+
+static inline u32 svsm_call_id(const struct svsm_call *c)
+{
+	return (u32)c->rax;
+}
+
+#endif

@@ -1,0 +1,81 @@
+/* PVALIDATE of one guest page for the core call (include/guest/pvalidate.h). */
+#include "guest/pvalidate.h"
+#include "arch/insn.h"
+#include "guest/gmem.h"
+#include "guest/memrange.h"
+#include "guest/vcpu.h"
+#include "guest/vmsa_check.h"
+#include "protocol/svsm.h"
+
+#define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
+
+/* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. */
+static void zero_validated(u8 *va, u64 gpa, u64 size)
+{
+	u64 off;
+
+	if (!ranges_overlap(gpa, size, ISA_ROM_START, ISA_ROM_END - ISA_ROM_START)) {
+		gmem_zero(va, size);
+		return;
+	}
+	for (off = 0; off < size; off += PAGE_SIZE)
+		if (!ranges_overlap(gpa + off, PAGE_SIZE, ISA_ROM_START,
+				    ISA_ROM_END - ISA_ROM_START))
+			gmem_zero(va + off, PAGE_SIZE);
+}
+
+static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
+{
+	bool cf;
+	int rc = pvalidate((u64)(uintptr_t)va, e->is_2m, true, &cf);
+	u32 res = pvalidate_result(rc, cf, e->ignore_cf);
+
+	if (res)
+		return res;
+	/* CF = 1 (already validated, ignore_CF set): the guest's own content stays. */
+	if (!cf)
+		zero_validated(va, e->gpa, size);
+	rc = rmpadjust((u64)(uintptr_t)va, e->is_2m, GUEST_RWX | GUEST_VMPL);
+	return rc ? svsm_err_from_insn(rc) : SVSM_SUCCESS;
+}
+
+static u32 do_rescind(const struct pvalidate_entry *e, u8 *va)
+{
+	u64 addr = (u64)(uintptr_t)va;
+	unsigned int vmpl;
+	bool cf;
+	int rc;
+
+	/* VMPL1-3 lose all access first. FAIL_INPUT: not validated (or not private) — then the
+	 * PVALIDATE below gives the answer (CF = 1 or FAIL_INPUT). */
+	for (vmpl = 1; vmpl <= 3; vmpl++) {
+		rc = rmpadjust(addr, e->is_2m, vmpl);
+		if (rc == RMPADJUST_FAIL_INPUT)
+			break;
+		if (rc)
+			return svsm_err_from_insn(rc);
+	}
+	rc = pvalidate(addr, e->is_2m, false, &cf);
+	invlpgb_all();
+	tlbsync();
+	return pvalidate_result(rc, cf, e->ignore_cf);
+}
+
+u32 guest_pvalidate(const struct pvalidate_entry *e)
+{
+	u64 size = e->is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
+	u32 res;
+	u8 *va;
+
+	va = e->is_2m ? gmem_map_2m(e->gpa, true) : gmem_map(GMEM_SLOT_PAGE, e->gpa, true);
+	res = e->validate ? do_validate(e, va, size) : do_rescind(e, va);
+	/* A 4 KiB mapping stays until the next entry replaces it (guest_pvalidate_done). */
+	if (e->is_2m)
+		gmem_unmap_2m();
+	return res;
+}
+
+void guest_pvalidate_done(void)
+{
+	gmem_unmap(GMEM_SLOT_PAGE);
+}

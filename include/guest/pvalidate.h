@@ -18,7 +18,8 @@
 
 /* SVSM_SUCCESS, or the instructions' result (pvalidate_result, svsm_err_from_insn). */
 u32 guest_pvalidate(const struct pvalidate_entry *e);
-/* After the last entry of a request: the page slot unmapped. */
+/* After the last entry of a request: the page slot unmapped, the TLBs of every CPU flushed
+ * (rescinded pages unreachable from now on). */
 void guest_pvalidate_done(void);
 
 /* ISA ROM: not zeroed after validation. */

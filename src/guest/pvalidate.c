@@ -56,8 +56,6 @@ static u32 do_rescind(const struct pvalidate_entry *e, u8 *va)
 			return svsm_err_from_insn(rc);
 	}
 	rc = pvalidate(addr, e->is_2m, false, &cf);
-	invlpgb_all();
-	tlbsync();
 	return pvalidate_result(rc, cf, e->ignore_cf);
 }
 
@@ -75,7 +73,16 @@ u32 guest_pvalidate(const struct pvalidate_entry *e)
 	return res;
 }
 
+/*
+ * One broadcast TLB flush per request, not per entry (INVLPGB + TLBSYNC waits for every CPU:
+ * microseconds on hardware). Until it, another vCPU of the guest may still reach a page this
+ * request rescinded through a stale translation — the guest racing its own request on its
+ * own page; the SVSM's memory is never at stake. The flush happens before the call returns,
+ * so the guest sees every rescind in effect once its call completes.
+ */
 void guest_pvalidate_done(void)
 {
 	gmem_unmap(GMEM_SLOT_PAGE);
+	invlpgb_all();
+	tlbsync();
 }

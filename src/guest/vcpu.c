@@ -2,6 +2,7 @@
 #include "guest/vcpu.h"
 #include "arch/insn.h"
 #include "arch/percpu.h"
+#include "guest/claimview.h"
 #include "guest/gmem.h"
 #include "guest/memrange.h"
 #include "guest/registry.h"
@@ -38,6 +39,7 @@ struct vcpu_state {
 		u64 gpa, size;
 	} claims[NR_CLAIMS];
 	u32 nr_entries; /* CLAIM_ENTRIES: entries[0..nr_entries) of the request being served */
+	struct claim_view view; /* the vCPU's own: guest_claim_entries' snapshot */
 };
 
 static struct registry reg;
@@ -70,9 +72,16 @@ void vcpu_init(void)
 		fatal(TERM_NOMEM, "no memory for the vCPU registry");
 	registry_init(&reg, storage, cap);
 	for (i = 0; i < nr_vcpus; i++) {
+		struct claim_view *v = &vcpus[i].view;
+
+		/* Room for every registry entry and every claim of every vCPU. */
+		v->cap = cap + nr_vcpus * NR_CLAIMS;
+		v->cap_lists = nr_vcpus;
+		v->r = kzalloc(v->cap * sizeof(*v->r));
+		v->lists = kzalloc(v->cap_lists * sizeof(*v->lists));
 		vcpus[i].entries = page_alloc(0);
-		if (!vcpus[i].entries)
-			fatal(TERM_NOMEM, "no memory for vCPU %u's request buffer", i);
+		if (!vcpus[i].entries || !v->r || !v->lists)
+			fatal(TERM_NOMEM, "no memory for vCPU %u's request buffers", i);
 	}
 }
 
@@ -284,13 +293,44 @@ static u32 claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok
 	return rc;
 }
 
+/*
+ * Under reg.lock: what this vCPU's PVALIDATE entries must not overlap, in the order
+ * may_claim() checks it (guest/claimview.h): registered pages, then every vCPU's claims —
+ * this vCPU's own INVALID_ADDRESS (its request page), the others' BUSY. The storage was
+ * sized for all of them in vcpu_init, so an add cannot fail.
+ */
+static void view_build(struct claim_view *v, u32 me)
+{
+	u32 i, c;
+
+	claim_view_reset(v);
+	for (i = 0; i < reg.n; i++)
+		claim_view_add(v, reg.e[i].gpa, reg.e[i].size, SVSM_ERR_INVALID_ADDRESS);
+	for (i = 0; i < nr_vcpus; i++) {
+		u32 mask = __atomic_load_n(&vcpus[i].claim_mask, __ATOMIC_ACQUIRE);
+		u32 res = i == me ? SVSM_ERR_INVALID_ADDRESS : SVSM_ERR_BUSY;
+
+		if (i == me)
+			mask &= ~(1U << CLAIM_ENTRIES);
+		for (c = 0; c < NR_CLAIMS; c++) {
+			if (!(mask & (1U << c)))
+				continue;
+			if (c == CLAIM_ENTRIES)
+				claim_view_add_list(v, vcpus[i].entries, vcpus[i].nr_entries);
+			else
+				claim_view_add(v, vcpus[i].claims[c].gpa, vcpus[i].claims[c].size,
+					       res);
+		}
+	}
+}
+
 u32 guest_claim_entries(u32 n, u32 *claimed)
 {
-	struct vcpu_state *s = &vcpus[self()];
-	u32 rc = SVSM_SUCCESS, i;
-	bool own;
+	u32 me = self(), rc = SVSM_SUCCESS, i;
+	struct vcpu_state *s = &vcpus[me];
 
 	spin_lock(&reg.lock);
+	view_build(&s->view, me);
 	for (i = 0; i < n; i++) {
 		struct pvalidate_entry e;
 		u64 size;
@@ -303,7 +343,7 @@ u32 guest_claim_entries(u32 n, u32 *claimed)
 		if (gmem_check(e.gpa, size))
 			rc = SVSM_ERR_INVALID_ADDRESS;
 		else
-			rc = may_claim(e.gpa, size, false, &own, CLAIM_ENTRIES);
+			rc = claim_view_check(&s->view, e.gpa, size);
 		if (rc)
 			break;
 	}

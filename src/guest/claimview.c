@@ -1,0 +1,56 @@
+/* What one PVALIDATE request's pages must not overlap (include/guest/claimview.h). */
+#include "guest/claimview.h"
+#include "guest/memrange.h"
+#include "lib/errno.h"
+#include "protocol/pvalidate_req.h"
+#include "protocol/svsm.h"
+
+void claim_view_reset(struct claim_view *v)
+{
+	v->n = 0;
+	v->nr_lists = 0;
+}
+
+int claim_view_add(struct claim_view *v, u64 gpa, u64 size, u32 res)
+{
+	if (v->n >= v->cap)
+		return -ENOSPC;
+	v->r[v->n++] = (struct claim_range){ .gpa = gpa, .size = size, .res = res };
+	return 0;
+}
+
+int claim_view_add_list(struct claim_view *v, const u64 *entries, u32 n)
+{
+	if (v->nr_lists >= v->cap_lists)
+		return -ENOSPC;
+	v->lists[v->nr_lists++] = (struct claim_list){ .entries = entries, .n = n };
+	return 0;
+}
+
+static bool list_overlaps(const struct claim_list *l, u64 gpa, u64 size)
+{
+	u32 i;
+
+	for (i = 0; i < l->n; i++) {
+		struct pvalidate_entry e;
+
+		/* Claimed lists were checked when claimed; decode them as the claimer did. */
+		pvalidate_entry_decode(l->entries[i], &e);
+		if (ranges_overlap(gpa, size, e.gpa, e.is_2m ? PAGE_2M_SIZE : PAGE_SIZE))
+			return true;
+	}
+	return false;
+}
+
+u32 claim_view_check(const struct claim_view *v, u64 gpa, u64 size)
+{
+	u32 i;
+
+	for (i = 0; i < v->n; i++)
+		if (ranges_overlap(gpa, size, v->r[i].gpa, v->r[i].size))
+			return v->r[i].res;
+	for (i = 0; i < v->nr_lists; i++)
+		if (list_overlaps(&v->lists[i], gpa, size))
+			return SVSM_ERR_BUSY;
+	return SVSM_SUCCESS;
+}

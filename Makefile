@@ -18,6 +18,7 @@ MEM ?= 512M
 T ?=
 
 BUILD := build
+SHELL := /bin/bash
 CC := gcc
 HOSTCC := gcc
 

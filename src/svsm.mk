@@ -5,7 +5,7 @@
 # through build/svsm/config.h, which only changes when a value does.
 
 SVSM_GVA := 0xffffffff80000000
-SVSM_CBIT := 51
+SVSM_CBIT ?= 51
 SVSM_MAX_IMAGE := 524288
 
 SVSM_BUILD := $(BUILD)/svsm

@@ -132,6 +132,29 @@ static inline void outsb(u16 port, const void *buf, size_t n)
 	__asm__ __volatile__("rep outsb" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
 }
 
+/* String input of 32-bit words (`rep insd`): one #VC per GHCB shared buffer's worth. */
+static inline void insl(u16 port, u32 *buf, size_t n)
+{
+	__asm__ __volatile__("rep insl" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
+}
+
+/*
+ * RMPADJUST (F3 0F 01 FE; facts §4): RAX = the page's virtual address, RCX = page size
+ * (0: 4 KiB, 1: 2 MiB), RDX = attributes (target VMPL [7:0], permissions [11:8]). At VMPL1 it
+ * may change VMPL2's and VMPL3's permissions, never beyond VMPL1's own. Returns the result
+ * code (0 success, 1 FAIL_INPUT, 2 FAIL_PERMISSION, 6 FAIL_SIZEMISMATCH).
+ */
+static inline u32 rmpadjust(u64 va, bool is_2m, u64 attrs)
+{
+	u64 rax = va;
+
+	__asm__ __volatile__(".byte 0xf3, 0x0f, 0x01, 0xfe"
+			     : "+a"(rax)
+			     : "c"((u64)is_2m), "d"(attrs)
+			     : "memory", "cc");
+	return (u32)rax;
+}
+
 static inline void cpuid(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {
 	__asm__ __volatile__("cpuid"

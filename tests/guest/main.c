@@ -198,6 +198,7 @@ __noreturn void guest_main(void)
 		bench_calls();
 		break;
 	default:
+		test_rmp();
 		test_core();
 		test_pvalidate();
 		test_remap_ca();

@@ -4,9 +4,10 @@
 . tests/lib.sh
 . tests/guest/e2e-lib.sh
 
-# 118 checks with one vCPU; 3 fewer if the host backs the 2 MiB test range with 4 KiB RMP
+# 144 checks with one vCPU; 3 fewer if the host backs the 2 MiB test range with 4 KiB RMP
 # entries (FAIL_SIZEMISMATCH is then the correct answer and the 2 MiB effects are skipped).
-e2e_suite 1 115
+e2e_suite 1 141
+expect_out '\[guest\] skip - RMP around CREATE_VCPU/DELETE_VCPU'
 expect_out '\[guest\] skip - CREATE_VCPU refusals'
 expect_out '\[guest\] skip - CREATE_VCPU runs a second vCPU'
 expect_out '\[guest\] skip - PVALIDATE from several vCPUs at once'

@@ -4,10 +4,14 @@
 . tests/lib.sh
 . tests/guest/e2e-lib.sh
 
-# 183 checks with four vCPUs; 3 fewer with 4 KiB RMP entries for the 2 MiB range (smp1).
-e2e_suite 4 180
+# 220 checks with four vCPUs; 3 fewer with 4 KiB RMP entries for the 2 MiB range (smp1).
+e2e_suite 4 217
 expect_no_out '\[guest\] skip - .*vCPU'
 expect_out '\[guest\] ok - the created VMSA runs'
 for cpu in 0 1 2 3; do
 	expect_out "\[guest\] ok - vCPU $cpu: 12 rounds of validate/rescind"
 done
+# The RMP checks (test_rmp.c) ran with CREATE_VCPU available.
+expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access all revoked'
+expect_out '\[guest\] ok - a registered VMSA page: VMSA bit, VMPL1 read-only'
+expect_out '\[guest\] ok - after DELETE_VCPU the VMSA page is VMPL1 RWX again'

@@ -93,6 +93,7 @@ static inline u32 rescind_4k(u64 gpa, bool ignore_cf)
 
 /* The groups, in the order main.c runs them. */
 void test_discovery(void);
+void test_rmp(void);
 void test_core(void);
 void test_pvalidate(void);
 void test_remap_ca(void);

@@ -282,8 +282,13 @@ static void emulate_ud(struct vcpu *v)
 			inject_exception(v, 6, false, 0);
 			return;
 		}
-		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): flush everyone's TLB */
+		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): flush everyone's TLB. INVLPGB with
+		 * neither a VA (RAX bit 0) nor a PCID (bit 1) given flushes every address. */
 		kick_all_others(v);
+		if (in.op[2] == 0xfe)
+			stats_invlpgb(v, (rax & 3) == 0);
+		else
+			stats_tlbsync(v);
 		advance(v, in.len + 3);
 		return;
 	}
@@ -329,10 +334,14 @@ static void emulate_ud(struct vcpu *v)
 				st.pval_4k++;
 			if (!rc && !unchanged)
 				npt_sync(gpa, is_2m ? PAGES_PER_2M : 1);
+			if (!rc && !unchanged && !(v->g.rdx & 1))
+				stats_access_taken(v, true);
 			F64(s, VMSA_RFLAGS) = (F64(s, VMSA_RFLAGS) & ~RFLAGS_CF) |
 					      (unchanged ? RFLAGS_CF : 0);
 		} else {
-			rc = rmp_rmpadjust(v->cur, gpa, is_2m, v->g.rdx);
+			bool took;
+
+			rc = rmp_rmpadjust(v->cur, gpa, is_2m, v->g.rdx, &took);
 			if (rc)
 				st.radj_failed++;
 			else if (is_2m)
@@ -341,6 +350,8 @@ static void emulate_ud(struct vcpu *v)
 				st.radj_4k++;
 			if (!rc)
 				npt_sync(gpa, is_2m ? PAGES_PER_2M : 1);
+			if (!rc && took)
+				stats_access_taken(v, false);
 			F64(s, VMSA_RFLAGS) &= ~RFLAGS_CF;
 		}
 	}

@@ -2,8 +2,9 @@
  * The guest's port I/O, performed by the host side of the IOIO NAE: COM1 (QEMU's real
  * UART: the console), the result port 0xf4, and the guest's fw_cfg, which snpemu serves
  * itself as QEMU would (signature, ID with DMA, CPU count, file directory with etc/e820,
- * etc/bios_gpa, etc/bios_size and any --fw-cfg file). Other ports read as all ones and
- * ignore writes, like unassigned ports in QEMU.
+ * etc/bios_gpa, etc/bios_size and any --fw-cfg file), and the ports of the test instrument
+ * (instrument.c: no part of the SNP model). Other ports read as all ones and ignore writes,
+ * like unassigned ports in QEMU.
  */
 #include "l1.h"
 
@@ -202,7 +203,8 @@ static bool result_reported;
 
 u64 io_in(struct vcpu *v, u16 port, int size)
 {
-	(void)v;
+	if (ti_port(port))
+		return ti_in(v, port, size);
 	if (port >= COM1 && port < COM1 + 8 && size == 1)
 		return inb(port);
 	if (port == FWCFG_DATA && size == 1) {
@@ -217,6 +219,10 @@ u64 io_in(struct vcpu *v, u16 port, int size)
 
 void io_out(struct vcpu *v, u16 port, int size, u64 val)
 {
+	if (ti_port(port)) {
+		ti_out(v, port, size, val);
+		return;
+	}
 	if (port >= COM1 && port < COM1 + 8 && size == 1) {
 		outb(port, (u8)val);
 		return;

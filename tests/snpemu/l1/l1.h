@@ -259,7 +259,7 @@ int rmp_psmash(u64 gpa);
 int rmp_unsmash(u64 gpa);
 /* Guest instructions; return the hardware result code (EAX) and set *unchanged (CF). */
 int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
-int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs);
+int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took);
 void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
@@ -323,6 +323,11 @@ struct vcpu {
 	bool in_call;
 	u64 call_rax;
 	u64 call_insns;
+	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
+	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
+	int call_flush; /* enum flush_state */
+	/* the test instrument's cursor (instrument.c) */
+	u64 ti_gpa;
 };
 extern struct vcpu vcpus[MAX_CPUS];
 extern struct spinlock emu_lock;
@@ -449,6 +454,11 @@ u64 io_in(struct vcpu *v, u16 port, int size);
 void io_out(struct vcpu *v, u16 port, int size, u64 val);
 void gfw_init(void);
 
+/* ---- the test instrument (instrument.c; not part of the SNP model) ---- */
+bool ti_port(u16 port);
+u64 ti_in(struct vcpu *v, u16 port, int size);
+void ti_out(struct vcpu *v, u16 port, int size, u64 val);
+
 /* ---- launch (launch.c) ---- */
 struct launch_info {
 	u64 svsm_gpa, svsm_size, image_size;
@@ -482,6 +492,8 @@ struct stats {
 	bool term;
 	int term_set, term_code, term_vmpl;
 	u64 exits;
+	u64 invlpgb, tlbsync;
+	u64 calls_taking_access, calls_left_stale;
 };
 extern struct stats st, st_boot;
 void stats_vmgexit(u64 code);
@@ -489,6 +501,11 @@ void stats_msr(u64 code);
 void stats_call_begin(struct vcpu *v, u64 rax);
 void stats_call_end(struct vcpu *v);
 void stats_vmpl1_first(void);
+/* INVLPGB (@all: of every address), TLBSYNC, and access taken from a guest page by the image
+ * during a call (PVALIDATE rescind, or RMPADJUST removing a permission). */
+void stats_invlpgb(struct vcpu *v, bool all);
+void stats_tlbsync(struct vcpu *v);
+void stats_access_taken(struct vcpu *v, bool rescind);
 void stats_write(void);
 
 #endif

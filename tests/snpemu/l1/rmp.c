@@ -193,8 +193,9 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 	return PVALIDATE_OK;
 }
 
-/* RMPADJUST (facts §4): attrs [7:0] target VMPL, [11:8] permissions, bit 16 VMSA. */
-int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs)
+/* RMPADJUST (facts §4): attrs [7:0] target VMPL, [11:8] permissions, bit 16 VMSA. *took: the
+ * target VMPL lost a permission on some page (statistics: a TLB flush is due). */
+int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)
 {
 	u64 n = is_2m ? PAGES_PER_2M : 1;
 	int target = (int)(attrs & 0xff);
@@ -202,6 +203,7 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs)
 	bool vmsa = (attrs >> 16) & 1;
 	u32 *e;
 
+	*took = false;
 	if (attrs & ~(0xffULL | 0xf00ULL | (1ULL << 16)))
 		return PVALIDATE_FAIL_INPUT;
 	if (target <= vmpl || target >= NR_VMPLS)
@@ -227,6 +229,8 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs)
 		u32 v = e[i] & ~(0xfU << RMP_PERM_SHIFT(target));
 
 		v |= perm << RMP_PERM_SHIFT(target);
+		if (rmp_perm(e[i], target) & ~perm)
+			*took = true;
 		if (vmpl == 0)
 			v = vmsa ? (v | RMP_VMSA) : (v & ~RMP_VMSA);
 		e[i] = v;

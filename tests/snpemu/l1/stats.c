@@ -10,6 +10,8 @@ struct stats st, st_boot;
 #define MAX_CALLS 4096
 static struct {
 	u64 rax, insns;
+	u32 rescinds, revokes, invlpgb, tlbsync;
+	bool stale;
 } calls[MAX_CALLS];
 static u64 nr_calls;
 
@@ -37,21 +39,80 @@ void stats_msr(u64 code)
 	bump(st.msr_code, st.msr_count, &st.nr_msr, 32, code);
 }
 
+/*
+ * TLB flushes after access was taken away. On SNP hardware RMPADJUST and PVALIDATE do not
+ * touch the TLBs: a translation another vCPU cached before them stays usable until a flush, so
+ * software that takes access away must follow with INVLPGB (every address) and TLBSYNC.
+ * snpemu cannot show a missing flush in the guest's behaviour (every world switch flushes
+ * QEMU's TLB), so it keeps the books instead: per call, whether the SVSM ended it with
+ * access taken away since its last complete flush.
+ */
+enum flush_state {
+	FLUSH_CLEAN,	    /* nothing taken away since the last INVLPGB + TLBSYNC */
+	FLUSH_NEED_INVLPGB, /* access taken away: no INVLPGB of every address since */
+	FLUSH_NEED_TLBSYNC, /* INVLPGB issued, TLBSYNC not yet */
+};
+
+void stats_invlpgb(struct vcpu *v, bool all)
+{
+	st.invlpgb++;
+	if (!v->in_call)
+		return;
+	v->call_invlpgb++;
+	if (all && v->call_flush == FLUSH_NEED_INVLPGB)
+		v->call_flush = FLUSH_NEED_TLBSYNC;
+}
+
+void stats_tlbsync(struct vcpu *v)
+{
+	st.tlbsync++;
+	if (!v->in_call)
+		return;
+	v->call_tlbsync++;
+	if (v->call_flush == FLUSH_NEED_TLBSYNC)
+		v->call_flush = FLUSH_CLEAN;
+}
+
+void stats_access_taken(struct vcpu *v, bool rescind)
+{
+	if (!v->in_call)
+		return;
+	if (rescind)
+		v->call_rescinds++;
+	else
+		v->call_revokes++;
+	v->call_flush = FLUSH_NEED_INVLPGB;
+}
+
 void stats_call_begin(struct vcpu *v, u64 rax)
 {
 	v->in_call = true;
 	v->call_rax = rax;
 	v->call_insns = 0;
+	v->call_rescinds = v->call_revokes = v->call_invlpgb = v->call_tlbsync = 0;
+	v->call_flush = FLUSH_CLEAN;
 }
 
 void stats_call_end(struct vcpu *v)
 {
+	bool stale;
+
 	if (!v->in_call)
 		return;
 	v->in_call = false;
+	stale = v->call_flush != FLUSH_CLEAN;
+	if (v->call_rescinds || v->call_revokes)
+		st.calls_taking_access++;
+	if (stale)
+		st.calls_left_stale++;
 	if (nr_calls < MAX_CALLS) {
 		calls[nr_calls].rax = v->call_rax;
 		calls[nr_calls].insns = v->call_insns;
+		calls[nr_calls].rescinds = v->call_rescinds;
+		calls[nr_calls].revokes = v->call_revokes;
+		calls[nr_calls].invlpgb = v->call_invlpgb;
+		calls[nr_calls].tlbsync = v->call_tlbsync;
+		calls[nr_calls].stale = stale;
 	}
 	nr_calls++;
 }
@@ -98,9 +159,17 @@ void stats_write(void)
 		     st.insns[2], st.insns[3]);
 	stats_puts(", \"calls\": [");
 	for (u64 i = 0; i < nr_calls && i < MAX_CALLS; i++)
-		stats_printf("%s{\"rax\": \"0x%lx\", \"vmpl0_instructions\": %lu}", i ? ", " : "",
-			     calls[i].rax, calls[i].insns);
+		stats_printf("%s{\"rax\": \"0x%lx\", \"vmpl0_instructions\": %lu, \"rescinds\": "
+			     "%u, "
+			     "\"revokes\": %u, \"invlpgb\": %u, \"tlbsync\": %u, \"stale\": %s}",
+			     i ? ", " : "", calls[i].rax, calls[i].insns, calls[i].rescinds,
+			     calls[i].revokes, calls[i].invlpgb, calls[i].tlbsync,
+			     calls[i].stale ? "true" : "false");
 	stats_printf("], \"calls_total\": %lu", nr_calls);
+	stats_printf(", \"tlb\": {\"invlpgb\": %lu, \"tlbsync\": %lu, \"calls_taking_access\": "
+		     "%lu, "
+		     "\"calls_left_stale\": %lu}",
+		     st.invlpgb, st.tlbsync, st.calls_taking_access, st.calls_left_stale);
 	if (st.term)
 		stats_printf(", \"termination\": {\"set\": %d, \"code\": %d, \"vmpl\": %d}",
 			     st.term_set, st.term_code, st.term_vmpl);

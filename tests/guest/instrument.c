@@ -32,6 +32,24 @@ void ti_rmp_range(u64 gpa, u32 *words, u32 n)
 	insl(SNPEMU_TI_RMP, words, n);
 }
 
+bool ti_watch_arm(u64 gpa)
+{
+	u32 state;
+
+	set_cursor(gpa);
+	outl(SNPEMU_TI_WATCH, 1);
+	insl(SNPEMU_TI_WATCH, &state, 1);
+	return state == 1;
+}
+
+void ti_watch_disarm(struct ti_watch_counts *c)
+{
+	outl(SNPEMU_TI_WATCH, 0);
+	insl(SNPEMU_TI_WATCH_READS, &c->reads, 1);
+	insl(SNPEMU_TI_WATCH_MAX, &c->max_word_reads, 1);
+	insl(SNPEMU_TI_WATCH_WRITES, &c->writes, 1);
+}
+
 u32 ti_rmp_want(u32 flags, u32 vmpl1, u32 vmpl2, u32 vmpl3)
 {
 	return SNPEMU_RMPQ_MAGIC | SNPEMU_RMPQ_MEMORY | flags |

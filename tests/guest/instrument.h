@@ -28,6 +28,17 @@ void ti_rmp_range(u64 gpa, u32 *words, u32 n);
 u32 ti_rmp_want(u32 flags, u32 vmpl1, u32 vmpl2, u32 vmpl3);
 bool ti_rmp_is(u32 word, u32 want);
 
+/*
+ * The read watch: arm it on the page at gpa (private and validated; false if snpemu
+ * refused), disarm it, and read what it counted: the SVSM's reads and writes of the page and
+ * the most reads of any one 8-byte word.
+ */
+struct ti_watch_counts {
+	u32 reads, max_word_reads, writes;
+};
+bool ti_watch_arm(u64 gpa);
+void ti_watch_disarm(struct ti_watch_counts *c);
+
 /* "assigned validated VMSA VMPL1 rw-s VMPL2 ---- VMPL3 ----" into buf. */
 const char *ti_rmp_str(u32 word, char *buf, size_t size);
 

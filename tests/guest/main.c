@@ -201,6 +201,7 @@ __noreturn void guest_main(void)
 		test_rmp();
 		test_core();
 		test_pvalidate();
+		test_request_reads();
 		test_remap_ca();
 		test_vcpu();
 		test_smp();

@@ -96,6 +96,7 @@ void test_discovery(void);
 void test_rmp(void);
 void test_core(void);
 void test_pvalidate(void);
+void test_request_reads(void);
 void test_remap_ca(void);
 void test_vcpu(void);
 void test_smp(void);

@@ -21,6 +21,8 @@ assert s["vmgexit"]["0x7b"] > 0 and s["vmgexit"]["0x80000010"] == 1
 assert s["msr_protocol"]["0x002"] == 1 and s["msr_protocol"]["0x016"] == 8
 for c in s["calls"]:
     assert c["rax"].startswith("0x") and c["vmpl0_instructions"] > 0
+    assert {"rescinds", "revokes", "invlpgb", "tlbsync", "stale"} <= set(c), c
+assert set(s["tlb"]) >= {"invlpgb", "tlbsync", "calls_taking_access", "calls_left_stale"}
 b = s["boot"]
 for k in ["vmgexit", "msr_protocol", "psc_pages", "pvalidate", "rmpadjust"]:
     assert k in b, k

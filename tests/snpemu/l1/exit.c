@@ -401,6 +401,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		rmp_settle_chunk(gpa);
 		return;
 	}
+	if (ti_watch_npf(v, info1, info2))
+		return; /* an access of a page the test instrument watches: counted, let through */
 	if (info1 & 8)
 		panic("nested page fault with reserved bits at GPA 0x%lx", info2);
 	if (!ep) {
@@ -518,6 +520,11 @@ void handle_exit(struct vcpu *v)
 		break;
 	case VMEXIT_EXC(6):
 		emulate_ud(v);
+		break;
+	case VMEXIT_EXC(1):
+		/* intercepted only while the test instrument steps over a watched access */
+		if (!ti_watch_db(v))
+			inject_exception(v, 1, false, 0);
 		break;
 	case VMEXIT_CPUID:
 	case VMEXIT_IOIO:

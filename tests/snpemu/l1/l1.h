@@ -235,6 +235,9 @@ void *host_shared_ptr(u64 gpa, size_t len);
  */
 #define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
 #define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
+/* The test instrument's read watch (instrument.c): the image's VMPL finds the page unmapped,
+ * so that each of its accesses traps. Not RMP state either. */
+#define RMP_TI_WATCH (1U << 28)
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
 #define RMP_PERM_R 1U
 #define RMP_PERM_W 2U
@@ -326,8 +329,10 @@ struct vcpu {
 	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
 	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
 	int call_flush; /* enum flush_state */
-	/* the test instrument's cursor (instrument.c) */
+	/* the test instrument (instrument.c): cursor; single step over a watched access */
 	u64 ti_gpa;
+	bool ti_step;
+	u64 ti_rflags_tf, ti_dr6;
 };
 extern struct vcpu vcpus[MAX_CPUS];
 extern struct spinlock emu_lock;
@@ -458,6 +463,9 @@ void gfw_init(void);
 bool ti_port(u16 port);
 u64 ti_in(struct vcpu *v, u16 port, int size);
 void ti_out(struct vcpu *v, u16 port, int size, u64 val);
+/* A nested page fault / a #DB exit that belongs to the read watch: true when dealt with. */
+bool ti_watch_npf(struct vcpu *v, u64 info1, u64 info2);
+bool ti_watch_db(struct vcpu *v);
 
 /* ---- launch (launch.c) ---- */
 struct launch_info {

@@ -8,7 +8,8 @@
  *                    mapped as in private tree[v].
  *   private tree[v]  per VMPL: maps assigned+validated pages the VMPL may access
  *                    (VMPL0 always; VMPL1-3 per the RMP mask: R -> present, W or a walker
- *                    grant -> writable, supervisor-execute -> executable).
+ *                    grant -> writable, supervisor-execute -> executable), except a page the
+ *                    test instrument watches, which the image's VMPL finds unmapped.
  *   root[v][NORMAL]        PML5[0] = shared tree[v], PML5[8] = private tree[v]
  *   root[v][PRIVATE_ONLY]  PML5[0] = PML5[8] = private tree[v], for guest modes in which SEV
  *                          treats every access as private (paging off, 32-bit paging).
@@ -42,6 +43,8 @@ static u64 private_flags(int vmpl, u32 e)
 
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return 0;
+	if ((e & RMP_TI_WATCH) && vmpl == launch.vmpl)
+		return 0; /* the test instrument's read watch: every access of the image traps */
 	perm = rmp_perm(e, vmpl);
 	if (!(perm & RMP_PERM_R))
 		return 0;

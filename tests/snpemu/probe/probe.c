@@ -1189,7 +1189,12 @@ static void run_word(const char *w)
 		mode_scramble();
 	else if (streq(w, "bios"))
 		mode_bios();
-	else {
+	else if (streq(w, "instrument")) {
+		/* The image's own VMPL reads the test instrument's RMP port: snpemu must stop. */
+		puts_("instrument rmp-port\n");
+		io_in(0x5d8, 4);
+		puts_("instrument answered\n");
+	} else {
 		puts_("probe: unknown mode word ");
 		puts_(w);
 		puts_("\n");

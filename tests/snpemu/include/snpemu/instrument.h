@@ -20,6 +20,21 @@
 /* IN: the RMP word (below) of the 4 KiB page at the cursor, then the cursor moves on 4 KiB,
  * so that `rep insd` reads the entries of consecutive pages. */
 #define SNPEMU_TI_RMP 0x05d8
+/*
+ * The read watch of one page: counts the image's (the SVSM's) accesses to the page, each at
+ * the 8-byte word its address falls in, by trapping every one of them (the page is unmapped
+ * for the image's VMPL; each access faults, is counted, and is let through for exactly one
+ * instruction, or one iteration of a rep string instruction).
+ *   OUT SNPEMU_TI_WATCH: 1 arms the watch on the cursor's page (counts reset; the page must
+ *       be private and validated), 0 disarms it. One page at a time, for the whole machine.
+ *   IN  SNPEMU_TI_WATCH: 1 while armed, 0 otherwise.
+ *   IN  SNPEMU_TI_WATCH_READS / _WRITES: accesses counted; SNPEMU_TI_WATCH_MAX: the most
+ *       reads of any one 8-byte word.
+ */
+#define SNPEMU_TI_WATCH 0x05dc
+#define SNPEMU_TI_WATCH_READS 0x05e0
+#define SNPEMU_TI_WATCH_MAX 0x05e4
+#define SNPEMU_TI_WATCH_WRITES 0x05e8
 #define SNPEMU_TI_FIRST 0x05d0
 #define SNPEMU_TI_LAST 0x05eb
 

@@ -48,6 +48,7 @@ void ti_watch_disarm(struct ti_watch_counts *c)
 	insl(SNPEMU_TI_WATCH_READS, &c->reads, 1);
 	insl(SNPEMU_TI_WATCH_MAX, &c->max_word_reads, 1);
 	insl(SNPEMU_TI_WATCH_WRITES, &c->writes, 1);
+	insl(SNPEMU_TI_WATCH_WRITABLE, &c->reads_writable, 1);
 }
 
 u32 ti_rmp_want(u32 flags, u32 vmpl1, u32 vmpl2, u32 vmpl3)

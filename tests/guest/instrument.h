@@ -30,11 +30,13 @@ bool ti_rmp_is(u32 word, u32 want);
 
 /*
  * The read watch: arm it on the page at gpa (private and validated; false if snpemu
- * refused), disarm it, and read what it counted: the SVSM's reads and writes of the page and
- * the most reads of any one 8-byte word.
+ * refused), disarm it, and read what it counted: the SVSM's reads and writes of the page, the
+ * most reads of any one 8-byte word, and the reads made while the guest could still write the
+ * page (SNPEMU_TI_WATCH_WRITABLE).
  */
 struct ti_watch_counts {
 	u32 reads, max_word_reads, writes;
+	u32 reads_writable; /* reads while the guest could still write the page */
 };
 bool ti_watch_arm(u64 gpa);
 void ti_watch_disarm(struct ti_watch_counts *c);

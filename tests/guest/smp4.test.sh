@@ -4,8 +4,8 @@
 . tests/lib.sh
 . tests/guest/e2e-lib.sh
 
-# 230 checks with four vCPUs; 3 fewer with 4 KiB RMP entries for the 2 MiB range (smp1).
-e2e_suite 4 227
+# 232 checks with four vCPUs; 3 fewer with 4 KiB RMP entries for the 2 MiB range (smp1).
+e2e_suite 4 229
 expect_no_out '\[guest\] skip - .*vCPU'
 expect_out '\[guest\] ok - the created VMSA runs'
 for cpu in 0 1 2 3; do
@@ -15,3 +15,4 @@ done
 expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access all revoked'
 expect_out '\[guest\] ok - a registered VMSA page: VMSA bit, VMPL1 read-only'
 expect_out '\[guest\] ok - after DELETE_VCPU the VMSA page is VMPL1 RWX again'
+expect_out '\[guest\] ok - CREATE_VCPU of a valid VMSA: the SVSM read the VMSA only once VMPL1 could not write it'

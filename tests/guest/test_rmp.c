@@ -10,9 +10,10 @@
  * - PVALIDATE: a validated page is VMPL1 RWX and VMPL2/3 nothing; a rescind takes VMPL1-3's
  *   access away before the page stops being validated (else a later validate would revive
  *   what the guest granted VMPL2/3), even access the guest granted VMPL2/3 itself;
- * - CREATE_VCPU / DELETE_VCPU: a registered VMSA page has the VMSA bit and VMPL1 read-only;
- *   after DELETE_VCPU, and after a CREATE_VCPU refused once VMPL1 had lost access, it is an
- *   ordinary page again (VMPL1 RWX, no VMSA bit).
+ * - CREATE_VCPU / DELETE_VCPU: the SVSM reads the candidate VMSA only once VMPL1 cannot write
+ *   it any more (RMP and TLBs; snpemu's read watch); a registered VMSA page has the VMSA bit
+ *   and VMPL1 read-only; after DELETE_VCPU, and after a CREATE_VCPU refused once VMPL1 had
+ *   lost access, it is an ordinary page again (VMPL1 RWX, no VMSA bit).
  *
  * Runs first, right after discovery, so that the launch state is still untouched.
  */
@@ -254,6 +255,25 @@ static u32 create(u64 vmsa, u64 caa, u32 apic_id)
 	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
 }
 
+/* Under the read watch of the VMSA page: every read the SVSM made of it came after VMPL1 lost
+ * its write access and the TLBs were flushed (facts §7 CREATE_VCPU step 2). */
+static void watch_begin(u64 vmsa)
+{
+	if (!ti_watch_arm(vmsa))
+		check(false, "snpemu's read watch armed on the VMSA page 0x%lx", vmsa);
+}
+
+static void watch_end(const char *what)
+{
+	struct ti_watch_counts w;
+
+	ti_watch_disarm(&w);
+	check(w.reads >= 1 && w.reads_writable == 0,
+	      "%s: the SVSM read the VMSA only once VMPL1 could not write it (%u reads, %u "
+	      "before)",
+	      what, w.reads, w.reads_writable);
+}
+
 static void vmsa_states(void)
 {
 	u64 v = vcpu_vmsa_gpa(1), c = vcpu_caa_gpa(1), bad_caa = test_page(RMP_CAA_UNVALIDATED);
@@ -272,7 +292,9 @@ static void vmsa_states(void)
 	vmsa_init_ap(vmsa, 1);
 	vmsa->vmpl = 0;
 	memset(gpa_ptr(c), 0, PAGE_SIZE);
+	watch_begin(v);
 	check_rc(create(v, c, apic), SVSM_ERR_INVALID_PARAMETER, "CREATE_VCPU of a VMSA for VMPL0");
+	watch_end("CREATE_VCPU of a VMSA for VMPL0");
 	expect_rmp(v, ordinary, "after that refusal the VMSA page is VMPL1 RWX again, no VMSA bit");
 	if (make_private(bad_caa, 1)) {
 		vmsa_init_ap(vmsa, 1);
@@ -285,7 +307,9 @@ static void vmsa_states(void)
 			   "the calling area that is not validated is left as it was");
 	}
 
+	watch_begin(v);
 	rc = vcpu_create(1, apic, NULL, 0);
+	watch_end("CREATE_VCPU of a valid VMSA");
 	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of a valid VMSA");
 	if (rc != SVSM_SUCCESS)
 		return;

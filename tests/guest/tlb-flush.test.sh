@@ -8,7 +8,7 @@
 . tests/lib.sh
 . tests/guest/e2e-lib.sh
 
-e2e_suite 2 221
+e2e_suite 2 223
 python3 - "$STATS" <<'PY' || fail "a call took access away without a TLB flush after it"
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -14,7 +14,9 @@
  * fault is counted, the page mapped, and the guest single-stepped (RFLAGS.TF with the #DB
  * intercept) over the one instruction — under QEMU TCG, one iteration of a rep string
  * instruction — after which the page is unmapped again. That shows a double fetch (the same
- * request word read twice) deterministically, whatever the timing of the vCPUs.
+ * request word read twice) deterministically, whatever the timing of the vCPUs, and whether a
+ * read happened while the guest could still change the page (its VMPL had write access, or
+ * the reader's call had taken access away without flushing the TLBs since).
  */
 #include "l1.h"
 #include "snpemu/instrument.h"
@@ -25,7 +27,7 @@
 static struct {
 	bool armed;
 	u64 gpa;
-	u32 reads, writes;
+	u32 reads, writes, reads_writable;
 	u32 word_reads[PAGE_SIZE / 8];
 } watch;
 
@@ -132,7 +134,12 @@ bool ti_watch_npf(struct vcpu *v, u64 info1, u64 info2)
 	if (info1 & 2) {
 		watch.writes++;
 	} else {
+		bool writable = stats_call_stale(v);
+
+		for (int vmpl = launch.vmpl + 1; vmpl < NR_VMPLS; vmpl++)
+			writable |= !!(rmp_perm(*e, vmpl) & RMP_PERM_W);
 		watch.reads++;
+		watch.reads_writable += writable;
 		watch.word_reads[(gpa & (PAGE_SIZE - 1)) / 8]++;
 	}
 	/* Let exactly this access through: map the page, trap after one instruction. */
@@ -184,6 +191,8 @@ u64 ti_in(struct vcpu *v, u16 port, int size)
 		return watch_max();
 	case SNPEMU_TI_WATCH_WRITES:
 		return watch.writes;
+	case SNPEMU_TI_WATCH_WRITABLE:
+		return watch.reads_writable;
 	default:
 		return 0xffffffffULL;
 	}

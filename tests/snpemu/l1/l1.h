@@ -514,6 +514,8 @@ void stats_vmpl1_first(void);
 void stats_invlpgb(struct vcpu *v, bool all);
 void stats_tlbsync(struct vcpu *v);
 void stats_access_taken(struct vcpu *v, bool rescind);
+/* Has @v's call taken access away since its last INVLPGB + TLBSYNC? */
+bool stats_call_stale(const struct vcpu *v);
 void stats_write(void);
 
 #endif

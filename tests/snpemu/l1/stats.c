@@ -84,6 +84,11 @@ void stats_access_taken(struct vcpu *v, bool rescind)
 	v->call_flush = FLUSH_NEED_INVLPGB;
 }
 
+bool stats_call_stale(const struct vcpu *v)
+{
+	return v->in_call && v->call_flush != FLUSH_CLEAN;
+}
+
 void stats_call_begin(struct vcpu *v, u64 rax)
 {
 	v->in_call = true;

@@ -29,14 +29,18 @@
  *       be private and validated), 0 disarms it. One page at a time, for the whole machine.
  *   IN  SNPEMU_TI_WATCH: 1 while armed, 0 otherwise.
  *   IN  SNPEMU_TI_WATCH_READS / _WRITES: accesses counted; SNPEMU_TI_WATCH_MAX: the most
- *       reads of any one 8-byte word.
+ *       reads of any one 8-byte word; SNPEMU_TI_WATCH_WRITABLE: reads made while a higher
+ *       VMPL (the guest's) could still write the page, by the RMP or through a translation
+ *       cached before access was taken away in the reader's call without a TLB flush since
+ *       (the books of --stats "calls").
  */
 #define SNPEMU_TI_WATCH 0x05dc
 #define SNPEMU_TI_WATCH_READS 0x05e0
 #define SNPEMU_TI_WATCH_MAX 0x05e4
 #define SNPEMU_TI_WATCH_WRITES 0x05e8
+#define SNPEMU_TI_WATCH_WRITABLE 0x05ec
 #define SNPEMU_TI_FIRST 0x05d0
-#define SNPEMU_TI_LAST 0x05eb
+#define SNPEMU_TI_LAST 0x05ef
 
 /*
  * The RMP word. Permission masks as RMPADJUST's attribute bits 11:8 (facts §4): read,

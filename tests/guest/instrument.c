@@ -86,7 +86,7 @@ const char *ti_rmp_str(u32 w, char *buf, size_t size)
 	}
 	for (int v = 1; v <= 3; v++)
 		perm_str(SNPEMU_RMPQ_PERM(w, v), p[v - 1]);
-	fmt_snprintf(buf, size, "%s%s%s%s VMPL1 %s VMPL2 %s VMPL3 %s",
+	fmt_snprintf(buf, size, "%s%s%s%s, VMPL1-3 %s/%s/%s",
 		     (w & SNPEMU_RMPQ_ASSIGNED) ? "assigned" : "shared",
 		     (w & SNPEMU_RMPQ_VALIDATED) ? " validated" : "",
 		     (w & SNPEMU_RMPQ_2M) ? " 2M" : "", (w & SNPEMU_RMPQ_VMSA) ? " VMSA" : "", p[0],

@@ -41,7 +41,8 @@ struct ti_watch_counts {
 bool ti_watch_arm(u64 gpa);
 void ti_watch_disarm(struct ti_watch_counts *c);
 
-/* "assigned validated VMSA VMPL1 rw-s VMPL2 ---- VMPL3 ----" into buf. */
+/* "assigned validated VMSA, VMPL1-3 r---/----/----" into buf (r, w, u(ser-)/s(upervisor-)
+ * execute per VMPL). */
 const char *ti_rmp_str(u32 word, char *buf, size_t size);
 
 #endif

@@ -13,5 +13,5 @@ expect_out '\[guest\] skip - CREATE_VCPU runs a second vCPU'
 expect_out '\[guest\] skip - PVALIDATE from several vCPUs at once'
 # snpemu's test instrument answered: RMP state and the request read watch (test_rmp.c,
 # test_fetch.c).
-expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access all revoked'
+expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access revoked'
 expect_out '\[guest\] ok - validate of 4 pages: the SVSM read no word of the request twice'

@@ -12,7 +12,7 @@ for cpu in 0 1 2 3; do
 	expect_out "\[guest\] ok - vCPU $cpu: 12 rounds of validate/rescind"
 done
 # The RMP checks (test_rmp.c) ran with CREATE_VCPU available.
-expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access all revoked'
+expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access revoked'
 expect_out '\[guest\] ok - a registered VMSA page: VMSA bit, VMPL1 read-only'
 expect_out '\[guest\] ok - after DELETE_VCPU the VMSA page is VMPL1 RWX again'
 expect_out '\[guest\] ok - CREATE_VCPU of a valid VMSA: the SVSM read the VMSA only once VMPL1 could not write it'

@@ -18,7 +18,8 @@
  *               stay hypervisor-owned (shared) and are mapped without the C-bit
  *   0x01000000  test pages: start shared; tests convert them to private and ask the SVSM to
  *               validate them. 4 KiB tests at 0x01000000, the 2 MiB test at 0x01200000, one
- *               range per vCPU for the concurrency test from 0x01400000
+ *               range per vCPU for the concurrency test from 0x01400000, the RMP checks'
+ *               2 MiB page at 0x01600000
  *   0xfffc0000  the firmware image (FW_SIZE), launch-measured; its last page (FW_TAIL_BASE)
  *               holds the reset vector, the SEV metadata and the footer GUID table
  */
@@ -69,6 +70,8 @@
 #define TEST_2M_GPA 0x01200000
 #define SMP_TEST_BASE 0x01400000
 #define SMP_TEST_STRIDE 0x00010000
+/* The 2 MiB page of the RMP checks (test_rmp.c). */
+#define RMP_TEST_2M_GPA 0x01600000
 
 /*
  * Control registers the reset code loads and every AP VMSA copies: CR0 = PG|WP|NE|ET|MP|PE,

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "console.h"
 #include "cpu.h"
+#include "hv.h"
 #include "instrument.h"
 #include "lib/string.h"
 #include "tests.h"
@@ -244,6 +245,40 @@ static void pvalidate_states(void)
 	check_rc(rc, SVSM_SUCCESS, "PVALIDATE rescind of those pages again (next %u)", next);
 }
 
+/* The same for a 2 MiB page: the revocation covers the whole page. */
+static void pvalidate_states_2m(void)
+{
+	u64 gpa = RMP_TEST_2M_GPA;
+	int psc;
+	u32 rc;
+
+	note("RMP around PVALIDATE of a 2 MiB page at 0x%lx", gpa);
+	psc = hv_psc(gpa, 1, true, PSC_OP_PRIVATE);
+	if (psc) {
+		check(false, "page state change of a 2 MiB range to private (%d)", psc);
+		return;
+	}
+	rc = pvalidate_one(PVAL_ENTRY(gpa, PVAL_SIZE_2M, true, false), NULL);
+	/* FAIL_SIZEMISMATCH: the host gave the range 4 KiB RMP entries (facts §4). */
+	check_rc2(rc, SVSM_SUCCESS, SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH,
+		  "PVALIDATE validate of the 2 MiB page");
+	if (rc != SVSM_SUCCESS) {
+		skip("RMP of a 2 MiB page: the host gave this range 4 KiB RMP entries");
+		return;
+	}
+	check(ti_rmp(gpa) & SNPEMU_RMPQ_2M, "the page has a 2 MiB RMP entry");
+	expect_rmp_range(gpa, PAGE_2M_SIZE, ti_rmp_want(VALID, RWX, 0, 0),
+			 "validated 2 MiB page: VMPL1 RWX, VMPL2/3 nothing");
+	rc = rmpadjust(gpa, true, ADJ(2, RWX)) | rmpadjust(gpa, true, ADJ(3, RO));
+	expect_rmp_range(gpa, PAGE_2M_SIZE, ti_rmp_want(VALID, RWX, RWX, RO),
+			 rc ? "VMPL1's RMPADJUST of the 2 MiB page failed"
+			    : "VMPL1's RMPADJUST granted the 2 MiB page to VMPL2/3");
+	check_rc(pvalidate_one(PVAL_ENTRY(gpa, PVAL_SIZE_2M, false, false), NULL), SVSM_SUCCESS,
+		 "PVALIDATE rescind of the 2 MiB page");
+	expect_rmp_range(gpa, PAGE_2M_SIZE, ti_rmp_want(SNPEMU_RMPQ_ASSIGNED, 0, 0, 0),
+			 "rescinded 2 MiB page: not validated, VMPL1-3 access revoked");
+}
+
 static u32 create(u64 vmsa, u64 caa, u32 apic_id)
 {
 	struct svsm_regs r = { 0 };
@@ -340,5 +375,6 @@ void test_rmp(void)
 	      ti_rmp_str(w, s, sizeof(s)));
 	launch_grants();
 	pvalidate_states();
+	pvalidate_states_2m();
 	vmsa_states();
 }

@@ -7,16 +7,11 @@
 #define CSVSM_GUEST_CONSOLE_H
 
 #include <stdarg.h>
+#include "lib/format.h" /* fmt_snprintf, fmt_vsnprintf: src/lib/format.c */
 #include "lib/types.h"
 
 #define CONSOLE_PORT 0x3f8
 #define CONSOLE_PREFIX "[guest] "
-
-/* printf subset: %d %i %u %x %X %c %s %p %%, flags '0' '-', width, length l ll z. */
-int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* One or more lines, each prefixed; the message is printed whole even when vCPUs race. */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

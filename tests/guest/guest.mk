@@ -4,8 +4,9 @@
 #   build/guest-<mode>.fd       one fatal check each (GUEST_FATAL_MODES)
 #   build/guest-bench.fd        SVSM calls in a fixed order for tests/bench/protocol.bench.sh
 #
-# The C code is built for the guest only, plus the pure GHCB helpers of src/sev/ghcb.c. The
-# nasm sources include build/guest/layout.inc, generated from layout.h.
+# The C code is built for the guest only, plus pure modules of the SVSM: the GHCB helpers of
+# src/sev/ghcb.c, formatting and the string functions (tests/lib/README.md). The nasm sources
+# include build/guest/layout.inc, generated from layout.h.
 
 GUEST_DIR := tests/guest
 GUEST_BUILD := $(BUILD)/guest
@@ -27,7 +28,8 @@ GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-
 
 GUEST_C_SRCS := $(filter-out $(GUEST_DIR)/main.c,$(wildcard $(GUEST_DIR)/*.c))
 GUEST_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BUILD)/%.o,$(GUEST_C_SRCS)) \
-	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
+	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/src/lib/format.o \
+	$(GUEST_BUILD)/src/lib/string.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
 GUEST_FW_SIZE := $(shell sed -n 's/^\#define FW_SIZE //p' $(GUEST_DIR)/layout.h)
 
 ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_MODES))
@@ -44,9 +46,7 @@ $(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
-$(GUEST_BUILD)/src/%.o: src/%.c
-	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+$(eval $(call tlib_rules,$(GUEST_BUILD),GUEST_CFLAGS))
 
 $(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.asm $(GUEST_BUILD)/layout.inc
 	@mkdir -p $(@D)
@@ -78,4 +78,4 @@ $(BUILD)/guest-%.fd: $(GUEST_BUILD)/guest-%.elf
 
 # Dependency files are made by the compilers, never by a rule (main-%.o would match them).
 $(GUEST_BUILD)/%.d: ;
--include $(wildcard $(GUEST_BUILD)/*.d $(GUEST_BUILD)/src/sev/*.d)
+-include $(wildcard $(GUEST_BUILD)/*.d)

@@ -16,10 +16,15 @@ SNPEMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build
 	--no-warn-rwx-segments
 
 SNPEMU_L1_SRCS := $(wildcard $(SNPEMU_DIR)/l1/*.c) $(wildcard $(SNPEMU_DIR)/l1/*.S)
-SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS))
+# Formatting and the string functions: the SVSM's pure modules (tests/lib/README.md).
+SNPEMU_L1_LIB := $(SNPEMU_B)/l1lib
+SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS)) \
+	$(SNPEMU_L1_LIB)/src/lib/format.o $(SNPEMU_L1_LIB)/src/lib/string.o
 SNPEMU_PROBE_OBJS := $(SNPEMU_B)/probe/start.S.o $(SNPEMU_B)/probe/probe.c.o
 
 ALL_TARGETS += $(SNPEMU_B)/snpemu.rom $(SNPEMU_B)/probe.bin
+
+$(eval $(call tlib_rules,$(SNPEMU_L1_LIB),SNPEMU_CFLAGS))
 
 $(SNPEMU_B)/%.c.o: $(SNPEMU_DIR)/%.c
 	@mkdir -p $(@D)

@@ -100,15 +100,15 @@ static void start_ap(unsigned int idx)
 	vmsa_set(vmsa, VMSA_RDI, TOKEN(id));
 	vmsa_set(vmsa, VMSA_RSI, (u64)&ap_flag[idx]);
 	rmpadjust(gpa_to_priv(vmsa), false, RMP_VMSA | 1); /* [L]: VMSA | 1 for a VMPL0 AP */
-	snprintf(name, sizeof(name), "ap creation: create a VMPL0 VMSA for APIC ID %u", id);
+	fmt_snprintf(name, sizeof(name), "ap creation: create a VMPL0 VMSA for APIC ID %u", id);
 	n = ap_creation(AP_CREATE, 0, id, vmsa, vm_sev_features());
 	if (!check_nae_ok(name, n))
 		return;
 	for (i = 0; i < AP_WAIT_LOOPS && READ_ONCE(ap_flag[idx]) != TOKEN(id); i++)
 		cpu_relax();
-	snprintf(name, sizeof(name), "ap creation: AP %u runs its VMSA (stores its token)", id);
+	fmt_snprintf(name, sizeof(name), "ap creation: AP %u runs its VMSA (stores its token)", id);
 	check_eq(name, READ_ONCE(ap_flag[idx]), TOKEN(id));
-	snprintf(name, sizeof(name), "ap creation: destroy AP %u's VMSA", id);
+	fmt_snprintf(name, sizeof(name), "ap creation: destroy AP %u's VMSA", id);
 	check_nae_ok(name, ap_creation(AP_DESTROY, 0, id, vmsa, 0));
 }
 

@@ -87,8 +87,8 @@ void check_msr_protocol(void)
 		char name[96];
 
 		resp = msr_protocol(MSR_VMPL_REQ | ((u64)vmpl << 32));
-		snprintf(name, sizeof(name),
-			 "msr run-vmpl: VMPL%d without a VMSA -> 0x017 with an error", vmpl);
+		fmt_snprintf(name, sizeof(name),
+			     "msr run-vmpl: VMPL%d without a VMSA -> 0x017 with an error", vmpl);
 		check(MSR_INFO(resp) == MSR_VMPL_RESP && (resp >> 32) != 0, name, "response 0x%lx",
 		      resp);
 	}

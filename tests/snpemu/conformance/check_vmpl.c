@@ -141,15 +141,15 @@ static void check_round_trips(void)
 							    (mb->resume_status >> 32) == 0
 						  : mb->resume_valid && mb->resume_status == 0;
 
-		snprintf(name, sizeof(name),
-			 "vmpl switch %u: VMPL0 enters by %s, VMPL1 ran, VMPL0 registers kept",
-			 i + 1, form_name[forms[i][0]]);
+		fmt_snprintf(name, sizeof(name),
+			     "vmpl switch %u: VMPL0 enters by %s, VMPL1 ran, VMPL0 registers kept",
+			     i + 1, form_name[forms[i][0]]);
 		check(s.entered && s.ran && s.regs == 0, name,
 		      "status 0x%lx, ran %d, changed regs 0x%lx", s.status, s.ran, s.regs);
-		snprintf(name, sizeof(name),
-			 "vmpl switch %u: VMPL1's run-VMPL(0) by %s resumed with success, "
-			 "registers kept",
-			 i + 1, form_name[prev_out]);
+		fmt_snprintf(name, sizeof(name),
+			     "vmpl switch %u: VMPL1's run-VMPL(0) by %s resumed with success, "
+			     "registers kept",
+			     i + 1, form_name[prev_out]);
 		check(v1_ok && mb->resume_regs == 0, name, "status 0x%lx, changed regs 0x%lx",
 		      mb->resume_status, mb->resume_regs);
 		prev_out = forms[i][1];

@@ -6,8 +6,9 @@
  * §N" below). It prints one line per check on COM1 ("ok - name" or "not ok - name: expected X
  * got Y") and reports the verdict through a 32-bit OUT to port 0xf4 (0x10 = all passed).
  *
- * It depends on nothing in src/: it has its own start code, page tables, GHCB code, #VC
- * handler and console, so that it can judge the emulator independently of the SVSM.
+ * It has its own start code, page tables, GHCB code, #VC handler and console, so that it can
+ * judge the emulator independently of the SVSM. From src/ it links only plain library code
+ * that models nothing of SNP: formatting and the string functions (tests/lib/README.md).
  */
 #ifndef CONF_CONF_H
 #define CONF_CONF_H
@@ -41,6 +42,8 @@
 
 #ifndef __ASSEMBLER__
 
+#include "lib/format.h"
+#include "lib/string.h"
 #include "lib/types.h"
 #include <stdarg.h>
 
@@ -112,8 +115,6 @@ static inline struct cpu *this_cpu(void)
 }
 
 /* ---- console.c ---- */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Record one check: prints "ok - name" or "not ok - name: <why>". Returns ok. */
 bool check(bool ok, const char *name, const char *why_fmt, ...)
@@ -122,9 +123,6 @@ bool check_eq(const char *name, u64 got, u64 want);
 bool check_ne(const char *name, u64 got, u64 unwanted);
 __noreturn void verdict(u32 code);
 __noreturn void conf_terminate(unsigned int code);
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 
 /* Termination codes of the payload (reason set 15; above csvsm's table in README). */
 #define CONF_TERM_SET 15

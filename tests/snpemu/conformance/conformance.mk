@@ -25,7 +25,10 @@ CONF_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-i
 	--no-warn-rwx-segments
 
 CONF_C_SRCS := $(filter-out $(CONF_SRC)/main.c,$(sort $(wildcard $(CONF_SRC)/*.c)))
-CONF_OBJS := $(patsubst $(CONF_SRC)/%.c,$(CONF_BUILD)/%.o,$(CONF_C_SRCS)) $(CONF_BUILD)/start.o
+# Formatting and the string functions: the SVSM's pure modules (tests/lib/README.md).
+CONF_LIB_OBJS := $(CONF_BUILD)/src/lib/format.o $(CONF_BUILD)/src/lib/string.o
+CONF_OBJS := $(patsubst $(CONF_SRC)/%.c,$(CONF_BUILD)/%.o,$(CONF_C_SRCS)) $(CONF_BUILD)/start.o \
+	$(CONF_LIB_OBJS)
 CONF_ALL_MODES := full $(CONF_MODES)
 CONF_IMAGES := $(CONF_BUILD)/conformance.bin $(CONF_MODES:%=$(CONF_BUILD)/conformance-%.bin)
 
@@ -36,8 +39,10 @@ $(CONF_BUILD)/config.h: FORCE
 	@printf '#define SVSM_GPA %s\n#define SVSM_MEM %s\n' '$(SVSM_GPA)' '$(SVSM_MEM)' >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-$(filter-out $(CONF_BUILD)/start.o,$(CONF_OBJS)): $(CONF_BUILD)/%.o: $(CONF_SRC)/%.c \
-		$(CONF_BUILD)/config.h
+$(eval $(call tlib_rules,$(CONF_BUILD),CONF_CFLAGS,$(CONF_BUILD)/config.h))
+
+$(filter-out $(CONF_BUILD)/start.o $(CONF_LIB_OBJS),$(CONF_OBJS)): $(CONF_BUILD)/%.o: \
+		$(CONF_SRC)/%.c $(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
 	$(CC) $(CONF_CFLAGS) -c -o $@ $<
 

@@ -3,149 +3,13 @@
  *
  * Output goes to COM1 with REP OUTSB: the #VC handler turns it into one string IOIO event per
  * line through the context's GHCB (facts §3 IOIO), as any SNP guest's console must.
+ * Formatting and the memory functions are the SVSM's pure modules (src/lib/format.c,
+ * src/lib/string.c; tests/lib/README.md).
  */
 #include "check.h"
 
 #define COM1 0x3f8
 #define VERDICT_PORT 0xf4
-
-void *memset(void *d, int c, size_t n)
-{
-	u8 *p = d;
-
-	while (n--)
-		*p++ = (u8)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *p = a, *q = b;
-
-	for (; n; n--, p++, q++)
-		if (*p != *q)
-			return *p < *q ? -1 : 1;
-	return 0;
-}
-
-struct out {
-	char *buf;
-	size_t size, len;
-};
-
-static void out_c(struct out *o, char ch)
-{
-	if (o->len + 1 < o->size)
-		o->buf[o->len] = ch;
-	o->len++;
-}
-
-static void out_num(struct out *o, u64 v, unsigned int base, bool neg, int width, char pad)
-{
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	if (neg)
-		tmp[n++] = '-';
-	while (width-- > n)
-		out_c(o, pad);
-	while (n)
-		out_c(o, tmp[--n]);
-}
-
-/* printf subset: %s %c %d %u %x %p %%, flags '0', a width, length modifiers l ll z. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	struct out o = { buf, size, 0 };
-
-	for (; *fmt; fmt++) {
-		int width = 0, lng = 0;
-		char pad = ' ';
-
-		if (*fmt != '%') {
-			out_c(&o, *fmt);
-			continue;
-		}
-		fmt++;
-		if (*fmt == '0') {
-			pad = '0';
-			fmt++;
-		}
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		while (*fmt == 'l' || *fmt == 'z') {
-			lng++;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-
-			if (!s)
-				s = "(null)";
-			while (*s)
-				out_c(&o, *s++);
-			break;
-		}
-		case 'c':
-			out_c(&o, (char)va_arg(ap, int));
-			break;
-		case 'd': {
-			s64 v = lng ? va_arg(ap, s64) : va_arg(ap, int);
-
-			out_num(&o, v < 0 ? -(u64)v : (u64)v, 10, v < 0, width, pad);
-			break;
-		}
-		case 'u':
-			out_num(&o, lng ? va_arg(ap, u64) : va_arg(ap, unsigned int), 10, false,
-				width, pad);
-			break;
-		case 'x':
-			out_num(&o, lng ? va_arg(ap, u64) : va_arg(ap, unsigned int), 16, false,
-				width, pad);
-			break;
-		case 'p':
-			out_c(&o, '0');
-			out_c(&o, 'x');
-			out_num(&o, (u64)va_arg(ap, void *), 16, false, 0, ' ');
-			break;
-		case '%':
-			out_c(&o, '%');
-			break;
-		default:
-			out_c(&o, '?');
-			break;
-		}
-	}
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return (int)o.len;
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 static void con_write(const char *s, size_t n)
 {
@@ -159,7 +23,7 @@ void con_printf(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	con_write(line, MIN((size_t)n, sizeof(line) - 1));
 }
@@ -177,7 +41,7 @@ bool check(bool ok, const char *name, const char *why_fmt, ...)
 	}
 	c->failures++;
 	va_start(ap, why_fmt);
-	vsnprintf(why, sizeof(why), why_fmt, ap);
+	fmt_vsnprintf(why, sizeof(why), why_fmt, ap);
 	va_end(ap);
 	con_printf("not ok - %s: %s\n", name, why);
 	return false;

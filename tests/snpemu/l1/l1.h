@@ -8,6 +8,8 @@
 #ifndef SNPEMU_L1_H
 #define SNPEMU_L1_H
 
+#include "lib/format.h"
+#include "lib/string.h"
 #include "lib/types.h"
 #include <stdarg.h>
 
@@ -80,15 +82,7 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
-/* ---- library (lib.c) ---- */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* ---- library (lib.c; formatting and string functions: src/lib, tests/lib/README.md) ---- */
 /* Console: COM1 of the L1 machine = the runner's stdout. */
 void con_putc(char c);
 void con_write(const char *s, size_t n);

@@ -25,7 +25,7 @@ static void bad_image(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk("snpemu: malformed svsm image: %s\n", buf);
 	machine_exit(EXIT_RULE);

@@ -1,185 +1,8 @@
-/* Freestanding helpers of the L1: memory/string functions, formatting, console, locks, exits. */
+/*
+ * Freestanding helpers of the L1: console, locks, exits. Formatting and the memory/string
+ * functions are the SVSM's pure modules (src/lib/format.c, src/lib/string.c; tests/lib/README.md).
+ */
 #include "l1.h"
-
-void *memset(void *d, int c, size_t n)
-{
-	void *ret = d;
-
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return ret;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	void *ret = d;
-
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return ret;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *p = a, *q = b;
-
-	for (; n; n--, p++, q++)
-		if (*p != *q)
-			return *p - *q;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (u8)*a - (u8)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (u8)*a - (u8)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
-}
-
-struct outbuf {
-	char *buf;
-	size_t size, pos;
-};
-
-static void ob_put(struct outbuf *o, char c)
-{
-	if (o->pos + 1 < o->size)
-		o->buf[o->pos] = c;
-	o->pos++;
-}
-
-/* Supports %[-0][width][l|ll|z](d|u|x|X|s|c|p) and %%. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	struct outbuf o = { buf, size, 0 };
-
-	for (; *fmt; fmt++) {
-		char tmp[24], pad = ' ';
-		int width = 0, lng = 0, left = 0, base = 10, neg = 0, n = 0, prec = -1;
-		const char *s;
-		u64 val;
-
-		if (*fmt != '%') {
-			ob_put(&o, *fmt);
-			continue;
-		}
-		fmt++;
-		if (*fmt == '-') {
-			left = 1;
-			fmt++;
-		}
-		if (*fmt == '0') {
-			pad = '0';
-			fmt++;
-		}
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		if (*fmt == '.') {
-			fmt++;
-			prec = 0;
-			if (*fmt == '*') {
-				prec = va_arg(ap, int);
-				fmt++;
-			}
-			while (*fmt >= '0' && *fmt <= '9')
-				prec = prec * 10 + (*fmt++ - '0');
-		}
-		while (*fmt == 'l' || *fmt == 'z') {
-			lng++;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 'd':
-			val = lng ? va_arg(ap, u64) : (u64)(s64)va_arg(ap, int);
-			if ((s64)val < 0) {
-				neg = 1;
-				val = -val;
-			}
-			goto number;
-		case 'u':
-			val = lng ? va_arg(ap, u64) : va_arg(ap, unsigned int);
-			goto number;
-		case 'p':
-			val = (u64)va_arg(ap, void *);
-			base = 16;
-			goto number;
-		case 'x':
-		case 'X':
-			val = lng ? va_arg(ap, u64) : va_arg(ap, unsigned int);
-			base = 16;
-number:
-			do {
-				tmp[n++] = "0123456789abcdef"[val % base];
-				val /= base;
-			} while (val);
-			if (neg)
-				tmp[n++] = '-';
-			if (!left)
-				for (int i = n; i < width; i++)
-					ob_put(&o, pad);
-			while (n)
-				ob_put(&o, tmp[--n]);
-			break;
-		case 's':
-			s = va_arg(ap, const char *);
-			if (!s)
-				s = "(null)";
-			n = (int)strlen(s);
-			if (prec >= 0 && n > prec)
-				n = prec;
-			if (!left)
-				for (int i = n; i < width; i++)
-					ob_put(&o, ' ');
-			for (int i = 0; i < n; i++)
-				ob_put(&o, s[i]);
-			if (left)
-				for (int i = n; i < width; i++)
-					ob_put(&o, ' ');
-			break;
-		case 'c':
-			ob_put(&o, (char)va_arg(ap, int));
-			break;
-		case '%':
-			ob_put(&o, '%');
-			break;
-		default:
-			ob_put(&o, '?');
-			break;
-		}
-	}
-	if (o.size)
-		o.buf[o.pos < o.size ? o.pos : o.size - 1] = 0;
-	return (int)o.pos;
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 void spin_lock(struct spinlock *l)
 {
@@ -216,7 +39,7 @@ void printk(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
@@ -239,7 +62,7 @@ void stats_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	stats_puts(buf);
 }
@@ -264,7 +87,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk("snpemu: emulator error: %s\n", buf);
 	machine_exit(EXIT_RULE);
@@ -276,7 +99,7 @@ __noreturn void rule_violation(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk("snpemu: RULE: %s\n", buf);
 	machine_exit(EXIT_RULE);

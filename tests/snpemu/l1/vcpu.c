@@ -196,7 +196,7 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 	u64 feat;
 
 	if (!c->present) {
-		snprintf(why, n, "no VMSA registered for VMPL%d", vmpl);
+		fmt_snprintf(why, n, "no VMSA registered for VMPL%d", vmpl);
 		return -1;
 	}
 	if (!c->internal) {
@@ -204,27 +204,28 @@ static int vmsa_check(struct vctx *c, int vmpl, char *why, size_t n)
 
 		if (!e || (*e & (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) !=
 				  (RMP_ASSIGNED | RMP_VALIDATED | RMP_VMSA)) {
-			snprintf(why, n,
-				 "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
-				 "bit",
-				 c->vmsa_gpa);
+			fmt_snprintf(why, n,
+				     "VMSA page 0x%lx is not assigned+validated with the RMP VMSA "
+				     "bit",
+				     c->vmsa_gpa);
 			return -1;
 		}
 	}
 	if (F8(s, VMSA_VMPL) != vmpl) {
-		snprintf(why, n, "VMSA vmpl field is %u, not %d", F8(s, VMSA_VMPL), vmpl);
+		fmt_snprintf(why, n, "VMSA vmpl field is %u, not %d", F8(s, VMSA_VMPL), vmpl);
 		return -1;
 	}
 	if (!(F64(s, VMSA_EFER) & EFER_SVME)) {
-		snprintf(why, n, "VMSA EFER.SVME is clear (not runnable)");
+		fmt_snprintf(why, n, "VMSA EFER.SVME is clear (not runnable)");
 		return -1;
 	}
 	feat = F64(s, VMSA_SEV_FEATURES);
 	/* SNPActive, and nothing beyond what snpemu models or the VM was launched with */
 	if (!(feat & SEVF_SNP) || (feat & ~(SEVF_SUPPORTED | (launch.sev_status >> 2)))) {
-		snprintf(why, n,
-			 "VMSA sev_features 0x%lx unsupported (SNPActive required; allowed 0x%llx)",
-			 feat, SEVF_SUPPORTED | (launch.sev_status >> 2));
+		fmt_snprintf(why, n,
+			     "VMSA sev_features 0x%lx unsupported (SNPActive required; allowed "
+			     "0x%llx)",
+			     feat, SEVF_SUPPORTED | (launch.sev_status >> 2));
 		return -1;
 	}
 	return 0;
@@ -289,11 +290,11 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 	int cur = v->cur;
 
 	if (target < 0 || target >= NR_VMPLS || target == cur) {
-		snprintf(why, n, "target VMPL %d invalid from VMPL%d", target, cur);
+		fmt_snprintf(why, n, "target VMPL %d invalid from VMPL%d", target, cur);
 		return -1;
 	}
 	if (target > cur && cur != 0) {
-		snprintf(why, n, "only VMPL0 may run a lower VMPL");
+		fmt_snprintf(why, n, "only VMPL0 may run a lower VMPL");
 		return -1;
 	}
 	to = &v->ctx[target];
@@ -301,7 +302,7 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 		return -1;
 	if (cfg.fault[FAULT_VMPL_RUN_FAIL] && target > cur) {
 		printk("snpemu: fault vmpl-run-fail: refusing to run VMPL%d\n", target);
-		snprintf(why, n, "fault vmpl-run-fail");
+		fmt_snprintf(why, n, "fault vmpl-run-fail");
 		return -1;
 	}
 	/* the requester resumes, later, with the run-VMPL response */
@@ -339,33 +340,33 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 	u8 *s;
 
 	if ((info1 >> 20) & 0xfff) {
-		snprintf(why, n, "reserved bits set in exit_info_1 0x%lx", info1);
+		fmt_snprintf(why, n, "reserved bits set in exit_info_1 0x%lx", info1);
 		return -1;
 	}
 	if (apic >= (u32)cfg.smp) {
-		snprintf(why, n, "APIC ID %u does not exist", apic);
+		fmt_snprintf(why, n, "APIC ID %u does not exist", apic);
 		return -1;
 	}
 	if (vmpl >= NR_VMPLS || (int)vmpl < caller->cur) {
-		snprintf(why, n, "VMPL%u below the caller's VMPL%d", vmpl, caller->cur);
+		fmt_snprintf(why, n, "VMPL%u below the caller's VMPL%d", vmpl, caller->cur);
 		return -1;
 	}
 	t = &vcpus[apic];
 	c = &t->ctx[vmpl];
 	if (req == 2) { /* destroy */
 		if (t->cur == (int)vmpl) {
-			snprintf(why, n, "cannot destroy the running VMSA");
+			fmt_snprintf(why, n, "cannot destroy the running VMSA");
 			return -1;
 		}
 		c->present = false;
 		return 0;
 	}
 	if (req > 2) {
-		snprintf(why, n, "unknown request %u", req);
+		fmt_snprintf(why, n, "unknown request %u", req);
 		return -1;
 	}
 	if (cfg.fault[FAULT_AP_CREATE_FAIL]) {
-		snprintf(why, n, "fault ap-create-fail");
+		fmt_snprintf(why, n, "fault ap-create-fail");
 		return -1;
 	}
 	/*
@@ -373,13 +374,14 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 	 * holds each VMPL to its own launch features (launch.c, README "AP creation").
 	 */
 	if (features != launch.vmpl_features[vmpl]) {
-		snprintf(why, n, "RAX sev_features 0x%lx are not VMPL%u's (0x%lx)", features, vmpl,
-			 launch.vmpl_features[vmpl]);
+		fmt_snprintf(why, n, "RAX sev_features 0x%lx are not VMPL%u's (0x%lx)", features,
+			     vmpl, launch.vmpl_features[vmpl]);
 		return -1;
 	}
 	if (!IS_ALIGNED(gpa, PAGE_SIZE) || IS_ALIGNED(gpa, PAGE_2M_SIZE)) {
-		snprintf(why, n, "VMSA GPA 0x%lx not page aligned or 2 MiB aligned (erratum 1467)",
-			 gpa);
+		fmt_snprintf(why, n,
+			     "VMSA GPA 0x%lx not page aligned or 2 MiB aligned (erratum 1467)",
+			     gpa);
 		return -1;
 	}
 	nc = (struct vctx){ .present = true, .vmsa_gpa = gpa, .ghcb_reg = ~0ULL };
@@ -387,12 +389,12 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 		return -1;
 	s = gpa_hva(gpa);
 	if (F64(s, VMSA_SEV_FEATURES) != features) {
-		snprintf(why, n, "RAX sev_features 0x%lx differ from the VMSA's 0x%lx", features,
-			 F64(s, VMSA_SEV_FEATURES));
+		fmt_snprintf(why, n, "RAX sev_features 0x%lx differ from the VMSA's 0x%lx",
+			     features, F64(s, VMSA_SEV_FEATURES));
 		return -1;
 	}
 	if (t->cur == (int)vmpl) {
-		snprintf(why, n, "VMPL%u of vCPU %u is running", vmpl, apic);
+		fmt_snprintf(why, n, "VMPL%u of vCPU %u is running", vmpl, apic);
 		return -1;
 	}
 	if (c->present && !c->internal && c->vmsa_gpa == gpa)

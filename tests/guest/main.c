@@ -8,7 +8,6 @@
 #include "bench.h"
 #include "check.h"
 #include "console.h"
-#include "cpuid_page.h"
 #include "hv.h"
 #include "layout.h"
 #include "lib/errno.h"
@@ -64,8 +63,8 @@ static void boot_bsp(void)
 	idt_init();
 
 	/* reset.asm found the same C-bit, or we would not be here. */
-	cbit = cpuid_page_cbit();
-	if (cpuid_page_check() || cbit < 32 || cbit > 51)
+	cbit = snp_cpuid_cbit(cpuid_page());
+	if (snp_cpuid_table_check(cpuid_page()) || cbit < 32 || cbit > 51)
 		hv_terminate(GUEST_TERM_NO_CBIT);
 	env.cbit = (unsigned int)cbit;
 	paging_init(env.cbit);

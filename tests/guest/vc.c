@@ -3,7 +3,6 @@
 #include "check.h"
 #include "console.h"
 #include "cpu.h"
-#include "cpuid_page.h"
 #include "hv.h"
 #include "layout.h"
 #include "lib/errno.h"
@@ -69,12 +68,18 @@ static bool probe_fixup(struct regs *r)
 }
 
 /* ---- CPUID: answered from the CPUID page ---- */
+
+/* The XSAVE state in use, for the XSAVE-size leaf 0xd: CR4.OSXSAVE stays clear, so XCR0 is
+ * its reset value (x87 only) and no supervisor state is enabled. */
+#define GUEST_XCR0 1
+#define GUEST_XSS 0
+
 static int vc_cpuid(struct regs *r)
 {
 	struct cpuid_result res = { 0, 0, 0, 0 };
 
 	/* A leaf the table does not hold reads as zeros, as on hardware beyond the max leaf. */
-	cpuid_page_lookup((u32)r->rax, (u32)r->rcx, &res);
+	snp_cpuid_lookup(cpuid_page(), (u32)r->rax, (u32)r->rcx, GUEST_XCR0, GUEST_XSS, &res);
 	r->rax = res.eax;
 	r->rbx = res.ebx;
 	r->rcx = res.ecx;

@@ -8,7 +8,9 @@
 #ifndef CSVSM_GUEST_VC_H
 #define CSVSM_GUEST_VC_H
 
+#include "layout.h"
 #include "lib/types.h"
+#include "sev/cpuid.h"
 
 #define X86_TRAP_PF 14
 #define X86_TRAP_VC 29
@@ -23,6 +25,16 @@ struct regs {
 
 /* MSR the guest's #VC handler emulates: the current calling area's GPA (facts §7). */
 #define MSR_SVSM_CAA 0xc001f000
+
+/*
+ * The SNP CPUID page the SVSM filled for us (ASEV section type 3; facts §7 "SNP CPUID
+ * table"). The #VC handler answers CPUID from it with the SVSM's pure lookup (src/sev/cpuid.c),
+ * as an SNP guest must: the hypervisor's answers are not trusted.
+ */
+static inline const struct snp_cpuid_table *cpuid_page(void)
+{
+	return (const struct snp_cpuid_table *)(uintptr_t)CPUID_PAGE_GPA;
+}
 
 /* Fill the IDT and load it on this vCPU (APs inherit it through their VMSA). */
 void idt_init(void);

@@ -2,8 +2,8 @@
 #include <stdarg.h>
 #include "check.h"
 #include "console.h"
-#include "cpu.h"
 #include "svsm.h"
+#include "tlib/x86.h"
 
 static u32 passed, failed, skipped;
 

@@ -1,7 +1,7 @@
 /* Console output (see console.h). */
 #include "console.h"
-#include "cpu.h"
 #include "percpu.h"
+#include "tlib/x86.h"
 
 #define LINE_MAX 200
 

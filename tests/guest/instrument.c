@@ -1,7 +1,7 @@
 /* snpemu's test instrument, client side (see instrument.h). */
 #include "instrument.h"
 #include "console.h"
-#include "cpu.h"
+#include "tlib/x86.h"
 
 #define RMPQ_STATE_MASK                                                       \
 	(SNPEMU_RMPQ_MAGIC_MASK | SNPEMU_RMPQ_MEMORY | SNPEMU_RMPQ_ASSIGNED | \

@@ -123,8 +123,8 @@ void test_discovery(void)
 {
 	const volatile u8 *secrets = gpa_ptr(SECRETS_GPA);
 	struct svsm_info *s = &env.svsm;
-	u32 a, b, c, d;
 	u64 status, end;
+	u32 r[4];
 	bool vmpck0_zero = true;
 
 	note("boot: GHCB, C-bit, SEV status, SVSM discovery");
@@ -137,10 +137,10 @@ void test_discovery(void)
 	      "hypervisor features 0x%lx include SNP, AP creation and multi-VMPL", env.hv_features);
 	check(boot.hv_cbit == env.cbit, "C-bit: CPUID page (%u) and hypervisor (%u) agree",
 	      env.cbit, boot.hv_cbit);
-	cpuid(0x8000001f, 0, &a, &b, &c, &d);
-	check((b & 0x3f) == env.cbit,
+	cpuid(0x8000001f, 0, r);
+	check((r[1] & 0x3f) == env.cbit,
 	      "CPUID 0x8000001f through the #VC handler gives the CPUID page's C-bit (%u)",
-	      b & 0x3f);
+	      r[1] & 0x3f);
 	status = rdmsr(MSR_SEV_STATUS);
 	env.sev_features = status >> 2;
 	check((status & 0x7) == 0x7, "SEV_STATUS 0x%lx: SEV, SEV-ES and SNP active", status);

@@ -1,9 +1,9 @@
 /* Run-time 4 KiB mappings (see paging.h). */
 #include "paging.h"
-#include "cpu.h"
 #include "layout.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "tlib/x86.h"
 
 #define PTE_P BIT_ULL(0)
 #define PTE_RW BIT_ULL(1)

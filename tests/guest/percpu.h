@@ -6,10 +6,10 @@
 #ifndef CSVSM_GUEST_PERCPU_H
 #define CSVSM_GUEST_PERCPU_H
 
+#include "layout.h"
 #include "lib/types.h"
 #include "sev/ghcb.h"
-#include "cpu.h"
-#include "layout.h"
+#include "tlib/x86.h"
 
 struct svsm_caa;
 

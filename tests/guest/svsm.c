@@ -2,12 +2,12 @@
 #include "svsm.h"
 #include "check.h"
 #include "console.h"
-#include "cpu.h"
 #include "hv.h"
 #include "layout.h"
 #include "lib/errno.h"
 #include "percpu.h"
 #include "sev/ghcb.h"
+#include "tlib/x86.h"
 
 /* How often a call answered INCOMPLETE or BUSY is re-issued before we give up. */
 #define SVSM_RETRIES 1000

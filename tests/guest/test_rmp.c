@@ -19,11 +19,12 @@
  */
 #include "check.h"
 #include "console.h"
-#include "cpu.h"
 #include "hv.h"
 #include "instrument.h"
 #include "lib/string.h"
 #include "tests.h"
+#include "tlib/snp_insn.h"
+#include "tlib/x86.h"
 #include "vcpu.h"
 
 /* Test pages of this group: test_page(RMP_PAGE0 + i). */

@@ -2,12 +2,12 @@
 #include "vc.h"
 #include "check.h"
 #include "console.h"
-#include "cpu.h"
 #include "hv.h"
 #include "layout.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "percpu.h"
+#include "tlib/x86.h"
 
 #define IDT_VECTORS 32
 

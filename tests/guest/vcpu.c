@@ -1,11 +1,11 @@
 /* VMPL1 APs through CREATE_VCPU (see vcpu.h). */
 #include "vcpu.h"
 #include "console.h"
-#include "cpu.h"
 #include "hv.h"
 #include "layout.h"
 #include "lib/string.h"
 #include "svsm.h"
+#include "tlib/x86.h"
 
 /* How long the BSP waits for an AP, in pause iterations (seconds under TCG). */
 #define VCPU_WAIT_SPINS 500000000ULL

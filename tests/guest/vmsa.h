@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include "lib/types.h"
 
+/* EFER.SVME: a VMSA is runnable only with it set (facts §6). */
+#define EFER_SVME BIT_ULL(12)
+
 struct vmsa_seg {
 	u16 selector;
 	u16 attrib; /* VMCB format: [3:0] type, 4 S, [6:5] DPL, 7 P, 8 AVL, 9 L, 10 D/B, 11 G */

@@ -11,7 +11,8 @@ SNPEMU_B := $(BUILD)/snpemu
 
 SNPEMU_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-builtin -fno-strict-aliasing -Iinclude -I$(SNPEMU_DIR)/l1 -I$(SNPEMU_DIR)/include -MMD -MP
+	-fno-builtin -fno-strict-aliasing -Iinclude -I$(TLIB_INCLUDE) -I$(SNPEMU_DIR)/l1 \
+	-I$(SNPEMU_DIR)/include -MMD -MP
 SNPEMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments
 

@@ -45,6 +45,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/types.h"
+#include "tlib/x86.h"
 #include <stdarg.h>
 
 #define CONF_CBIT (1ULL << CONF_CBIT_POS)
@@ -108,10 +109,7 @@ struct cpu {
 
 static inline struct cpu *this_cpu(void)
 {
-	u64 sp;
-
-	__asm__("mov %%rsp, %0" : "=r"(sp));
-	return (struct cpu *)(sp & ~(u64)(CPU_STACK_SIZE - 1));
+	return (struct cpu *)(read_rsp() & ~(u64)(CPU_STACK_SIZE - 1));
 }
 
 /* ---- console.c ---- */

@@ -1,5 +1,6 @@
 /*
- * Every instruction the conformance payload issues by hand (the payload's only inline asm).
+ * The instructions the conformance payload runs under its exception probe, and its SNP MSRs.
+ * The plain instruction wrappers are the test programs' shared ones (tlib/x86.h).
  *
  * Instructions under test run "under probe": the exception handler, seeing the probe armed,
  * records the vector, error code and RIP and resumes after the instruction instead of handling
@@ -10,9 +11,8 @@
 #define CONF_INSN_H
 
 #include "conf.h"
+#include "tlib/x86.h"
 
-#define MSR_EFER 0xc0000080
-#define MSR_APIC_BASE 0x1b
 #define MSR_GHCB 0xc0010130	  /* facts §1 */
 #define MSR_SEV_STATUS 0xc0010131 /* facts §5 */
 
@@ -203,123 +203,6 @@ static inline struct insn_result probe_vmmcall(void)
 	return probe_result(c, rax, cf, insn);
 }
 
-/* ---- plain instructions (a #VC they raise is emulated by the handler) ---- */
-static inline u64 rdmsr(u32 msr)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((u64)hi << 32) | lo;
-}
-
-static inline void wrmsr(u32 msr, u64 v)
-{
-	__asm__ volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
-}
-
-/* VMGEXIT = REP VMMCALL (F3 0F 01 D9; facts §1). */
-static inline void vmgexit(void)
-{
-	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
-}
-
-static inline void cpuid(u32 leaf, u32 sub, u32 r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-
-static inline void outw(u16 port, u16 v)
-{
-	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
-}
-
-static inline void outl(u16 port, u32 v)
-{
-	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-/* String output/input: one #VC carries many bytes through the GHCB shared buffer. */
-static inline void outsb(u16 port, const void *buf, size_t n)
-{
-	__asm__ volatile("rep outsb" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
-}
-
-static inline void insb(u16 port, void *buf, size_t n)
-{
-	__asm__ volatile("rep insb" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
-}
-
-static inline u64 read_cr0(void)
-{
-	u64 v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline u64 read_cr3(void)
-{
-	u64 v;
-
-	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-static inline u64 read_cr4(void)
-{
-	u64 v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static inline u16 read_cs(void)
-{
-	u16 v;
-
-	__asm__ volatile("mov %%cs, %0" : "=r"(v));
-	return v;
-}
-
-struct desc_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
-static inline void store_idt(struct desc_ptr *d)
-{
-	__asm__ volatile("sidt %0" : "=m"(*d));
-}
-
-static inline void store_gdt(struct desc_ptr *d)
-{
-	__asm__ volatile("sgdt %0" : "=m"(*d));
-}
-
-static inline void cpu_relax(void)
-{
-	__asm__ volatile("pause" ::: "memory");
-}
-
-static inline __noreturn void halt_forever(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
+/* The plain instructions (a #VC they raise is emulated by the handler) are tlib/x86.h's. */
 
 #endif

@@ -11,6 +11,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/types.h"
+#include "tlib/x86.h" /* the instruction wrappers the test programs share */
 #include <stdarg.h>
 
 #define MAX_CPUS 16
@@ -23,64 +24,6 @@
 #define EXIT_SVSM_TERM 2
 #define EXIT_TIMEOUT 3
 #define EXIT_RULE 4
-
-/* ---- instructions ---- */
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline void outw(u16 port, u16 v)
-{
-	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline void outl(u16 port, u32 v)
-{
-	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline u8 inb(u16 port)
-{
-	u8 v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline u16 inw(u16 port)
-{
-	u16 v;
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline u32 inl(u16 port)
-{
-	u32 v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline u64 rdmsr(u32 msr)
-{
-	u32 lo, hi;
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((u64)hi << 32) | lo;
-}
-static inline void wrmsr(u32 msr, u64 v)
-{
-	__asm__ volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
-}
-static inline void cpuid_raw(u32 leaf, u32 sub, u32 r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-static inline void cpu_relax(void)
-{
-	__asm__ volatile("pause" ::: "memory");
-}
 
 /* ---- library (lib.c; formatting and string functions: src/lib, tests/lib/README.md) ---- */
 /* Console: COM1 of the L1 machine = the runner's stdout. */

@@ -159,17 +159,17 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 	if (!max_std) {
 		u32 t[4];
 
-		cpuid_raw(0, 0, t);
+		cpuid(0, 0, t);
 		max_std = t[0] < 0xd ? t[0] : 0xd;
-		cpuid_raw(0x80000000, 0, t);
+		cpuid(0x80000000, 0, t);
 		max_ext = t[0];
 	}
 	r[0] = r[1] = r[2] = r[3] = 0;
 	if (leaf <= max_std) {
-		cpuid_raw(leaf, sub, r);
+		cpuid(leaf, sub, r);
 	} else if (leaf >= 0x80000000 && leaf <= 0x8000001f) {
 		if (leaf <= max_ext)
-			cpuid_raw(leaf, sub, r);
+			cpuid(leaf, sub, r);
 	} else {
 		return false;
 	}

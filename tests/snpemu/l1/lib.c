@@ -77,8 +77,7 @@ __noreturn void machine_exit(int status)
 		stats_write();
 		outl(DEBUG_EXIT_PORT, 0x10 + (u32)status);
 	}
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	halt_forever();
 }
 
 __noreturn void panic(const char *fmt, ...)

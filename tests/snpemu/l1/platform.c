@@ -32,10 +32,7 @@ static void set_gate(int vec, u64 addr)
 
 void idt_init(void)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed d = { sizeof(idt) - 1, (u64)idt };
+	struct desc_ptr d = { sizeof(idt) - 1, (u64)idt };
 
 	if (!idt[0].type) {
 		for (int i = 0; i < 32; i++)
@@ -43,7 +40,7 @@ void idt_init(void)
 		set_gate(IPI_VECTOR, isr_ipi);
 		set_gate(0xff, isr_spurious);
 	}
-	__asm__ volatile("lidt %0" ::"m"(d));
+	load_idt(&d);
 }
 
 struct irq_frame {
@@ -56,17 +53,14 @@ struct irq_frame {
 
 void l1_interrupt(struct irq_frame *f)
 {
-	u64 cr2;
-
 	if (f->vec == IPI_VECTOR) {
 		LAPIC(0xb0) = 0; /* EOI */
 		return;
 	}
 	if (f->vec == 0xff)
 		return;
-	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	panic("L1 exception %lu (error 0x%lx) at rip 0x%lx, cr2 0x%lx, rsp 0x%lx", f->vec, f->err,
-	      f->rip, cr2, f->rsp);
+	      f->rip, read_cr2(), f->rsp);
 }
 
 /* ---- local APIC (xAPIC, identity mapped) ---- */
@@ -253,7 +247,7 @@ static void map_identity(u64 end)
 			pd[i] = ((gb << 30) + ((u64)i << 21)) | 0x83;
 		boot_pdpt[gb] = (u64)pd | 3;
 	}
-	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
+	flush_tlb();
 }
 
 void mem_init(void)
@@ -309,10 +303,10 @@ static void boot_bsp(void)
 	outb(0x3f8 + 3, 0x03); /* 8N1 */
 	idt_init();
 	lapic_init();
-	cpuid_raw(0x80000001, 0, r);
+	cpuid(0x80000001, 0, r);
 	if (!(r[2] & (1 << 2)))
 		panic("the L1 CPU has no SVM (QEMU -cpu needs +svm)");
-	cpuid_raw(0x8000000a, 0, r);
+	cpuid(0x8000000a, 0, r);
 	if (!(r[3] & 1))
 		panic("the L1 CPU has no nested paging (QEMU -cpu needs +npt)");
 	mem_init();

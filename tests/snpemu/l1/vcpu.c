@@ -459,7 +459,7 @@ __noreturn void vcpu_loop(int cpu)
 {
 	struct vcpu *v = &vcpus[cpu];
 
-	wrmsr(0xc0000080, rdmsr(0xc0000080) | EFER_SVME);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(0xc0010117, (u64)hsave_area[cpu]); /* VM_HSAVE_PA */
 	if (cpu == 0)
 		calibrate();

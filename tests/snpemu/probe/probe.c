@@ -5,6 +5,8 @@
  * --fw-cfg opt/probe/mode=FILE): words, run in order (see tests/snpemu/README.md).
  */
 #include "lib/types.h"
+#include "tlib/snp_insn.h"
+#include "tlib/x86.h"
 
 #define P 0x8000000000ULL
 #define SHARED_ALIAS (1ULL << 30)
@@ -16,21 +18,6 @@ extern u64 pt_priv[1024], pt_shared[1024], pml4[512], gdt[3];
 extern char _image_end[], vmpl1_entry[], ap_entry[], vc_stub[], exc_stub[];
 extern char vmpl1_gp_stub[], vmpl1_ud_stub[];
 
-/* ---- instructions ---- */
-static inline u64 rdmsr(u32 m)
-{
-	u32 lo, hi;
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(m));
-	return ((u64)hi << 32) | lo;
-}
-static inline void wrmsr(u32 m, u64 v)
-{
-	__asm__ volatile("wrmsr" ::"c"(m), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-static inline void vmgexit(void)
-{
-	__asm__ volatile("rep; vmmcall" ::: "memory");
-}
 static u64 msr_proto(u64 req)
 {
 	u64 saved = rdmsr(MSR_GHCB), resp;
@@ -41,33 +28,10 @@ static u64 msr_proto(u64 req)
 	wrmsr(MSR_GHCB, saved);
 	return resp;
 }
-static int pvalidate(u64 va, int is_2m, int validate, int *cf)
-{
-	u64 rax = va;
-	u8 c;
-
-	__asm__ volatile(".byte 0xf2,0x0f,0x01,0xff\n\tsetc %1"
-			 : "+a"(rax), "=r"(c)
-			 : "c"((u64)is_2m), "d"((u64)validate)
-			 : "memory", "cc");
-	*cf = c;
-	return (int)rax;
-}
-static int rmpadjust(u64 va, int is_2m, u64 attrs)
-{
-	u64 rax = va;
-
-	__asm__ volatile(".byte 0xf3,0x0f,0x01,0xfe"
-			 : "+a"(rax)
-			 : "c"((u64)is_2m), "d"(attrs)
-			 : "memory", "cc");
-	return (int)rax;
-}
 static void term(unsigned int set, unsigned int code)
 {
 	msr_proto(((u64)code << 16) | ((u64)set << 12) | 0x100);
-	for (;;)
-		__asm__ volatile("hlt");
+	halt_forever();
 }
 
 static void *memset(void *d, int c, size_t n)
@@ -217,8 +181,7 @@ static void putd(u64 v)
 static void exit_with(u32 v)
 {
 	io_out(0xf4, 4, v);
-	for (;;)
-		__asm__ volatile("hlt");
+	halt_forever();
 }
 
 /* ---- exceptions ---- */
@@ -282,17 +245,14 @@ static struct gate idt[32] __aligned(16);
 
 static void idt_init(void)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed d = { sizeof(idt) - 1, (u64)idt };
+	struct desc_ptr d = { sizeof(idt) - 1, (u64)idt };
 
 	for (int i = 0; i < 32; i++) {
 		u64 a = (u64)(i == 29 ? vc_stub : exc_stub);
 
 		idt[i] = (struct gate){ (u16)a, 0x08, 0, 0x8e, (u16)(a >> 16), (u32)(a >> 32), 0 };
 	}
-	__asm__ volatile("lidt %0" ::"m"(d));
+	load_idt(&d);
 }
 
 /* ---- guest fw_cfg (through the GHCB, as the SVSM does it) ---- */
@@ -413,25 +373,19 @@ static void seg(u8 *v, int off, u16 sel, u16 attr, u32 lim, u64 base)
 
 static void build_vmsa(u8 *v, int vmpl, u64 rip, u64 rsp, u64 features)
 {
-	u64 cr0, cr3, cr4;
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed d;
+	struct desc_ptr d;
 
 	memset(v, 0, 4096);
-	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2"
-			 : "=r"(cr0), "=r"(cr3), "=r"(cr4));
 	seg(v, 0x10, 0x08, 0xa9b, 0xffffffff, 0);
-	__asm__ volatile("sgdt %0" : "=m"(d));
+	store_gdt(&d);
 	seg(v, 0x60, 0, 0, d.limit, d.base);
-	__asm__ volatile("sidt %0" : "=m"(d));
+	store_idt(&d);
 	seg(v, 0x80, 0, 0, d.limit, d.base);
 	seg(v, 0x90, 0, 0x8b, 0x67, 0);
 	*(u64 *)(v + 0xd0) = 0x1d00;
-	*(u64 *)(v + 0x148) = cr4;
-	*(u64 *)(v + 0x150) = cr3;
-	*(u64 *)(v + 0x158) = cr0;
+	*(u64 *)(v + 0x148) = read_cr4();
+	*(u64 *)(v + 0x150) = read_cr3();
+	*(u64 *)(v + 0x158) = read_cr0();
 	*(u64 *)(v + 0x160) = 0x400;
 	*(u64 *)(v + 0x168) = 0xffff0ff0;
 	*(u64 *)(v + 0x170) = 2;
@@ -473,14 +427,13 @@ void vmpl1_main(void)
 		vmpl1_call(0xa100 | (u64)rmpadjust((u64)ro_page, 0, 2 | (0x1ULL << 8)));
 		vmpl1_call(0xa200 | (u64)rmpadjust((u64)ro_page, 0, 1 | (0x1ULL << 8)));
 		{
-			int cf;
+			bool cf;
 
 			pvalidate((u64)ro_page, 0, 0, &cf); /* VMPL1 may not: #GP */
 		}
 	}
 	vmpl1_call(0xd0e);
-	for (;;)
-		__asm__ volatile("hlt");
+	halt_forever();
 }
 
 void ap_main(void)
@@ -493,8 +446,7 @@ void ap_main(void)
 	apic = r[1] >> 24;
 	if (apic < 16)
 		ap_alive[apic] = 1;
-	for (;;)
-		__asm__ volatile("hlt");
+	halt_forever();
 }
 
 static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
@@ -643,7 +595,7 @@ static void start_aps(void)
 	}
 	for (int i = 1; i < n && i < 16; i++) {
 		for (long k = 0; !ap_alive[i] && k < 100000000; k++)
-			__asm__ volatile("pause");
+			cpu_relax();
 		puts_("ap ");
 		putd((u64)i);
 		puts_(ap_alive[i] ? " alive\n" : " DEAD\n");
@@ -655,7 +607,8 @@ static void start_aps(void)
 
 static void mode_pvalidate(void)
 {
-	int cf, rc;
+	bool cf;
+	int rc;
 	u64 r;
 
 	rc = pvalidate(SCRATCH, 0, 1, &cf);
@@ -713,13 +666,13 @@ static void mode_vc404(void)
 
 static void mode_cpuid(void)
 {
-	u32 a, b, c, d;
+	u32 r[4];
 
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x8000001f), "c"(0));
+	cpuid(0x8000001f, 0, r);
 	puts_("cpuid 8000001f eax=");
-	putx(a);
+	putx(r[0]);
 	puts_(" ebx=");
-	putx(b);
+	putx(r[1]);
 	puts_("\n");
 }
 
@@ -742,7 +695,8 @@ static void mode_psc(int n, int is_2m)
 	puts_("\n");
 	/* did the host really change the RMP? PVALIDATE tells */
 	{
-		int cf, ok = 0, bad = 0;
+		int ok = 0, bad = 0;
+		bool cf;
 
 		for (int i = 0; i < n; i++) {
 			int rc = pvalidate(gpa + (u64)i * (is_2m ? 0x200000 : 0x1000), is_2m, 1,
@@ -842,7 +796,8 @@ static void mode_scramble(void)
 {
 	u64 va = SCRATCH + 0x5000;
 	volatile u64 *priv = (u64 *)va, *shared = (u64 *)(va + SHARED_ALIAS);
-	int cf, same = 0;
+	int same = 0;
+	bool cf;
 
 	psc_msr(va, 1);
 	pvalidate(va, 0, 1, &cf);
@@ -970,7 +925,8 @@ static void mode_fwcfg_dma(void)
 static void mode_psmash(void)
 {
 	u64 gpa = P + 0x400000;
-	int issues, cf, a, b, c, d;
+	int issues, a, b, c, d;
+	bool cf;
 	u16 cur;
 	u64 e1, e2;
 
@@ -1066,13 +1022,13 @@ static void mode_walk_cbit0(void)
 	}
 	nc_pml4[1] = (u64)nc_pdpt | (pml4[1] & 0xfff);
 	nc_pdpt[0] = (u64)nc_pd | (pdpt[0] & 0xfff);
-	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	__asm__ volatile("mov %0, %%cr3" ::"r"((u64)nc_pml4) : "memory");
+	cr3 = read_cr3();
+	write_cr3((u64)nc_pml4);
 	for (int i = 0; i < 64; i++)
 		walk_data[i] = (u64)i * 7;
 	for (int i = 0; i < 64; i++)
 		sum += walk_data[i];
-	__asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+	write_cr3(cr3);
 	puts_("walk-cbit0 sum=");
 	putd(sum);
 	puts_("\n");
@@ -1119,10 +1075,9 @@ static void run_word(const char *w)
 		ghcb_call(NULL);
 	} else if (streq(w, "hang"))
 		for (;;)
-			__asm__ volatile("pause");
+			cpu_relax();
 	else if (streq(w, "halt"))
-		for (;;)
-			__asm__ volatile("hlt");
+		halt_forever();
 	else if (streq(w, "shared-read-private")) {
 		/* C=0 read of a private page (the image) */
 		(void)*(volatile u64 *)(P + SHARED_ALIAS);
@@ -1217,7 +1172,8 @@ static int own_vmpl(void)
 void probe_main(void)
 {
 	u64 r, min, max, cbit, hv, gfn, echo, status;
-	int cf, rc, radj, vmpl;
+	int rc, radj, vmpl;
+	bool cf;
 	char mode[512];
 	u32 size;
 	u16 sel;

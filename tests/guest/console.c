@@ -1,5 +1,6 @@
-/* Console output (see console.h). */
+/* The test firmware's console (see console.h). */
 #include "console.h"
+#include "lib/string.h"
 #include "percpu.h"
 #include "tlib/x86.h"
 
@@ -31,34 +32,24 @@ static void console_unlock(void)
 	__atomic_store_n(&console_owner, NO_OWNER, __ATOMIC_RELEASE);
 }
 
-void con_vprintf(const char *fmt, va_list ap)
+/* Each line of the message gets the prefix and a newline; one message is never interleaved. */
+void con_emit(const char *msg, size_t len)
 {
-	char msg[LINE_MAX * 2], line[sizeof(CONSOLE_PREFIX) + LINE_MAX + 1];
-	const char *p = msg;
-	bool locked;
+	char line[sizeof(CONSOLE_PREFIX) + LINE_MAX + 1];
+	const char *p = msg, *end = msg + len;
+	bool locked = console_lock();
 
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	locked = console_lock();
-	while (*p) {
+	while (p < end) {
 		size_t n = sizeof(CONSOLE_PREFIX) - 1;
 
-		__builtin_memcpy(line, CONSOLE_PREFIX, n);
-		while (*p && *p != '\n' && n < sizeof(line) - 1)
+		memcpy(line, CONSOLE_PREFIX, n);
+		while (p < end && *p != '\n' && n < sizeof(line) - 1)
 			line[n++] = *p++;
-		if (*p == '\n')
+		if (p < end && *p == '\n')
 			p++;
 		line[n++] = '\n';
 		outsb(CONSOLE_PORT, line, n);
 	}
 	if (locked)
 		console_unlock();
-}
-
-void con_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	con_vprintf(fmt, ap);
-	va_end(ap);
 }

@@ -6,15 +6,14 @@
 #ifndef CSVSM_GUEST_CONSOLE_H
 #define CSVSM_GUEST_CONSOLE_H
 
-#include <stdarg.h>
 #include "lib/format.h" /* fmt_snprintf, fmt_vsnprintf: src/lib/format.c */
 #include "lib/types.h"
+#include "tlib/console.h" /* con_printf, con_vprintf */
 
 #define CONSOLE_PORT 0x3f8
 #define CONSOLE_PREFIX "[guest] "
 
-/* One or more lines, each prefixed; the message is printed whole even when vCPUs race. */
-void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void con_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* con_printf prints one or more lines, each prefixed; the message is printed whole even when
+ * vCPUs race. */
 
 #endif

@@ -6,7 +6,7 @@
 #
 # The C code is built for the guest only, plus pure modules of the SVSM: the GHCB helpers of
 # src/sev/ghcb.c, the CPUID-table lookup of src/sev/cpuid.c, formatting and the string
-# functions (tests/lib/README.md). The nasm sources include build/guest/layout.inc, generated
+# functions; and the test programs' shared library (tests/lib/README.md). The nasm sources include build/guest/layout.inc, generated
 # from layout.h.
 
 GUEST_DIR := tests/guest
@@ -30,7 +30,8 @@ GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-
 GUEST_C_SRCS := $(filter-out $(GUEST_DIR)/main.c,$(wildcard $(GUEST_DIR)/*.c))
 GUEST_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BUILD)/%.o,$(GUEST_C_SRCS)) \
 	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/src/sev/cpuid.o $(GUEST_BUILD)/src/lib/format.o \
-	$(GUEST_BUILD)/src/lib/string.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
+	$(GUEST_BUILD)/src/lib/string.o $(GUEST_BUILD)/tlib/console.o $(GUEST_BUILD)/entry.o \
+	$(GUEST_BUILD)/reset.o
 GUEST_FW_SIZE := $(shell sed -n 's/^\#define FW_SIZE //p' $(GUEST_DIR)/layout.h)
 
 ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_MODES))

@@ -17,15 +17,22 @@ SNPEMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build
 	--no-warn-rwx-segments
 
 SNPEMU_L1_SRCS := $(wildcard $(SNPEMU_DIR)/l1/*.c) $(wildcard $(SNPEMU_DIR)/l1/*.S)
-# Formatting and the string functions: the SVSM's pure modules (tests/lib/README.md).
+# Formatting and the string functions (the SVSM's pure modules), the console (tests/lib).
 SNPEMU_L1_LIB := $(SNPEMU_B)/l1lib
 SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS)) \
-	$(SNPEMU_L1_LIB)/src/lib/format.o $(SNPEMU_L1_LIB)/src/lib/string.o
-SNPEMU_PROBE_OBJS := $(SNPEMU_B)/probe/start.S.o $(SNPEMU_B)/probe/probe.c.o
+	$(SNPEMU_L1_LIB)/src/lib/format.o $(SNPEMU_L1_LIB)/src/lib/string.o \
+	$(SNPEMU_L1_LIB)/tlib/console.o
+# The probe is linked at 512 GiB: its C code, and the library it links, use the large model.
+SNPEMU_PROBE_CFLAGS = $(SNPEMU_CFLAGS) -mcmodel=large
+SNPEMU_PROBE_LIB := $(SNPEMU_B)/probelib
+SNPEMU_PROBE_OBJS := $(SNPEMU_B)/probe/start.S.o $(SNPEMU_B)/probe/probe.c.o \
+	$(SNPEMU_PROBE_LIB)/src/lib/format.o $(SNPEMU_PROBE_LIB)/src/lib/string.o \
+	$(SNPEMU_PROBE_LIB)/tlib/console.o
 
 ALL_TARGETS += $(SNPEMU_B)/snpemu.rom $(SNPEMU_B)/probe.bin
 
 $(eval $(call tlib_rules,$(SNPEMU_L1_LIB),SNPEMU_CFLAGS))
+$(eval $(call tlib_rules,$(SNPEMU_PROBE_LIB),SNPEMU_PROBE_CFLAGS))
 
 $(SNPEMU_B)/%.c.o: $(SNPEMU_DIR)/%.c
 	@mkdir -p $(@D)

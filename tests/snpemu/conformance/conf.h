@@ -45,6 +45,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/types.h"
+#include "tlib/console.h" /* con_printf */
 #include "tlib/x86.h"
 #include <stdarg.h>
 
@@ -113,7 +114,6 @@ static inline struct cpu *this_cpu(void)
 }
 
 /* ---- console.c ---- */
-void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Record one check: prints "ok - name" or "not ok - name: <why>". Returns ok. */
 bool check(bool ok, const char *name, const char *why_fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -11,21 +11,10 @@
 #define COM1 0x3f8
 #define VERDICT_PORT 0xf4
 
-static void con_write(const char *s, size_t n)
+/* One message, one REP OUTSB (con_printf: tlib/console.h). */
+void con_emit(const char *msg, size_t len)
 {
-	outsb(COM1, s, n);
-}
-
-void con_printf(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	con_write(line, MIN((size_t)n, sizeof(line) - 1));
+	outsb(COM1, msg, len);
 }
 
 bool check(bool ok, const char *name, const char *why_fmt, ...)

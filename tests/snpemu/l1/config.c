@@ -46,7 +46,7 @@ static bool word_is(const char *w, const char *end, const char *key)
 
 __noreturn static void bad(const char *w, const char *end, const char *why)
 {
-	printk("snpemu: bad option '%.*s': %s\n", (int)(end - w), w, why);
+	con_printf("snpemu: bad option '%.*s': %s\n", (int)(end - w), w, why);
 	machine_exit(EXIT_RULE);
 }
 

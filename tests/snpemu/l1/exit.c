@@ -115,8 +115,8 @@ static void deliver_vc_legacy(struct vcpu *v, u64 code)
 		F64(s, VMSA_RFLAGS) &= ~(1ULL << 9);
 	return;
 bad:
-	printk("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx outside 64-bit mode: %s\n",
-	       code, v->cur, F64(s, VMSA_RIP), fail);
+	con_printf("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx outside 64-bit mode: %s\n",
+		   code, v->cur, F64(s, VMSA_RIP), fail);
 	machine_exit(EXIT_RULE);
 }
 
@@ -202,9 +202,9 @@ void deliver_vc(struct vcpu *v, u64 code)
 		F64(s, VMSA_RFLAGS) &= ~(1ULL << 9);
 	return;
 bad:
-	printk("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx: %s (hardware would "
-	       "double-fault)\n",
-	       code, v->cur, F64(s, VMSA_RIP), fail);
+	con_printf("snpemu: cannot deliver #VC 0x%lx at VMPL%d rip 0x%lx: %s (hardware would "
+		   "double-fault)\n",
+		   code, v->cur, F64(s, VMSA_RIP), fail);
 	machine_exit(EXIT_RULE);
 }
 
@@ -299,8 +299,8 @@ static void emulate_ud(struct vcpu *v)
 	if (is_pval && v->cur != 0) {
 		/* Only VMPL0 may PVALIDATE (facts §4); snpemu reads the fault as #GP(0). */
 		if (cfg.verbose)
-			printk("snpemu: PVALIDATE at VMPL%d (rip 0x%lx): #GP(0)\n", v->cur,
-			       F64(s, VMSA_RIP));
+			con_printf("snpemu: PVALIDATE at VMPL%d (rip 0x%lx): #GP(0)\n", v->cur,
+				   F64(s, VMSA_RIP));
 		inject_exception(v, 13, true, 0);
 		return;
 	}
@@ -486,13 +486,15 @@ static void maybe_inject_vc_fault(struct vcpu *v)
 		return;
 	done = true;
 	if (vcpu_sev_status(v) & SEV_STATUS_RESTRICTED_INJ) {
-		printk("snpemu: fault inject-vc: the host tried to inject #VC into VMPL%d at exit "
-		       "%lu: refused (Restricted Injection)\n",
-		       l, nr_exits);
+		con_printf("snpemu: fault inject-vc: the host tried to inject #VC into VMPL%d at "
+			   "exit "
+			   "%lu: refused (Restricted Injection)\n",
+			   l, nr_exits);
 		return;
 	}
-	printk("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL%d at rip 0x%lx (exit %lu)\n",
-	       l, F64(save(v), VMSA_RIP), nr_exits);
+	con_printf("snpemu: fault inject-vc: injecting #VC 0x72 into VMPL%d at rip 0x%lx (exit "
+		   "%lu)\n",
+		   l, F64(save(v), VMSA_RIP), nr_exits);
 	deliver_vc(v, 0x72);
 }
 

@@ -47,12 +47,12 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 	st.term_code = (int)code;
 	st.term_vmpl = v->cur;
 	if (v->cur == launch.vmpl) { /* the image: VMPL0 unless --fault launch-vmpl */
-		printk("snpemu: SVSM terminated: reason set %u code 0x%02x\n", set, code);
+		con_printf("snpemu: SVSM terminated: reason set %u code 0x%02x\n", set, code);
 		machine_exit(EXIT_SVSM_TERM);
 	}
-	printk("snpemu: the VMPL%d guest requested termination: reason set %u code 0x%02x "
-	       "(guest failure)\n",
-	       v->cur, set, code);
+	con_printf("snpemu: the VMPL%d guest requested termination: reason set %u code 0x%02x "
+		   "(guest failure)\n",
+		   v->cur, set, code);
 	machine_exit(EXIT_FAIL);
 }
 
@@ -74,17 +74,19 @@ static int psc_one(u64 gpa, unsigned int op, bool is_2m)
 
 	psc_count++;
 	if (cfg.fault[FAULT_PSC_FAIL_AT] && psc_count == cfg.psc_fail_at) {
-		printk("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx op "
-		       "%u)\n",
-		       psc_count, gpa, op);
+		con_printf("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx "
+			   "op "
+			   "%u)\n",
+			   psc_count, gpa, op);
 		return -1;
 	}
 	if (cfg.fault[FAULT_PSC_LIE] && psc_count >= cfg.psc_lie_from) {
 		static bool said;
 
 		if (!said)
-			printk("snpemu: fault psc-lie: reporting page state changes done without "
-			       "changing the RMP\n");
+			con_printf("snpemu: fault psc-lie: reporting page state changes done "
+				   "without "
+				   "changing the RMP\n");
 		said = true;
 		return 0;
 	}
@@ -184,10 +186,10 @@ static void msr_protocol(struct vcpu *v)
 		c->ghcb_reg = gfn << 12;
 		if (cfg.fault[FAULT_REGISTER_GFN]) {
 			echo = cfg.register_gfn;
-			printk("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx "
-			       "answered "
-			       "with GFN 0x%lx\n",
-			       gfn, echo);
+			con_printf("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx "
+				   "answered "
+				   "with GFN 0x%lx\n",
+				   gfn, echo);
 		}
 		resp = (echo << 12) | 0x013;
 		break;
@@ -206,7 +208,7 @@ static void msr_protocol(struct vcpu *v)
 
 		if (vcpu_run_vmpl(v, target, RESP_VMPL_MSR, 0, why, sizeof(why))) {
 			if (cfg.verbose)
-				printk("snpemu: run-VMPL(%d) refused: %s\n", target, why);
+				con_printf("snpemu: run-VMPL(%d) refused: %s\n", target, why);
 			resp = (1ULL << 32) | 0x017;
 			break;
 		}
@@ -218,9 +220,9 @@ static void msr_protocol(struct vcpu *v)
 	case 0x100:
 		terminate(v, (m >> 12) & 0xf, (m >> 16) & 0xff);
 	default:
-		printk("snpemu: VMPL%d sent unsupported GHCB MSR protocol request 0x%03lx (KVM "
-		       "stops the guest)\n",
-		       v->cur, req);
+		con_printf("snpemu: VMPL%d sent unsupported GHCB MSR protocol request 0x%03lx (KVM "
+			   "stops the guest)\n",
+			   v->cur, req);
 		machine_exit(EXIT_RULE);
 	}
 	c->ghcb_msr = resp;
@@ -542,7 +544,7 @@ static void run_nae(struct nae *n)
 	case 0x80000013:
 		if (vcpu_ap_create(v, n->info1, n->info2, q(n, GHCB_RAX), why, sizeof(why))) {
 			if (cfg.verbose || cfg.fault[FAULT_AP_CREATE_FAIL])
-				printk("snpemu: AP creation refused: %s\n", why);
+				con_printf("snpemu: AP creation refused: %s\n", why);
 			err = ERR_INVALID_INPUT;
 		}
 		break;
@@ -569,7 +571,7 @@ static void run_nae(struct nae *n)
 	case 0x80000018: /* run VMPL */
 		if (vcpu_run_vmpl(v, (int)n->info1, RESP_VMPL_NAE, n->gpa, why, sizeof(why))) {
 			if (cfg.verbose)
-				printk("snpemu: run-VMPL(%lu) refused: %s\n", n->info1, why);
+				con_printf("snpemu: run-VMPL(%lu) refused: %s\n", n->info1, why);
 			err = ERR_INVALID_INPUT;
 			break;
 		}
@@ -580,8 +582,8 @@ static void run_nae(struct nae *n)
 	case 0x8000fffe:
 		terminate(v, n->info1 & 0xf, (n->info1 >> 4) & 0xff);
 	case 0x8000ffff:
-		printk("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n",
-		       v->cur, n->info1, n->info2);
+		con_printf("snpemu: VMPL%d reported an unsupported #VC (exit_info 0x%lx 0x%lx)\n",
+			   v->cur, n->info1, n->info2);
 		machine_exit(EXIT_RULE);
 	default:
 		err = ERR_INVALID_EVENT;
@@ -706,8 +708,8 @@ void handle_vmgexit(struct vcpu *v)
 	memset(n.g + GHCB_BITMAP, 0, 16); /* KVM clears the bitmap once it took the inputs */
 	if (err) {
 		if (cfg.verbose)
-			printk("snpemu: malformed GHCB request 0x%lx from VMPL%d: reason %lu\n",
-			       n.code, v->cur, err);
+			con_printf("snpemu: malformed GHCB request 0x%lx from VMPL%d: reason %lu\n",
+				   n.code, v->cur, err);
 		set_out(n.g, GHCB_INFO1, 2);
 		set_out(n.g, GHCB_INFO2, err);
 		return;

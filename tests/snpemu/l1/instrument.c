@@ -91,9 +91,9 @@ static void watch_arm(u64 gpa)
 		watch_hide(false);
 	memset(&watch, 0, sizeof(watch));
 	if (!e || (*e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED)) {
-		printk("snpemu: test instrument: watch of 0x%lx refused (not private and "
-		       "validated)\n",
-		       gpa);
+		con_printf("snpemu: test instrument: watch of 0x%lx refused (not private and "
+			   "validated)\n",
+			   gpa);
 		return;
 	}
 	watch.gpa = gpa;

@@ -163,10 +163,10 @@ static void fw_dma(u64 gpa)
 	u64 addr;
 
 	if (!d) {
-		printk("snpemu: guest fw_cfg DMA descriptor at 0x%lx is not shared memory: the "
-		       "host "
-		       "cannot read it (request ignored)\n",
-		       gpa);
+		con_printf("snpemu: guest fw_cfg DMA descriptor at 0x%lx is not shared memory: the "
+			   "host "
+			   "cannot read it (request ignored)\n",
+			   gpa);
 		return;
 	}
 	ctl = __builtin_bswap32(F32(d, 0));
@@ -233,11 +233,11 @@ void io_out(struct vcpu *v, u16 port, int size, u64 val)
 			return;
 		result_reported = true;
 		if (size == 4 && val == 0x10) {
-			printk("snpemu: VMPL%d reported pass\n", v->cur);
+			con_printf("snpemu: VMPL%d reported pass\n", v->cur);
 			machine_exit(EXIT_PASS);
 		}
-		printk("snpemu: VMPL%d reported failure 0x%lx (%d-byte OUT to port 0xf4)\n", v->cur,
-		       val, size);
+		con_printf("snpemu: VMPL%d reported failure 0x%lx (%d-byte OUT to port 0xf4)\n",
+			   v->cur, val, size);
 		machine_exit(EXIT_FAIL);
 	case FWCFG_SEL:
 		if (size == 2) {

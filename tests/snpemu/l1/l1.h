@@ -11,6 +11,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/types.h"
+#include "tlib/console.h"
 #include "tlib/x86.h" /* the instruction wrappers the test programs share */
 #include <stdarg.h>
 
@@ -26,10 +27,7 @@
 #define EXIT_RULE 4
 
 /* ---- library (lib.c; formatting and string functions: src/lib, tests/lib/README.md) ---- */
-/* Console: COM1 of the L1 machine = the runner's stdout. */
-void con_putc(char c);
-void con_write(const char *s, size_t n);
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Console: COM1 of the L1 machine = the runner's stdout (con_printf: tlib/console.h). */
 /* Statistics channel (isa-debugcon, port 0xe9): the runner copies it to --stats FILE. */
 void stats_puts(const char *s);
 void stats_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,7 +27,7 @@ static void bad_image(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printk("snpemu: malformed svsm image: %s\n", buf);
+	con_printf("snpemu: malformed svsm image: %s\n", buf);
 	machine_exit(EXIT_RULE);
 }
 
@@ -270,7 +270,7 @@ static void region_setup(struct region *r, const char *name, u64 gpa, u64 size)
 	u64 hbase = backing_alloc(span);
 
 	if (!hbase) {
-		printk("snpemu: not enough L1 memory for %s (0x%lx bytes)\n", name, size);
+		con_printf("snpemu: not enough L1 memory for %s (0x%lx bytes)\n", name, size);
 		machine_exit(EXIT_RULE);
 	}
 	r->name = name;
@@ -373,22 +373,24 @@ void launch_svsm(void)
 
 	/* guest memory map */
 	if (!cfg.mem || !IS_ALIGNED(cfg.mem, PAGE_2M_SIZE) || cfg.mem > MAX_GUEST_RAM) {
-		printk("snpemu: --mem must be a multiple of 2 MiB up to 3 GiB\n");
+		con_printf("snpemu: --mem must be a multiple of 2 MiB up to 3 GiB\n");
 		machine_exit(EXIT_RULE);
 	}
 	if (cfg.have_bios) {
 		if (qfw_find("opt/snpemu/bios", &bsize, &bsel))
 			panic("no opt/snpemu/bios in QEMU fw_cfg");
 		if (!bsize || !IS_ALIGNED(bsize, PAGE_SIZE) || bsize > (16U << 20)) {
-			printk("snpemu: --bios size %u is not a multiple of 4 KiB up to 16 MiB\n",
-			       bsize);
+			con_printf("snpemu: --bios size %u is not a multiple of 4 KiB up to 16 "
+				   "MiB\n",
+				   bsize);
 			machine_exit(EXIT_RULE);
 		}
 	}
 	if (in.load_gpa < (1ULL << 32)) {
-		printk("snpemu: SVSM load GPA 0x%lx overlaps guest RAM or firmware (must be >= 4 "
-		       "GiB)\n",
-		       in.load_gpa);
+		con_printf("snpemu: SVSM load GPA 0x%lx overlaps guest RAM or firmware (must be >= "
+			   "4 "
+			   "GiB)\n",
+			   in.load_gpa);
 		machine_exit(EXIT_RULE);
 	}
 	region_setup(&regions[REG_RAM], "guest RAM", 0, cfg.mem);
@@ -447,7 +449,7 @@ void launch_svsm(void)
 	vcpus[0].ctx[launch.vmpl] =
 		(struct vctx){ .present = true, .internal = true, .vmsa = m, .ghcb_reg = ~0ULL };
 	if (cfg.verbose || launch.vmpl)
-		printk("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx) at VMPL%d, RIP "
-		       "0x%lx, SEV_STATUS 0x%lx\n",
-		       fsize, in.load_gpa, in.mem_size, launch.vmpl, in.rip, launch.sev_status);
+		con_printf("snpemu: launched %u-byte image at 0x%lx (memory 0x%lx) at VMPL%d, RIP "
+			   "0x%lx, SEV_STATUS 0x%lx\n",
+			   fsize, in.load_gpa, in.mem_size, launch.vmpl, in.rip, launch.sev_status);
 }

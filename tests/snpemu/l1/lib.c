@@ -19,32 +19,19 @@ void spin_unlock(struct spinlock *l)
 #define COM1 0x3f8
 static struct spinlock con_lock;
 
-void con_putc(char c)
+static void con_putc(char c)
 {
 	while (!(inb(COM1 + 5) & 0x20))
 		cpu_relax();
 	outb(COM1, (u8)c);
 }
 
-void con_write(const char *s, size_t n)
+/* One message of con_printf (tlib/console.h), never interleaved with another CPU's. */
+void con_emit(const char *msg, size_t len)
 {
-	while (n--)
-		con_putc(*s++);
-}
-
-void printk(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 1)
-		n = sizeof(buf) - 1;
 	spin_lock(&con_lock);
-	con_write(buf, (size_t)n);
+	while (len--)
+		con_putc(*msg++);
 	spin_unlock(&con_lock);
 }
 
@@ -88,7 +75,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printk("snpemu: emulator error: %s\n", buf);
+	con_printf("snpemu: emulator error: %s\n", buf);
 	machine_exit(EXIT_RULE);
 }
 
@@ -100,6 +87,6 @@ __noreturn void rule_violation(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printk("snpemu: RULE: %s\n", buf);
+	con_printf("snpemu: RULE: %s\n", buf);
 	machine_exit(EXIT_RULE);
 }

@@ -125,10 +125,10 @@ bool ptw_npf(struct vcpu *v, u64 info1, u64 info2, u32 *ep)
 		return false; /* nothing to change: an ordinary retry */
 	*ep = e;
 	if (cfg.verbose)
-		printk("snpemu: VMPL%d %s through page 0x%lx%s%s\n", v->cur,
-		       (info1 & NPF_WALK) ? "walks" : "fetches", gpa,
-		       (e & ~was & RMP_ALIAS(v->cur)) ? ", aliased into its C=0 view" : "",
-		       (e & ~was & RMP_WGRANT(v->cur)) ? ", walker may write it" : "");
+		con_printf("snpemu: VMPL%d %s through page 0x%lx%s%s\n", v->cur,
+			   (info1 & NPF_WALK) ? "walks" : "fetches", gpa,
+			   (e & ~was & RMP_ALIAS(v->cur)) ? ", aliased into its C=0 view" : "",
+			   (e & ~was & RMP_WGRANT(v->cur)) ? ", walker may write it" : "");
 	npt_sync(gpa, 1);
 	return true;
 }

@@ -263,8 +263,8 @@ static void go_idle(struct vcpu *v)
 {
 	v->cur = -1;
 	if (__atomic_add_fetch(&nr_idle, 1, __ATOMIC_ACQ_REL) == cfg.smp) {
-		printk("snpemu: every vCPU is halted and nothing can wake one: the guest never "
-		       "reported a result\n");
+		con_printf("snpemu: every vCPU is halted and nothing can wake one: the guest never "
+			   "reported a result\n");
 		machine_exit(EXIT_TIMEOUT);
 	}
 }
@@ -301,7 +301,7 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 	if (vmsa_check(to, target, why, n))
 		return -1;
 	if (cfg.fault[FAULT_VMPL_RUN_FAIL] && target > cur) {
-		printk("snpemu: fault vmpl-run-fail: refusing to run VMPL%d\n", target);
+		con_printf("snpemu: fault vmpl-run-fail: refusing to run VMPL%d\n", target);
 		fmt_snprintf(why, n, "fault vmpl-run-fail");
 		return -1;
 	}

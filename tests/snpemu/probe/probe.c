@@ -4,7 +4,9 @@
  * misbehave. What it runs comes from the guest fw_cfg file "opt/probe/mode" (snpemu
  * --fw-cfg opt/probe/mode=FILE): words, run in order (see tests/snpemu/README.md).
  */
+#include "lib/string.h"
 #include "lib/types.h"
+#include "tlib/console.h"
 #include "tlib/snp_insn.h"
 #include "tlib/x86.h"
 
@@ -32,30 +34,6 @@ static void term(unsigned int set, unsigned int code)
 {
 	msr_proto(((u64)code << 16) | ((u64)set << 12) | 0x100);
 	halt_forever();
-}
-
-static void *memset(void *d, int c, size_t n)
-{
-	u8 *p = d;
-
-	while (n--)
-		*p++ = (u8)c;
-	return d;
-}
-static void *memcpy(void *d, const void *s, size_t n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
 }
 
 /* ---- GHCB ---- */
@@ -132,7 +110,7 @@ static u32 io_in(u16 port, int size)
 	return (u32)gget(0x1f8);
 }
 
-/* ---- printing ---- */
+/* ---- printing: con_printf (tlib/console.h) into a line buffer, one string IOIO a line ---- */
 static char line[256];
 static int line_len;
 
@@ -148,35 +126,11 @@ static void putc_(char c)
 	if (c == '\n' || line_len == (int)sizeof(line))
 		flush();
 }
-static void puts_(const char *s)
+/* One message of con_printf (tlib/console.h), through the line buffer. */
+void con_emit(const char *msg, size_t len)
 {
-	while (*s)
-		putc_(*s++);
-}
-static void putx(u64 v)
-{
-	char b[20];
-	int n = 0;
-
-	puts_("0x");
-	do {
-		b[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		putc_(b[--n]);
-}
-static void putd(u64 v)
-{
-	char b[24];
-	int n = 0;
-
-	do {
-		b[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		putc_(b[--n]);
+	while (len--)
+		putc_(*msg++);
 }
 static void exit_with(u32 v)
 {
@@ -217,21 +171,13 @@ void vc_handler(struct vc_frame *f)
 		vc_expect_skip = 0;
 		return;
 	}
-	puts_("probe: unexpected #VC ");
-	putx(f->err);
-	puts_(" at ");
-	putx(f->rip);
-	puts_("\n");
+	con_printf("probe: unexpected #VC 0x%lx at 0x%lx\n", f->err, f->rip);
 	exit_with(0x21);
 }
 
 void exc_handler(u64 *sp)
 {
-	puts_("probe: unexpected exception, frame ");
-	putx(sp[0]);
-	puts_(" ");
-	putx(sp[1]);
-	puts_("\n");
+	con_printf("probe: unexpected exception, frame 0x%lx 0x%lx\n", sp[0], sp[1]);
 	exit_with(0x22);
 }
 
@@ -273,7 +219,7 @@ static int fw_find(const char *name, u32 *size, u16 *sel)
 
 		for (int k = 0; k < 64; k++)
 			e[k] = (u8)io_in(0x511, 1);
-		if (streq((char *)e + 8, name)) {
+		if (!strcmp((char *)e + 8, name)) {
 			*size = be32(*(u32 *)e);
 			*sel = (u16)(e[4] << 8 | e[5]);
 			return 0;
@@ -338,9 +284,7 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 		if (*issues == 1)
 			*cur_out = 0;
 		if (cur < *cur_out || (*issues > 1 && cur == *cur_out)) {
-			puts_("psc progress-violation cur=");
-			putd(cur);
-			puts_("\n");
+			con_printf("psc progress-violation cur=%u\n", cur);
 			return ~0ULL;
 		}
 		*cur_out = cur;
@@ -459,9 +403,7 @@ static void grant_vmpl1(u64 from, u64 to, unsigned int perm)
 		rc = rmpadjust(a, 0, 1 | ((u64)perm << 8));
 
 		if (rc) {
-			puts_("probe: rmpadjust for VMPL1 failed ");
-			putd((u64)rc);
-			puts_("\n");
+			con_printf("probe: rmpadjust for VMPL1 failed %lu\n", (u64)rc);
 			exit_with(0x23);
 		}
 	}
@@ -518,40 +460,29 @@ static void run_vmpl1(int mode)
 		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
 	}
 	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
-		puts_("probe: rmpadjust VMSA failed\n");
+		con_printf("probe: rmpadjust VMSA failed\n");
 		exit_with(0x24);
 	}
 	{
 		u64 i2 = 0, i1 = ap_create((u64)vmpl1_vmsa - 0 /* VA = GPA */, 1, 0, 1, 0, &i2);
 
-		puts_("vmpl1-register info1=");
-		putx(i1);
-		puts_(" info2=");
-		putx(i2);
-		puts_("\n");
+		con_printf("vmpl1-register info1=0x%lx info2=0x%lx\n", i1, i2);
 	}
 	for (;;) {
 		r = mode == 3 ? run_vmpl_nae(1) : msr_proto((1ULL << 32) | 0x016);
 		if ((r & 0xfff) != 0x017 || (r >> 32)) {
-			puts_("run-vmpl1 refused resp=");
-			putx(r);
-			puts_("\n");
+			con_printf("run-vmpl1 refused resp=0x%lx\n", r);
 			return;
 		}
 		r = *(volatile u64 *)(vmpl1_vmsa + 0x1f8);
-		puts_("vmpl1-call rax=");
-		putx(r);
-		puts_(" exit=");
-		putx(*(volatile u64 *)(vmpl1_vmsa + 0x3c0));
-		puts_("\n");
+		con_printf("vmpl1-call rax=0x%lx exit=0x%lx\n", r,
+			   *(volatile u64 *)(vmpl1_vmsa + 0x3c0));
 		calls++;
 		if (r == 0xd0e)
 			break;
 		*(volatile u64 *)(vmpl1_vmsa + 0x1f8) = r + 0x100;
 	}
-	puts_("vmpl1-done calls=");
-	putd(calls);
-	puts_("\n");
+	con_printf("vmpl1-done calls=%lu\n", calls);
 }
 
 static int nr_cpus(void)
@@ -570,35 +501,25 @@ static void start_aps(void)
 {
 	int n = nr_cpus();
 
-	puts_("cpus ");
-	putd((u64)n);
-	puts_("\n");
+	con_printf("cpus %lu\n", (u64)n);
 	for (int i = 1; i < n && i < 16; i++) {
 		u64 i2 = 0, i1;
 
 		build_vmsa(ap_vmsa[i], 0, (u64)ap_entry, (u64)ap_stacks[i] + 4096 - 8,
 			   rdmsr(MSR_SEV_STATUS) >> 2);
 		if (rmpadjust((u64)ap_vmsa[i], 0, 0x10001)) {
-			puts_("probe: rmpadjust AP VMSA failed\n");
+			con_printf("probe: rmpadjust AP VMSA failed\n");
 			exit_with(0x25);
 		}
 		i1 = ap_create((u64)ap_vmsa[i], 0, (u32)i, rdmsr(MSR_SEV_STATUS) >> 2, 1, &i2);
-		puts_("ap-create apic=");
-		putd((u64)i);
-		puts_(" info1=");
-		putx(i1);
-		puts_(" info2=");
-		putx(i2);
-		puts_("\n");
+		con_printf("ap-create apic=%lu info1=0x%lx info2=0x%lx\n", (u64)i, i1, i2);
 		if (i1)
 			return;
 	}
 	for (int i = 1; i < n && i < 16; i++) {
 		for (long k = 0; !ap_alive[i] && k < 100000000; k++)
 			cpu_relax();
-		puts_("ap ");
-		putd((u64)i);
-		puts_(ap_alive[i] ? " alive\n" : " DEAD\n");
+		con_printf("ap %lu%s", (u64)i, ap_alive[i] ? " alive\n" : " DEAD\n");
 	}
 }
 
@@ -612,41 +533,21 @@ static void mode_pvalidate(void)
 	u64 r;
 
 	rc = pvalidate(SCRATCH, 0, 1, &cf);
-	puts_("pvalidate shared-page rc=");
-	putd((u64)rc);
-	puts_("\n");
+	con_printf("pvalidate shared-page rc=%lu\n", (u64)rc);
 	r = psc_msr(SCRATCH, 1);
-	puts_("psc-msr private resp=");
-	putx(r);
-	puts_("\n");
+	con_printf("psc-msr private resp=0x%lx\n", r);
 	rc = pvalidate(SCRATCH, 1, 1, &cf);
-	puts_("pvalidate 2m-on-4k rc=");
-	putd((u64)rc);
-	puts_("\n");
+	con_printf("pvalidate 2m-on-4k rc=%lu\n", (u64)rc);
 	rc = pvalidate(SCRATCH, 0, 1, &cf);
-	puts_("pvalidate validate rc=");
-	putd((u64)rc);
-	puts_(" cf=");
-	putd((u64)cf);
-	puts_("\n");
+	con_printf("pvalidate validate rc=%lu cf=%lu\n", (u64)rc, (u64)cf);
 	rc = pvalidate(SCRATCH, 0, 1, &cf);
-	puts_("pvalidate again rc=");
-	putd((u64)rc);
-	puts_(" cf=");
-	putd((u64)cf);
-	puts_("\n");
+	con_printf("pvalidate again rc=%lu cf=%lu\n", (u64)rc, (u64)cf);
 	rc = rmpadjust(SCRATCH, 0, 0);
-	puts_("rmpadjust target0 rc=");
-	putd((u64)rc);
-	puts_("\n");
+	con_printf("rmpadjust target0 rc=%lu\n", (u64)rc);
 	rc = rmpadjust(SCRATCH, 1, 0x101);
-	puts_("rmpadjust 2m-on-4k rc=");
-	putd((u64)rc);
-	puts_("\n");
+	con_printf("rmpadjust 2m-on-4k rc=%lu\n", (u64)rc);
 	rc = rmpadjust(SCRATCH, 0, 0x301);
-	puts_("rmpadjust vmpl1-rw rc=");
-	putd((u64)rc);
-	puts_("\n");
+	con_printf("rmpadjust vmpl1-rw rc=%lu\n", (u64)rc);
 }
 
 static void mode_vc404(void)
@@ -657,11 +558,7 @@ static void mode_vc404(void)
 	vc_count = 0;
 	vc_expect_skip = 3;
 	__asm__ volatile("mov (%1), %0" : "=r"(v) : "b"(va) : "memory");
-	puts_("vc404 count=");
-	putd((u64)vc_count);
-	puts_(" code=");
-	putx(vc_last);
-	puts_("\n");
+	con_printf("vc404 count=%lu code=0x%lx\n", (u64)vc_count, vc_last);
 }
 
 static void mode_cpuid(void)
@@ -669,11 +566,7 @@ static void mode_cpuid(void)
 	u32 r[4];
 
 	cpuid(0x8000001f, 0, r);
-	puts_("cpuid 8000001f eax=");
-	putx(r[0]);
-	puts_(" ebx=");
-	putx(r[1]);
-	puts_("\n");
+	con_printf("cpuid 8000001f eax=0x%x ebx=0x%x\n", r[0], r[1]);
 }
 
 static void mode_psc(int n, int is_2m)
@@ -683,16 +576,8 @@ static void mode_psc(int n, int is_2m)
 	u64 gpa = is_2m ? P + 0x400000 : SCRATCH + 0x10000, err;
 
 	err = psc_nae(gpa, n, 1, is_2m, &issues, &cur);
-	puts_(is_2m ? "psc-2m" : "psc");
-	puts_(" n=");
-	putd((u64)n);
-	puts_(" issues=");
-	putd((u64)issues);
-	puts_(" cur=");
-	putd(cur);
-	puts_(" err=");
-	putx(err);
-	puts_("\n");
+	con_printf("%s n=%lu issues=%lu cur=%u err=0x%lx\n", is_2m ? "psc-2m" : "psc", (u64)n,
+		   (u64)issues, cur, err);
 	/* did the host really change the RMP? PVALIDATE tells */
 	{
 		int ok = 0, bad = 0;
@@ -707,11 +592,7 @@ static void mode_psc(int n, int is_2m)
 			else
 				ok++;
 		}
-		puts_("psc-check validated=");
-		putd((u64)ok);
-		puts_(" failed=");
-		putd((u64)bad);
-		puts_("\n");
+		con_printf("psc-check validated=%lu failed=%lu\n", (u64)ok, (u64)bad);
 	}
 }
 
@@ -723,17 +604,13 @@ static void mode_fwcfg(void)
 
 	if (!fw_find("etc/bios_gpa", &size, &sel)) {
 		fw_read(sel, &v, 8);
-		puts_("fwcfg bios_gpa=");
-		putx(v);
-		puts_("\n");
+		con_printf("fwcfg bios_gpa=0x%lx\n", v);
 	}
 	if (!fw_find("etc/e820", &size, &sel)) {
 		u8 buf[80];
 
 		fw_read(sel, buf, size > 80 ? 80 : size);
-		puts_("fwcfg e820 ram=");
-		putx(*(u64 *)(buf + 8));
-		puts_("\n");
+		con_printf("fwcfg e820 ram=0x%lx\n", *(u64 *)(buf + 8));
 	}
 }
 
@@ -744,11 +621,7 @@ static void mode_mmio(void)
 	ghcb_begin(0x80000001, 0xfed00000, 8);
 	gset(0x3a8, ghcb_gpa + 0x800);
 	i1 = ghcb_call(NULL);
-	puts_("hpet cap=");
-	putx(*(u64 *)(ghcb + 0x800));
-	puts_(" info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("hpet cap=0x%lx info1=0x%lx\n", *(u64 *)(ghcb + 0x800), i1);
 }
 
 static void mode_inject(void)
@@ -756,11 +629,7 @@ static void mode_inject(void)
 	vc_count = 0;
 	for (int i = 0; i < 40; i++)
 		msr_proto(0x080);
-	puts_("inject vc_count=");
-	putd((u64)vc_count);
-	puts_(" last=");
-	putx(vc_last);
-	puts_("\n");
+	con_printf("inject vc_count=%lu last=0x%lx\n", (u64)vc_count, vc_last);
 }
 
 static void mode_malformed(void)
@@ -769,26 +638,14 @@ static void mode_malformed(void)
 
 	ghcb_begin(0x72, 0, 0); /* CPUID without RAX/RCX */
 	i1 = ghcb_call(&i2);
-	puts_("malformed missing-input info1=");
-	putx(i1);
-	puts_(" info2=");
-	putx(i2);
-	puts_("\n");
+	con_printf("malformed missing-input info1=0x%lx info2=0x%lx\n", i1, i2);
 	ghcb_begin(0x7b, (0x3f8ULL << 16) | (1 << 9) | 0x14, 100);
 	gset(0x3a8, ghcb_gpa + 0x7f0); /* outside the shared buffer */
 	i1 = ghcb_call(&i2);
-	puts_("malformed scratch info1=");
-	putx(i1);
-	puts_(" info2=");
-	putx(i2);
-	puts_("\n");
+	con_printf("malformed scratch info1=0x%lx info2=0x%lx\n", i1, i2);
 	ghcb_begin(0x12345, 0, 0);
 	i1 = ghcb_call(&i2);
-	puts_("malformed event info1=");
-	putx(i1);
-	puts_(" info2=");
-	putx(i2);
-	puts_("\n");
+	con_printf("malformed event info1=0x%lx info2=0x%lx\n", i1, i2);
 }
 
 /* Pattern written privately must not survive a trip through shared (facts: ciphertext). */
@@ -807,9 +664,7 @@ static void mode_scramble(void)
 	psc_msr(va, 2);
 	for (int i = 0; i < 512; i++)
 		same += shared[i] == (0x5a5a5a5a00000000ULL | (u64)i);
-	puts_("scramble same-qwords=");
-	putd((u64)same);
-	puts_("\n");
+	con_printf("scramble same-qwords=%lu\n", (u64)same);
 }
 
 /* Start the VMPL1 firmware from the host-provided BIOS VMSA (metadata page type 5). */
@@ -823,25 +678,16 @@ static void mode_bios(void)
 	u8 *m = (u8 *)meta_bios_vmsa;
 
 	if (fw_find("etc/bios_gpa", &size, &sel)) {
-		puts_("bios: no etc/bios_gpa\n");
+		con_printf("bios: no etc/bios_gpa\n");
 		exit_with(0x26);
 	}
 	fw_read(sel, &bgpa, 8);
 	fw_find("etc/bios_size", &size, &sel);
 	fw_read(sel, &bsize, 8);
-	puts_("bios gpa=");
-	putx(bgpa);
-	puts_(" size=");
-	putx(bsize);
-	puts_(" vmsa-vmpl=");
-	putd(m[0xca]);
-	puts_(" rip=");
-	putx(*(u64 *)(m + 0x178));
-	puts_(" cs-base=");
-	putx(*(u64 *)(m + 0x18));
-	puts_(" features=");
-	putx(*(u64 *)(m + 0x3b0));
-	puts_("\n");
+	con_printf("bios gpa=0x%lx size=0x%lx vmsa-vmpl=%u rip=0x%lx cs-base=0x%lx "
+		   "features=0x%lx\n",
+		   bgpa, bsize, m[0xca], *(u64 *)(m + 0x178), *(u64 *)(m + 0x18),
+		   *(u64 *)(m + 0x3b0));
 	for (u64 a = bgpa; a < bgpa + bsize; a += 4096)
 		if (rmpadjust(a, 0, 1 | (0xfULL << 8)))
 			exit_with(0x27);
@@ -854,12 +700,10 @@ static void mode_bios(void)
 	for (int k = 0; k < 3; k++) {
 		r = msr_proto((1ULL << 32) | 0x016);
 		if ((r & 0xfff) != 0x017 || (r >> 32)) {
-			puts_("run-vmpl1 refused\n");
+			con_printf("run-vmpl1 refused\n");
 			exit_with(0x2a);
 		}
-		puts_("bios-call rax=");
-		putx(*(volatile u64 *)(vmpl1_vmsa + 0x1f8));
-		puts_("\n");
+		con_printf("bios-call rax=0x%lx\n", *(volatile u64 *)(vmpl1_vmsa + 0x1f8));
 		*(volatile u64 *)(vmpl1_vmsa + 0x1f8) = 0x2000;
 	}
 }
@@ -870,17 +714,11 @@ static void mode_nae_misc(void)
 
 	ghcb_begin(0x8000fffd, 0, 0);
 	i1 = ghcb_call(&i2);
-	puts_("hv-features-nae info1=");
-	putx(i1);
-	puts_(" features=");
-	putx(i2);
-	puts_("\n");
+	con_printf("hv-features-nae info1=0x%lx features=0x%lx\n", i1, i2);
 	ghcb_begin(0x80000017, 0, 0);
 	gset(0x1f8, 0);
 	i1 = ghcb_call(NULL);
-	puts_("apic-ids pages=");
-	putx(gget(0x1f8));
-	puts_("\n");
+	con_printf("apic-ids pages=0x%lx\n", gget(0x1f8));
 	/* the answer goes to a shared page: SCRATCH + 0x6000 is shared since launch */
 	ghcb_begin(0x80000017, SCRATCH + 0x6000, 0);
 	gset(0x1f8, 1);
@@ -888,13 +726,7 @@ static void mode_nae_misc(void)
 	{
 		volatile u32 *p = (u32 *)(SCRATCH + 0x6000 + SHARED_ALIAS);
 
-		puts_("apic-ids info1=");
-		putx(i1);
-		puts_(" count=");
-		putd(p[0]);
-		puts_(" last=");
-		putd(p[p[0]]);
-		puts_("\n");
+		con_printf("apic-ids info1=0x%lx count=%u last=%u\n", i1, p[0], p[p[0]]);
 	}
 }
 
@@ -910,13 +742,14 @@ static void mode_fwcfg_dma(void)
 		*(volatile u64 *)(d + 2) = __builtin_bswap64(target);
 		io_out(0x514, 4, __builtin_bswap32((u32)(dgpa >> 32)));
 		io_out(0x518, 4, __builtin_bswap32((u32)dgpa));
-		puts_(k ? "fwcfg-dma shared control=" : "fwcfg-dma private control=");
-		putx(__builtin_bswap32(d[0]));
+		con_printf("%s0x%x", k ? "fwcfg-dma shared control=" : "fwcfg-dma private control=",
+			   __builtin_bswap32(d[0]));
 		if (k) {
-			puts_(" count=");
-			putd(__builtin_bswap32(*(volatile u32 *)(SCRATCH + 0x7100 + SHARED_ALIAS)));
+			con_printf(" count=%u",
+				   __builtin_bswap32(
+					   *(volatile u32 *)(SCRATCH + 0x7100 + SHARED_ALIAS)));
 		}
-		puts_("\n");
+		con_printf("\n");
 		target = SCRATCH + 0x7100;
 	}
 }
@@ -936,19 +769,9 @@ static void mode_psmash(void)
 	c = pvalidate(gpa, 0, 1, &cf);
 	e2 = psc_nae(gpa, 1, 4, 1, &issues, &cur); /* UNSMASH */
 	d = pvalidate(gpa, 1, 0, &cf);
-	puts_("psmash before=");
-	putd((u64)a);
-	puts_(" err=");
-	putx(e1);
-	puts_(" 4k-rescind=");
-	putd((u64)b);
-	puts_(" 4k-validate=");
-	putd((u64)c);
-	puts_(" unsmash-err=");
-	putx(e2);
-	puts_(" 2m-rescind=");
-	putd((u64)d);
-	puts_("\n");
+	con_printf("psmash before=%lu err=0x%lx 4k-rescind=%lu 4k-validate=%lu unsmash-err=0x%lx "
+		   "2m-rescind=%lu\n",
+		   (u64)a, e1, (u64)b, (u64)c, e2, (u64)d);
 }
 
 /* An AP creation for APIC ID 1 at @vmpl whose VMSA and RAX both carry @feat (then destroy). */
@@ -962,11 +785,7 @@ static void ap_checks_features(u64 feat, int vmpl, const char *what)
 	if (rmpadjust((u64)feat_vmsa, 0, 0x10000 | (vmpl ? (u64)vmpl | 0x100 : 1)))
 		exit_with(0x2b);
 	i1 = ap_create((u64)feat_vmsa, vmpl, 1, feat, 0, &i2);
-	puts_("ap-create ");
-	puts_(what);
-	puts_(" info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-create %s info1=0x%lx\n", what, i1);
 	if (!i1)
 		ap_create((u64)feat_vmsa, vmpl, 1, feat, 2, &i2);
 }
@@ -977,25 +796,15 @@ static void mode_ap_checks(void)
 	u64 feat = rdmsr(MSR_SEV_STATUS) >> 2, i2 = 0, i1;
 
 	i1 = ap_create((u64)ap_vmsa[1], 0, 1, feat ^ 8, 1, &i2);
-	puts_("ap-create wrong-features info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-create wrong-features info1=0x%lx\n", i1);
 	i1 = ap_create((u64)ap_vmsa[1] + 0x800, 0, 1, feat, 1, &i2);
-	puts_("ap-create unaligned info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-create unaligned info1=0x%lx\n", i1);
 	i1 = ap_create((u64)ap_vmsa[1], 0, 99, feat, 1, &i2);
-	puts_("ap-create no-such-apic info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-create no-such-apic info1=0x%lx\n", i1);
 	i1 = ap_create(SCRATCH + 0x9000, 0, 1, feat, 1, &i2); /* shared page: no VMSA */
-	puts_("ap-create shared-page info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-create shared-page info1=0x%lx\n", i1);
 	i1 = ap_create((u64)ap_vmsa[1], 0, 1, feat, 2, &i2);
-	puts_("ap-destroy info1=");
-	putx(i1);
-	puts_("\n");
+	con_printf("ap-destroy info1=0x%lx\n", i1);
 	/* each VMPL's VMSAs carry that VMPL's launch features, VMSA and RAX alike */
 	ap_checks_features(feat | 0x20, 0, "vmpl0-other-features");
 	ap_checks_features(feat, 1, "vmpl1-vmpl0-features");
@@ -1029,9 +838,7 @@ static void mode_walk_cbit0(void)
 	for (int i = 0; i < 64; i++)
 		sum += walk_data[i];
 	write_cr3(cr3);
-	puts_("walk-cbit0 sum=");
-	putd(sum);
-	puts_("\n");
+	con_printf("walk-cbit0 sum=%lu\n", sum);
 }
 
 /* Instruction fetches through a C=0 mapping: private on SNP, whatever the C-bit says. */
@@ -1044,9 +851,7 @@ static void mode_fetch_cbit0(void)
 {
 	u64 (*f)(u64) = (u64(*)(u64))((u64)fetch_target + SHARED_ALIAS);
 
-	puts_("fetch-cbit0 result=");
-	putd(f(14));
-	puts_("\n");
+	con_printf("fetch-cbit0 result=%lu\n", f(14));
 }
 
 /* ... so code in a shared page cannot be run: a private fetch of a hypervisor-owned page. */
@@ -1056,103 +861,99 @@ static void mode_fetch_shared(void)
 	u8 *page = (u8 *)(SCRATCH + 0xa000 + SHARED_ALIAS);
 
 	memcpy(page, code, sizeof(code));
-	puts_("fetch-shared calling\n");
-	puts_("fetch-shared result=");
-	putd(((u64(*)(void))page)());
-	puts_("\n");
+	con_printf("fetch-shared calling\n");
+	con_printf("fetch-shared result=%lu\n", ((u64(*)(void))page)());
 }
 
 static void run_word(const char *w)
 {
-	if (streq(w, "pass"))
+	if (!strcmp(w, "pass"))
 		exit_with(0x10);
-	else if (streq(w, "fail"))
+	else if (!strcmp(w, "fail"))
 		exit_with(0x11);
-	else if (streq(w, "term"))
+	else if (!strcmp(w, "term"))
 		term(15, 0x42);
-	else if (streq(w, "term-nae")) {
+	else if (!strcmp(w, "term-nae")) {
 		ghcb_begin(0x8000fffe, (0x43 << 4) | 15, 0);
 		ghcb_call(NULL);
-	} else if (streq(w, "hang"))
+	} else if (!strcmp(w, "hang"))
 		for (;;)
 			cpu_relax();
-	else if (streq(w, "halt"))
+	else if (!strcmp(w, "halt"))
 		halt_forever();
-	else if (streq(w, "shared-read-private")) {
+	else if (!strcmp(w, "shared-read-private")) {
 		/* C=0 read of a private page (the image) */
 		(void)*(volatile u64 *)(P + SHARED_ALIAS);
-	} else if (streq(w, "private-read-shared")) {
+	} else if (!strcmp(w, "private-read-shared")) {
 		(void)*(volatile u64 *)(SCRATCH + 0x3000); /* C=1 read of a shared page */
-	} else if (streq(w, "pvalidate"))
+	} else if (!strcmp(w, "pvalidate"))
 		mode_pvalidate();
-	else if (streq(w, "vc404"))
+	else if (!strcmp(w, "vc404"))
 		mode_vc404();
-	else if (streq(w, "cpuid"))
+	else if (!strcmp(w, "cpuid"))
 		mode_cpuid();
-	else if (streq(w, "psc"))
+	else if (!strcmp(w, "psc"))
 		mode_psc(8, 0);
-	else if (streq(w, "psc-big"))
+	else if (!strcmp(w, "psc-big"))
 		mode_psc(200, 0);
-	else if (streq(w, "psc-2m"))
+	else if (!strcmp(w, "psc-2m"))
 		mode_psc(2, 1);
-	else if (streq(w, "fwcfg"))
+	else if (!strcmp(w, "fwcfg"))
 		mode_fwcfg();
-	else if (streq(w, "mmio"))
+	else if (!strcmp(w, "mmio"))
 		mode_mmio();
-	else if (streq(w, "inject"))
+	else if (!strcmp(w, "inject"))
 		mode_inject();
-	else if (streq(w, "malformed"))
+	else if (!strcmp(w, "malformed"))
 		mode_malformed();
-	else if (streq(w, "vmpl1"))
+	else if (!strcmp(w, "vmpl1"))
 		run_vmpl1(0);
-	else if (streq(w, "vmpl1-violation"))
+	else if (!strcmp(w, "vmpl1-violation"))
 		run_vmpl1(1);
-	else if (streq(w, "vmpl1-term"))
+	else if (!strcmp(w, "vmpl1-term"))
 		run_vmpl1(2);
-	else if (streq(w, "smp"))
+	else if (!strcmp(w, "smp"))
 		start_aps();
-	else if (streq(w, "vmpl1-nae"))
+	else if (!strcmp(w, "vmpl1-nae"))
 		run_vmpl1(3);
-	else if (streq(w, "vmpl1-insns"))
+	else if (!strcmp(w, "vmpl1-insns"))
 		run_vmpl1(4);
-	else if (streq(w, "vmpl1-sev-status"))
+	else if (!strcmp(w, "vmpl1-sev-status"))
 		run_vmpl1(5);
-	else if (streq(w, "vmpl1-ro-tables"))
+	else if (!strcmp(w, "vmpl1-ro-tables"))
 		run_vmpl1(6);
-	else if (streq(w, "vmpl1-ro-tables-write"))
+	else if (!strcmp(w, "vmpl1-ro-tables-write"))
 		run_vmpl1(7);
-	else if (streq(w, "vmpl1-ro-tables-noa"))
+	else if (!strcmp(w, "vmpl1-ro-tables-noa"))
 		run_vmpl1(8);
-	else if (streq(w, "walk-cbit0"))
+	else if (!strcmp(w, "walk-cbit0"))
 		mode_walk_cbit0();
-	else if (streq(w, "fetch-cbit0"))
+	else if (!strcmp(w, "fetch-cbit0"))
 		mode_fetch_cbit0();
-	else if (streq(w, "fetch-shared"))
+	else if (!strcmp(w, "fetch-shared"))
 		mode_fetch_shared();
-	else if (streq(w, "nae-misc"))
+	else if (!strcmp(w, "nae-misc"))
 		mode_nae_misc();
-	else if (streq(w, "fwcfg-dma"))
+	else if (!strcmp(w, "fwcfg-dma"))
 		mode_fwcfg_dma();
-	else if (streq(w, "unregistered")) {
+	else if (!strcmp(w, "unregistered")) {
 		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
 		vmgexit();
-	} else if (streq(w, "psmash"))
+	} else if (!strcmp(w, "psmash"))
 		mode_psmash();
-	else if (streq(w, "ap-checks"))
+	else if (!strcmp(w, "ap-checks"))
 		mode_ap_checks();
-	else if (streq(w, "scramble"))
+	else if (!strcmp(w, "scramble"))
 		mode_scramble();
-	else if (streq(w, "bios"))
+	else if (!strcmp(w, "bios"))
 		mode_bios();
-	else if (streq(w, "instrument")) {
+	else if (!strcmp(w, "instrument")) {
 		/* The image's own VMPL reads the test instrument's RMP port: snpemu must stop. */
-		puts_("instrument rmp-port\n");
+		con_printf("instrument rmp-port\n");
 		io_in(0x5d8, 4);
-		puts_("instrument answered\n");
+		con_printf("instrument answered\n");
 	} else {
-		puts_("probe: unknown mode word ");
-		puts_(w);
-		puts_("\n");
+		con_printf("probe: unknown mode word %s\n", w);
 		exit_with(0x20);
 	}
 }
@@ -1207,30 +1008,12 @@ void probe_main(void)
 	gfn = ghcb_gpa >> 12;
 	echo = msr_proto((gfn << 12) | 0x012) >> 12;
 
-	puts_("probe: hello\n");
-	puts_("sev-info min=");
-	putd(min);
-	puts_(" max=");
-	putd(max);
-	puts_(" cbit=");
-	putd(cbit);
-	puts_("\n");
-	puts_("hv-features ");
-	putx(hv);
-	puts_("\n");
-	puts_("sev-status ");
-	putx(status);
-	puts_("\n");
-	puts_("register gfn=");
-	putx(gfn);
-	puts_(" echo=");
-	putx(echo);
-	puts_("\n");
-	puts_("vmpl-check rmpadjust-vmpl1 rc=");
-	putd((u64)radj);
-	puts_(" vmpl=");
-	putd((u64)vmpl);
-	puts_("\n");
+	con_printf("probe: hello\n");
+	con_printf("sev-info min=%lu max=%lu cbit=%lu\n", min, max, cbit);
+	con_printf("hv-features 0x%lx\n", hv);
+	con_printf("sev-status 0x%lx\n", status);
+	con_printf("register gfn=0x%lx echo=0x%lx\n", gfn, echo);
+	con_printf("vmpl-check rmpadjust-vmpl1 rc=%lu vmpl=%lu\n", (u64)radj, (u64)vmpl);
 	if (vmpl)
 		term(15, 0x04); /* not at VMPL0: stop, as the SVSM does (README reason table) */
 

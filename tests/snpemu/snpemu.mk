@@ -40,7 +40,7 @@ $(SNPEMU_B)/%.c.o: $(SNPEMU_DIR)/%.c
 
 $(SNPEMU_B)/%.S.o: $(SNPEMU_DIR)/%.S
 	@mkdir -p $(@D)
-	$(CC) -MMD -MP -c -o $@ $<
+	$(CC) -I$(TLIB_INCLUDE) -MMD -MP -c -o $@ $<
 
 $(SNPEMU_B)/l1.elf: $(SNPEMU_L1_OBJS) $(SNPEMU_DIR)/l1/l1.ld
 	ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS)
@@ -50,10 +50,12 @@ $(SNPEMU_B)/l1.bin: $(SNPEMU_B)/l1.elf
 	@truncate -s %4 $@
 
 # ROM = [L1 image, padded][64 KiB reset stub]; its size is a multiple of 64 KiB (QEMU -bios).
-$(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DIR)/rom/reset.ld
+$(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DIR)/rom/reset.ld \
+		$(TLIB_INCLUDE)/tlib/asm.inc
 	@l1=$$(stat -c %s $<); rom=$$(( (l1 + 65535) / 65536 * 65536 + 65536 )); \
 	set -e; \
-	$(CC) -m32 -c -DL1_SIZE=$$l1 -DROM_SIZE=$$rom -o $(SNPEMU_B)/reset.o $(SNPEMU_DIR)/rom/reset.S; \
+	$(CC) -m32 -c -I$(TLIB_INCLUDE) -DL1_SIZE=$$l1 -DROM_SIZE=$$rom -o $(SNPEMU_B)/reset.o \
+		$(SNPEMU_DIR)/rom/reset.S; \
 	ld -m elf_i386 -T $(SNPEMU_DIR)/rom/reset.ld -o $(SNPEMU_B)/reset.elf $(SNPEMU_B)/reset.o; \
 	objcopy -O binary $(SNPEMU_B)/reset.elf $(SNPEMU_B)/reset.bin; \
 	truncate -s 65536 $(SNPEMU_B)/reset.bin; \
@@ -72,9 +74,9 @@ $(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
 -include $(SNPEMU_DIR)/conformance/conformance.mk
 
 # the test firmware for the probe's "bios" mode: 64 KiB, reset vector at the end
-$(SNPEMU_B)/probe-bios.bin: $(SNPEMU_DIR)/probe/bios.S
+$(SNPEMU_B)/probe-bios.bin: $(SNPEMU_DIR)/probe/bios.S $(TLIB_INCLUDE)/tlib/asm.inc
 	@mkdir -p $(@D)
-	$(CC) -c -o $(SNPEMU_B)/probe-bios.o $<
+	$(CC) -c -I$(TLIB_INCLUDE) -o $(SNPEMU_B)/probe-bios.o $<
 	objcopy -O binary -j .text $(SNPEMU_B)/probe-bios.o $@
 
 ALL_TARGETS += $(SNPEMU_B)/probe-bios.bin

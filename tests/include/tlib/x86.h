@@ -14,10 +14,12 @@
 #ifndef TLIB_X86_H
 #define TLIB_X86_H
 
-#include "lib/types.h"
-
 #define MSR_EFER 0xc0000080
 #define MSR_APIC_BASE 0x1b
+
+#ifndef __ASSEMBLER__
+
+#include "lib/types.h"
 
 /* ---- port I/O ---- */
 static inline void outb(u16 port, u8 v)
@@ -205,4 +207,5 @@ static inline __noreturn void halt_forever(void)
 		__asm__ __volatile__("cli; hlt" ::: "memory");
 }
 
+#endif /* !__ASSEMBLER__ */
 #endif

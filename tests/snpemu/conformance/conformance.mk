@@ -20,7 +20,7 @@ CONF_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fn
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
 	-Iinclude -I$(TLIB_INCLUDE) -I$(CONF_SRC) -include $(CONF_BUILD)/config.h -MMD -MP
-CONF_ASFLAGS := -g -I$(CONF_SRC) -include $(CONF_BUILD)/config.h -D__ASSEMBLER__ -MMD -MP
+CONF_ASFLAGS := -g -I$(CONF_SRC) -I$(TLIB_INCLUDE) -include $(CONF_BUILD)/config.h -D__ASSEMBLER__ -MMD -MP
 CONF_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments
 

@@ -6,18 +6,12 @@
  * and CR4 given by the SVSM INFO block at the end of this file (facts §9).
  */
 #include "conf.h"
+#include "tlib/asm.inc"
 
 #define CBIT (1 << CONF_CBIT_POS)
 #define PTE_TABLE 0x23 /* present, writable, accessed */
 #define PTE_2M 0xe3    /* present, writable, accessed, dirty, 2 MiB */
 #define MSR_GHCB 0xc0010130
-
-/* GUIDs in UEFI byte order: the first three fields little-endian. */
-.macro GUID d1, d2, d3, b0, b1, b2, b3, b4, b5, b6, b7
-	.long \d1
-	.word \d2, \d3
-	.byte \b0, \b1, \b2, \b3, \b4, \b5, \b6, \b7
-.endm
 
 	.section .text.entry, "ax"
 	.code64
@@ -111,91 +105,14 @@ vmgexit_check_regs:
 	ret
 
 /* ---- exception stubs: frame = GPRs, vector, error code, CPU frame (struct frame) ---- */
-.macro ISR n, has_error
-isr\n:
-	.if \has_error == 0
-	pushq $0
-	.endif
-	pushq $\n
-	jmp isr_common
-.endm
-	ISR 0, 0
-	ISR 1, 0
-	ISR 2, 0
-	ISR 3, 0
-	ISR 4, 0
-	ISR 5, 0
-	ISR 6, 0
-	ISR 7, 0
-	ISR 8, 1
-	ISR 9, 0
-	ISR 10, 1
-	ISR 11, 1
-	ISR 12, 1
-	ISR 13, 1
-	ISR 14, 1
-	ISR 15, 0
-	ISR 16, 0
-	ISR 17, 1
-	ISR 18, 0
-	ISR 19, 0
-	ISR 20, 0
-	ISR 21, 1
-	ISR 22, 0
-	ISR 23, 0
-	ISR 24, 0
-	ISR 25, 0
-	ISR 26, 0
-	ISR 27, 0
-	ISR 28, 0
-	ISR 29, 1
-	ISR 30, 1
-	ISR 31, 0
-
-isr_common:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rbx
-	pushq %rbp
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	cld
-	movq %rsp, %rdi
-	call exception_handler
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rbp
-	popq %rbx
-	popq %rdx
-	popq %rcx
-	popq %rax
-	addq $16, %rsp
-	iretq
+	ISR_STUBS isr_common
+	ISR_COMMON isr_common, exception_handler
 
 	.section .rodata
 	.balign 8
 	.globl isr_table
 isr_table:
-	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad isr\n
-	.endr
+	ISR_TABLE
 
 /*
  * Page tables: PML4[511] -> PDPT; PDPT[509] -> the shared view, PDPT[510] -> the private view,
@@ -277,47 +194,11 @@ launch_rflags:
 bsp_stack:
 	.fill CPU_STACK_SIZE, 1, 0
 
-/*
- * Footer: the SVSM metadata, then the GUID table read backwards from the end of the file:
- *   [SVSM INFO data][u16 len][GUID] [u32 offset][u16 len][GUID] [u16 table len][GUID] <EOF>
- */
+/* Footer: the SVSM metadata, then the GUID table with the SVSM INFO launch state. */
 	.section .footer, "a"
-svsm_metadata:
-	.long 0x4d535653 /* "SVSM" */
-	.long svsm_metadata_end - svsm_metadata
-	.long 1
-	.long 3
-	.quad _image_end + CONF_VA_TO_GPA /* secrets page */
-	.long 4096, 2
-	.quad _image_end + 0x1000 + CONF_VA_TO_GPA /* CPUID page */
-	.long 4096, 3
-	.quad _image_end + 0x2000 + CONF_VA_TO_GPA /* BIOS BSP VMSA page */
-	.long 4096, 5
-svsm_metadata_end:
-
-guid_table:
-svsm_info:
-	.quad SVSM_GPA
-	.quad SVSM_MEM
-	.quad vmpl0_pml4 + CONF_VA_TO_GPA + CBIT /* CR3 */
-	.quad gdt
-	.word gdt_end - gdt - 1
-	.quad idt
-	.word IDT_ENTRIES * 16 - 1
-	.word CONF_CS_SEL
-	.quad 0x00af9b000000ffff
-	.quad start64
-	.quad CONF_EFER
-	.quad CONF_CR0
-	.quad CONF_CR4
-svsm_info_end:
-	.word svsm_info_end - svsm_info + 18
-	GUID 0xa789a612, 0x0597, 0x4c4b, 0xa4, 0x9f, 0xcb, 0xb1, 0xfe, 0x9d, 0x1d, 0xdd
-
-	.long footer_end - svsm_metadata
-	.word 4 + 18
-	GUID 0xbe30189b, 0xab44, 0x4a97, 0x82, 0xdd, 0xea, 0x81, 0x39, 0x41, 0x04, 0x7e
-
-	.word footer_end - guid_table
-	GUID 0x81384fea, 0xad48, 0x4eb6, 0xaf, 0x4f, 0x6a, 0xc4, 0x93, 0x16, 0xdf, 0x2b
-footer_end:
+	SVSM_FOOTER gpa=SVSM_GPA, mem=SVSM_MEM, cr3=(vmpl0_pml4 + CONF_VA_TO_GPA + CBIT), \
+		gdt=gdt, gdt_limit=(gdt_end - gdt - 1), idt=idt, idt_limit=(IDT_ENTRIES * 16 - 1), \
+		cs=CONF_CS_SEL, cs_desc=0x00af9b000000ffff, rip=start64, efer=CONF_EFER, \
+		cr0=CONF_CR0, cr4=CONF_CR4, secrets=(_image_end + CONF_VA_TO_GPA), \
+		cpuid=(_image_end + 0x1000 + CONF_VA_TO_GPA), \
+		bios_vmsa=(_image_end + 0x2000 + CONF_VA_TO_GPA)

@@ -5,7 +5,9 @@
  * bit 51 (the C-bit) apart from bits 47:0, so the shared and private views get separate trees.
  * Application processors come through the real-mode trampoline (copied to 0x8000).
  */
-#define MSR_EFER 0xc0000080
+#include "tlib/asm.inc"
+#include "tlib/x86.h" /* MSR_EFER */
+
 #define L1_STACK_SIZE 0x8000
 #define TRAMPOLINE 0x8000
 
@@ -17,12 +19,7 @@ _start:
 	cld
 	lgdt	gdt_desc
 	ljmp	$0x08, $1f
-1:	movw	$0x10, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	%ax, %fs
-	movw	%ax, %gs
+1:	LOAD_DATA_SEGMENTS fs_gs=1
 
 	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
@@ -63,12 +60,7 @@ _start:
 
 	.globl ap_entry32
 ap_entry32:
-	movw	$0x10, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	%ax, %fs
-	movw	%ax, %gs
+	LOAD_DATA_SEGMENTS fs_gs=1
 	movl	0xfee00020, %esi	/* our APIC ID (xAPIC, paging still off) */
 	shrl	$24, %esi
 enter_long:
@@ -111,95 +103,16 @@ long64:
 	jmp	1b
 
 /* ---- exception and interrupt stubs ---- */
-.macro ISR_NOERR n
-	.globl isr\n
-isr\n:	pushq	$0
-	pushq	$\n
-	jmp	isr_common
-.endm
-.macro ISR_ERR n
-	.globl isr\n
-isr\n:	pushq	$\n
-	jmp	isr_common
-.endm
-	ISR_NOERR 0
-	ISR_NOERR 1
-	ISR_NOERR 2
-	ISR_NOERR 3
-	ISR_NOERR 4
-	ISR_NOERR 5
-	ISR_NOERR 6
-	ISR_NOERR 7
-	ISR_ERR   8
-	ISR_NOERR 9
-	ISR_ERR   10
-	ISR_ERR   11
-	ISR_ERR   12
-	ISR_ERR   13
-	ISR_ERR   14
-	ISR_NOERR 15
-	ISR_NOERR 16
-	ISR_ERR   17
-	ISR_NOERR 18
-	ISR_NOERR 19
-	ISR_NOERR 20
-	ISR_ERR   21
-	ISR_NOERR 22
-	ISR_NOERR 23
-	ISR_NOERR 24
-	ISR_NOERR 25
-	ISR_NOERR 26
-	ISR_NOERR 27
-	ISR_NOERR 28
-	ISR_ERR   29
-	ISR_ERR   30
-	ISR_NOERR 31
-	ISR_NOERR 240
-	ISR_NOERR 255
-
-isr_common:
-	pushq	%rax
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movq	%rsp, %rdi
-	call	l1_interrupt
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rbp
-	popq	%rbx
-	popq	%rdx
-	popq	%rcx
-	popq	%rax
-	addq	$16, %rsp
-	iretq
+	ISR_STUBS isr_common
+	ISR_STUB 240, isr_common
+	ISR_STUB 255, isr_common
+	ISR_COMMON isr_common, l1_interrupt
 
 	.section .rodata
 	.globl isr_table
 	.balign 8
 isr_table:
-	.irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad isr\n
-	.endr
+	ISR_TABLE
 	.globl isr_ipi, isr_spurious
 isr_ipi:	.quad isr240
 isr_spurious:	.quad isr255
@@ -211,10 +124,7 @@ ap_tramp_start:
 	cli
 	cld
 	lgdtl	%cs:(ap_gdt_desc - ap_tramp_start)
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$0x08, $(ap_pm32 - ap_tramp_start + TRAMPOLINE)
+	ENTER_PROTECTED_MODE (ap_pm32 - ap_tramp_start + TRAMPOLINE)
 	.code32
 ap_pm32:
 	movl	$ap_entry32, %eax
@@ -229,9 +139,9 @@ ap_tramp_end:
 	.balign 16
 gdt:
 	.quad	0
-	.quad	0x00cf9a000000ffff	/* 0x08 code32 */
-	.quad	0x00cf92000000ffff	/* 0x10 data */
-	.quad	0x00af9a000000ffff	/* 0x18 code64 */
+	.quad	GDT_CODE32		/* 0x08 */
+	.quad	GDT_DATA		/* 0x10 */
+	.quad	GDT_CODE64		/* 0x18 */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1

@@ -5,6 +5,8 @@
  * CPUID, whose #VC handler calls VMPL0 with RAX = 0x32000 | error code. Everything it
  * touches is private (paging stays off).
  */
+#include "tlib/asm.inc"
+
 #define BASE 0xffff0000
 	.code16
 	.text
@@ -25,17 +27,11 @@ start:
 
 	lgdtl	%cs:(gdt_desc - start)
 	lidtl	%cs:(idt_desc - start)
-	movl	%cr0, %eax
-	orl	$1, %eax
-	movl	%eax, %cr0
-	ljmpl	$0x08, $(BASE + pm32 - start)
+	ENTER_PROTECTED_MODE (BASE + pm32 - start)
 
 	.code32
 pm32:
-	movw	$0x10, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
+	LOAD_DATA_SEGMENTS
 	movl	$(BASE + 0x8000), %esp
 	xorl	%eax, %eax
 	cpuid				/* #VC 0x72 */
@@ -54,15 +50,7 @@ vc32:
 2:	hlt
 	jmp	2b
 
-	.balign 8
-gdt:
-	.quad	0
-	.quad	0x00cf9a000000ffff
-	.quad	0x00cf92000000ffff
-gdt_end:
-gdt_desc:
-	.word	gdt_end - gdt - 1
-	.long	BASE + gdt - start
+	GDT32 (BASE + gdt - start)
 idt:
 	.fill	29, 8, 0
 	.word	(vc32 - start) & 0xffff

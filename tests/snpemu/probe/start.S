@@ -4,6 +4,8 @@
  *   VA P + 1 GiB + x  -> GPA P + x, shared  (C-bit clear): the same layout
  * for x < PROBE_MEM (16 MiB), P = 0x8000000000.
  */
+#include "tlib/asm.inc"
+
 #define P 0x8000000000
 #define CBIT (1 << 51)
 #define PROBE_MEM 0x1000000
@@ -63,30 +65,10 @@ ap_entry:
 	/* #VC stub: vector 29 pushes an error code */
 	.globl vc_stub
 vc_stub:
-	pushq	%rax
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
+	SAVE_GPRS_TO_R11
 	movq	%rsp, %rdi
 	call	vc_handler
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rbp
-	popq	%rbx
-	popq	%rdx
-	popq	%rcx
-	popq	%rax
+	RESTORE_GPRS_TO_R11
 	addq	$8, %rsp
 	iretq
 
@@ -149,55 +131,18 @@ pt_shared:
 	.globl gdt
 gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff	/* 0x08 64-bit code */
-	.quad	0x00cf92000000ffff	/* 0x10 data */
+	.quad	GDT_CODE64		/* 0x08 */
+	.quad	GDT_DATA		/* 0x10 */
 gdt_end:
 
 	.balign 4096
 	.skip	0x4000
 stack_top:
 
-/* ---- the GUID footer (README "svsm.bin image format") ---- */
+/* ---- the svsm.bin footer: metadata, GUID table with the SVSM INFO launch state ---- */
 	.section .guidtable, "aw"
 	.balign 16
-svsm_meta:
-	.long	0x4d535653		/* "SVSM" */
-	.long	svsm_meta_end - svsm_meta
-	.long	1
-	.long	3
-	.quad	meta_secrets
-	.long	4096, 2
-	.quad	meta_cpuid
-	.long	4096, 3
-	.quad	meta_bios_vmsa
-	.long	4096, 5
-svsm_meta_end:
-table_start:
-info_data:
-	.quad	P			/* load GPA */
-	.quad	PROBE_MEM		/* memory size */
-	.quad	pml4 + CBIT		/* CR3 */
-	.quad	gdt
-	.word	gdt_end - gdt - 1
-	.quad	0			/* IDT */
-	.word	0
-	.word	0x08
-	.quad	0x00af9a000000ffff
-	.quad	probe_entry
-	.quad	0x1d00
-	.quad	0x80010033
-	.quad	0x668
-	.word	86 + 18
-	/* a789a612-0597-4c4b-a49f-cbb1fe9d1ddd */
-	.byte	0x12, 0xa6, 0x89, 0xa7, 0x97, 0x05, 0x4b, 0x4c
-	.byte	0xa4, 0x9f, 0xcb, 0xb1, 0xfe, 0x9d, 0x1d, 0xdd
-	.long	file_end - svsm_meta	/* offset from the end of the file */
-	.word	4 + 18
-	/* be30189b-ab44-4a97-82dd-ea813941047e */
-	.byte	0x9b, 0x18, 0x30, 0xbe, 0x44, 0xab, 0x97, 0x4a
-	.byte	0x82, 0xdd, 0xea, 0x81, 0x39, 0x41, 0x04, 0x7e
-	.word	file_end - table_start
-	/* 81384fea-ad48-4eb6-af4f-6ac49316df2b */
-	.byte	0xea, 0x4f, 0x38, 0x81, 0x48, 0xad, 0xb6, 0x4e
-	.byte	0xaf, 0x4f, 0x6a, 0xc4, 0x93, 0x16, 0xdf, 0x2b
-file_end:
+	SVSM_FOOTER gpa=P, mem=PROBE_MEM, cr3=(pml4 + CBIT), gdt=gdt, gdt_limit=(gdt_end - gdt - 1), \
+		idt=0, idt_limit=0, cs=0x08, cs_desc=GDT_CODE64, rip=probe_entry, efer=0x1d00, \
+		cr0=0x80010033, cr4=0x668, secrets=meta_secrets, cpuid=meta_cpuid, \
+		bios_vmsa=meta_bios_vmsa

@@ -7,6 +7,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "percpu.h"
+#include "tlib/io_insn.h"
 #include "tlib/x86.h"
 
 #define IDT_VECTORS 32
@@ -88,65 +89,17 @@ static int vc_cpuid(struct regs *r)
 	return 0;
 }
 
-/* ---- IN/OUT/INS/OUTS: decoded here, performed by the hypervisor ---- */
-struct io_insn {
-	u64 info1; /* IOIO exit_info_1 (facts §3) */
-	unsigned int size;
-	unsigned int len;
-	bool in, string, rep;
-};
+/* ---- IN/OUT/INS/OUTS: decoded here (tlib/io_insn.h), performed by the hypervisor ---- */
 
-static int decode_io(const struct regs *r, struct io_insn *io)
+/* IOIO exit_info_1 (facts §3) of a decoded instruction. */
+static u64 ioio_info1(const struct io_insn *io)
 {
-	const u8 *p = (const u8 *)(uintptr_t)r->rip;
-	bool opsize = false;
-	unsigned int n = 0;
-	u16 port;
-	u8 op;
-
-	io->rep = false;
-	for (; n < 4; n++) {
-		if (p[n] == 0x66)
-			opsize = true;
-		else if (p[n] == 0xf3)
-			io->rep = true;
-		else
-			break;
-	}
-	op = p[n++];
-	switch (op) {
-	case 0xe4: /* in al, imm8 */
-	case 0xe5: /* in eax, imm8 */
-	case 0xe6: /* out imm8, al */
-	case 0xe7: /* out imm8, eax */
-		port = p[n++];
-		break;
-	case 0xec: /* in al, dx */
-	case 0xed:
-	case 0xee: /* out dx, al */
-	case 0xef:
-	case 0x6c: /* insb */
-	case 0x6d:
-	case 0x6e: /* outsb */
-	case 0x6f:
-		port = (u16)r->rdx;
-		break;
-	default:
-		return -EINVAL;
-	}
-	io->len = n;
-	io->string = op >= 0x6c && op <= 0x6f;
-	io->in = op == 0xe4 || op == 0xe5 || op == 0xec || op == 0xed || op == 0x6c || op == 0x6d;
-	io->size = (op & 1) ? (opsize ? 2 : 4) : 1;
-	io->rep = io->string && io->rep;
-	io->info1 = IOIO_PORT(port) | IOIO_ADDR_64 |
-		    (io->size == 1   ? IOIO_DATA_8
-		     : io->size == 2 ? IOIO_DATA_16
-				     : IOIO_DATA_32) |
-		    (io->in ? IOIO_TYPE_IN : 0) | (io->string ? IOIO_STR : 0) |
-		    (io->rep ? IOIO_REP : 0) |
-		    (io->string ? (io->in ? IOIO_SEG_ES : IOIO_SEG_DS) : 0);
-	return 0;
+	return IOIO_PORT(io->port) | IOIO_ADDR_64 |
+	       (io->size == 1	? IOIO_DATA_8
+		: io->size == 2 ? IOIO_DATA_16
+				: IOIO_DATA_32) |
+	       (io->in ? IOIO_TYPE_IN : 0) | (io->string ? IOIO_STR : 0) |
+	       (io->rep ? IOIO_REP : 0) | (io->string ? (io->in ? IOIO_SEG_ES : IOIO_SEG_DS) : 0);
 }
 
 static int vc_ioio_string(struct regs *r, const struct io_insn *io)
@@ -169,7 +122,7 @@ static int vc_ioio_string(struct regs *r, const struct io_insn *io)
 	if (!io->in)
 		memcpy(g->shared_buffer, (const void *)(uintptr_t)r->rsi, bytes);
 	ghcb_set(g, GHCB_OFF_SW_SCRATCH, cpu->ghcb_gpa + GHCB_OFF_SHARED_BUFFER);
-	rc = hv_nae(g, SVM_EXIT_IOIO, io->info1, chunk); /* exit_info_2 = repeat count */
+	rc = hv_nae(g, SVM_EXIT_IOIO, ioio_info1(io), chunk); /* exit_info_2 = repeat count */
 	if (!rc && io->in)
 		memcpy((void *)(uintptr_t)r->rdi, g->shared_buffer, bytes);
 	ghcb_end();
@@ -194,7 +147,7 @@ static int vc_ioio(struct regs *r)
 	struct ghcb *g;
 	int rc;
 
-	if (decode_io(r, &io))
+	if (!io_insn_decode((const u8 *)(uintptr_t)r->rip, r->rdx, &io))
 		return -EINVAL;
 	if (io.string)
 		return vc_ioio_string(r, &io);
@@ -202,7 +155,7 @@ static int vc_ioio(struct regs *r)
 	g = ghcb_begin();
 	if (!io.in)
 		ghcb_set(g, GHCB_OFF_RAX, r->rax & mask);
-	rc = hv_nae(g, SVM_EXIT_IOIO, io.info1, 0);
+	rc = hv_nae(g, SVM_EXIT_IOIO, ioio_info1(&io), 0);
 	if (!rc && io.in) {
 		rc = ghcb_get(g, GHCB_OFF_RAX, &val);
 		if (!rc)

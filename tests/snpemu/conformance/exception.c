@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "ghcb.h"
 #include "insn.h"
+#include "tlib/io_insn.h"
 
 #define VEC_VC 29
 
@@ -111,90 +112,58 @@ static bool vc_msr(struct cpu *c, struct frame *f, const u8 *insn)
 /* Port I/O: IN/OUT with a DX or imm8 port, and the string forms INS/OUTS (with REP). */
 static bool vc_ioio(struct cpu *c, struct frame *f, const u8 *insn)
 {
-	bool opsize16 = false, rep = false, in, str;
-	unsigned int len = 0, size;
-	u64 info, port, count;
-	u8 op;
+	struct io_insn io;
+	u64 info, count;
 
-	for (; len < 4; len++) {
-		if (insn[len] == 0x66)
-			opsize16 = true;
-		else if (insn[len] == 0xf3)
-			rep = true;
-		else
-			break;
-	}
-	op = insn[len++];
-	switch (op) {
-	case 0xe4:
-	case 0xe5:
-	case 0xe6:
-	case 0xe7:
-		port = insn[len++];
-		break;
-	case 0xec:
-	case 0xed:
-	case 0xee:
-	case 0xef:
-	case 0x6c:
-	case 0x6d:
-	case 0x6e:
-	case 0x6f:
-		port = (u16)f->rdx;
-		break;
-	default:
+	if (!io_insn_decode(insn, f->rdx, &io))
 		return false;
-	}
-	in = !(op & 2); /* E4 E5 EC ED 6C 6D read the port; E6 E7 EE EF 6E 6F write it */
-	str = op >= 0x6c && op <= 0x6f;
-	size = (op & 1) ? (opsize16 ? 2 : 4) : 1;
-	info = IOIO_PORT(port) | IOIO_A64 | (in ? IOIO_IN : 0) |
-	       (size == 1   ? IOIO_SZ8
-		: size == 2 ? IOIO_SZ16
-			    : IOIO_SZ32);
+	info = IOIO_PORT(io.port) | IOIO_A64 | (io.in ? IOIO_IN : 0) |
+	       (io.size == 1   ? IOIO_SZ8
+		: io.size == 2 ? IOIO_SZ16
+			       : IOIO_SZ32);
 
-	if (!str) {
-		u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1, v;
+	if (!io.string) {
+		u64 mask = io.size == 4 ? 0xffffffffULL : (1ULL << (8 * io.size)) - 1, v;
 
 		ghcb_clear(c);
-		if (!in)
+		if (!io.in)
 			ghcb_set(c, GHCB_RAX, f->rax & mask);
 		if (!vc_call(c, NAE_IOIO, info, 0))
 			return false;
-		if (in) {
+		if (io.in) {
 			if (!ghcb_get(c, GHCB_RAX, &v))
 				return false;
 			/* A 32-bit IN zero-extends into RAX; smaller ones merge. */
-			f->rax = size == 4 ? (u32)v : (f->rax & ~mask) | (v & mask);
+			f->rax = io.size == 4 ? (u32)v : (f->rax & ~mask) | (v & mask);
 		}
-		f->rip += len;
+		f->rip += io.len;
 		return true;
 	}
 
 	/* String I/O moves up to a shared buffer's worth per event (facts §3 IOIO). */
-	info |= IOIO_STR | (rep ? IOIO_REP : 0) | (in ? 0 : IOIO_SEG_DS);
-	count = rep ? f->rcx : 1;
+	info |= IOIO_STR | (io.rep ? IOIO_REP : 0) | (io.in ? 0 : IOIO_SEG_DS);
+	count = io.rep ? f->rcx : 1;
 	while (count) {
-		u64 n = MIN(count, (u64)(GHCB_BUFFER_SIZE / size)), bytes = n * size;
+		u64 n = MIN(count, (u64)(GHCB_BUFFER_SIZE / io.size)), bytes = n * io.size;
 		u8 *buf = c->ghcb + GHCB_BUFFER;
 
 		ghcb_clear(c);
 		ghcb_set(c, GHCB_SCRATCH, c->ghcb_gpa + GHCB_BUFFER);
-		if (!in)
+		if (!io.in)
 			memcpy(buf, (const void *)f->rsi, bytes);
 		if (!vc_call(c, NAE_IOIO, info, n))
 			return false;
-		if (in) {
+		if (io.in) {
 			memcpy((void *)f->rdi, buf, bytes);
 			f->rdi += bytes;
 		} else {
 			f->rsi += bytes;
 		}
 		count -= n;
-		if (rep)
+		if (io.rep)
 			f->rcx -= n;
 	}
-	f->rip += len;
+	f->rip += io.len;
 	return true;
 }
 

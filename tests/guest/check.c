@@ -9,13 +9,8 @@ static u32 passed, failed, skipped;
 
 static void report(bool ok, const char *what, const char *why)
 {
-	if (ok) {
-		__atomic_fetch_add(&passed, 1, __ATOMIC_RELAXED);
-		con_printf("ok - %s", what);
-	} else {
-		__atomic_fetch_add(&failed, 1, __ATOMIC_RELAXED);
-		con_printf("not ok - %s%s%s", what, why ? ": " : "", why ? why : "");
-	}
+	__atomic_fetch_add(ok ? &passed : &failed, 1, __ATOMIC_RELAXED);
+	report_check(ok, what, why);
 }
 
 void check(bool ok, const char *fmt, ...)

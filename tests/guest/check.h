@@ -9,11 +9,7 @@
 #define CSVSM_GUEST_CHECK_H
 
 #include "lib/types.h"
-
-#define VERDICT_PORT 0xf4
-#define VERDICT_PASS 0x10
-#define VERDICT_FAIL 0x11
-#define VERDICT_ABORT 0x12
+#include "tlib/report.h" /* report_check, VERDICT_* */
 
 void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -31,7 +31,7 @@ GUEST_C_SRCS := $(filter-out $(GUEST_DIR)/main.c,$(wildcard $(GUEST_DIR)/*.c))
 GUEST_OBJS := $(patsubst $(GUEST_DIR)/%.c,$(GUEST_BUILD)/%.o,$(GUEST_C_SRCS)) \
 	$(GUEST_BUILD)/src/sev/ghcb.o $(GUEST_BUILD)/src/sev/cpuid.o $(GUEST_BUILD)/src/lib/format.o \
 	$(GUEST_BUILD)/src/lib/string.o $(GUEST_BUILD)/tlib/console.o $(GUEST_BUILD)/tlib/io_insn.o \
-	$(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
+	$(GUEST_BUILD)/tlib/report.o $(GUEST_BUILD)/entry.o $(GUEST_BUILD)/reset.o
 GUEST_FW_SIZE := $(shell sed -n 's/^\#define FW_SIZE //p' $(GUEST_DIR)/layout.h)
 
 ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_MODES))

@@ -80,5 +80,5 @@ void fatal_cbit0(void)
 	r = probe_read64(gpa_to_shared(page));
 	check(false, "views: a C=0 access to a private page stops the machine",
 	      "the read returned 0x%lx (vector %d)", r.rax, r.vector);
-	verdict(0x11);
+	verdict(VERDICT_FAIL);
 }

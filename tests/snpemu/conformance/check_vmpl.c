@@ -320,7 +320,7 @@ void fatal_vmpl1_access(bool write)
 	u64 page;
 
 	if (!vmpl1_start())
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	page = pool_private_page();
 	*(volatile u64 *)priv_ptr(page) = 0x600d600d600d600dULL;
 	if (write) {
@@ -339,5 +339,5 @@ void fatal_vmpl1_access(bool write)
 	      write ? "vmpl1: a write to a page VMPL1 may only read stops the machine"
 		    : "vmpl1: a read of a VMPL0-only page stops the machine",
 	      "VMPL1 came back (vector %d)", mb->res.vector);
-	verdict(0x11);
+	verdict(VERDICT_FAIL);
 }

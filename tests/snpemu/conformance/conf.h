@@ -46,6 +46,7 @@
 #include "lib/string.h"
 #include "lib/types.h"
 #include "tlib/console.h" /* con_printf */
+#include "tlib/report.h"  /* VERDICT_* */
 #include "tlib/x86.h"
 #include <stdarg.h>
 

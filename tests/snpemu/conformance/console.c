@@ -7,9 +7,9 @@
  * src/lib/string.c; tests/lib/README.md).
  */
 #include "check.h"
+#include "tlib/report.h"
 
 #define COM1 0x3f8
-#define VERDICT_PORT 0xf4
 
 /* One message, one REP OUTSB (con_printf: tlib/console.h). */
 void con_emit(const char *msg, size_t len)
@@ -24,16 +24,13 @@ bool check(bool ok, const char *name, const char *why_fmt, ...)
 	va_list ap;
 
 	c->checks++;
-	if (ok) {
-		con_printf("ok - %s\n", name);
-		return true;
-	}
+	if (ok)
+		return report_check(true, name, NULL);
 	c->failures++;
 	va_start(ap, why_fmt);
 	fmt_vsnprintf(why, sizeof(why), why_fmt, ap);
 	va_end(ap);
-	con_printf("not ok - %s: %s\n", name, why);
-	return false;
+	return report_check(false, name, why);
 }
 
 bool check_eq(const char *name, u64 got, u64 want)

@@ -48,7 +48,7 @@ static __noreturn void fatal(struct cpu *c, const char *what, struct frame *f)
 	c->failures++;
 	con_printf("not ok - %s: vector %lu error 0x%lx rip 0x%lx at VMPL%d\n", what, f->vector,
 		   f->error, f->rip, c->vmpl);
-	verdict(0x12);
+	verdict(VERDICT_ABORT);
 }
 
 /* One NAE for the handler: any result but success is fatal (the host refused emulation). */

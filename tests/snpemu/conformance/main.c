@@ -25,7 +25,7 @@ static __noreturn void finish(void)
 
 	con_printf("# psc: %u descriptors, %u calls\n", psc_descriptors, psc_calls);
 	con_printf("# summary: %u checks, %u failed\n", checks, failed);
-	verdict(failed ? 0x11 : 0x10);
+	verdict(failed ? VERDICT_FAIL : VERDICT_PASS);
 }
 
 __noreturn void conf_main(void)
@@ -63,7 +63,7 @@ __noreturn void conf_main(void)
 		ghcb_clear(this_cpu());
 		ghcb_call(this_cpu(), NAE_TERMINATE, CONF_TERM_SET | (CONF_TERM_MODE_NAE << 4), 0);
 		check(false, "ghcb: the host ignored an NAE termination request", "%s", "-");
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	default:
 		break;
 	}

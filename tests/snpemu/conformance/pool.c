@@ -21,7 +21,7 @@ void pool_init(void)
 	if (next_4k >= POOL_2M_START) {
 		check(false, "setup: image fits below the 2 MiB test regions",
 		      "image and metadata end at GPA 0x%lx", next_4k);
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	}
 }
 
@@ -32,7 +32,7 @@ u64 pool_page(void)
 		next_4k += PAGE_SIZE;
 	if (next_4k >= POOL_2M_START) {
 		check(false, "setup: 4 KiB test pages available", "pool exhausted");
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	}
 	next_4k += PAGE_SIZE;
 	return next_4k - PAGE_SIZE;
@@ -42,7 +42,7 @@ u64 pool_region_2m(void)
 {
 	if (next_2m + PAGE_2M_SIZE > SVSM_GPA + SVSM_MEM) {
 		check(false, "setup: 2 MiB test regions available", "pool exhausted");
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	}
 	next_2m += PAGE_2M_SIZE;
 	return next_2m - PAGE_2M_SIZE;
@@ -56,13 +56,13 @@ u64 pool_private_page(void)
 	/* Private first, then validate (facts §3 "Ordering"). */
 	if (!psc_range(gpa, 1, PSC_OP_PRIVATE, false)) {
 		check(false, "setup: PSC makes a test page private", "page 0x%lx", gpa);
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	}
 	r = pvalidate(gpa_to_priv(gpa), false, true);
 	if (r.vector >= 0 || r.rax != 0 || r.cf) {
 		check(false, "setup: PVALIDATE of a fresh private page",
 		      "page 0x%lx: eax %lu cf %d vector %d", gpa, r.rax, r.cf, r.vector);
-		verdict(0x11);
+		verdict(VERDICT_FAIL);
 	}
 	return gpa;
 }

@@ -158,3 +158,21 @@ u32 svsm_request(u32 protocol, u32 call, struct svsm_regs *r)
 		     call);
 	return rc ? SVSM_NO_ANSWER : (u32)r->rax;
 }
+
+u32 svsm_create_vcpu(u64 vmsa, u64 caa, u32 apic_id)
+{
+	struct svsm_regs r = { 0 };
+
+	r.rcx = vmsa;
+	r.rdx = caa;
+	r.r8 = apic_id;
+	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
+}
+
+u32 svsm_delete_vcpu(u64 vmsa)
+{
+	struct svsm_regs r = { 0 };
+
+	r.rcx = vmsa;
+	return svsm_core(SVSM_CORE_DELETE_VCPU, &r);
+}

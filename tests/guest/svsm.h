@@ -125,4 +125,9 @@ static inline u32 svsm_core(u32 call, struct svsm_regs *r)
 	return svsm_request(SVSM_CORE_PROTOCOL, call, r);
 }
 
+/* CREATE_VCPU (RCX = VMSA, RDX = calling area, R8 = APIC ID) and DELETE_VCPU (RCX = VMSA),
+ * facts §7: the result code. */
+u32 svsm_create_vcpu(u64 vmsa, u64 caa, u32 apic_id);
+u32 svsm_delete_vcpu(u64 vmsa);
+
 #endif

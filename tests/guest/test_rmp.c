@@ -280,16 +280,6 @@ static void pvalidate_states_2m(void)
 			 "rescinded 2 MiB page: not validated, VMPL1-3 access revoked");
 }
 
-static u32 create(u64 vmsa, u64 caa, u32 apic_id)
-{
-	struct svsm_regs r = { 0 };
-
-	r.rcx = vmsa;
-	r.rdx = caa;
-	r.r8 = apic_id;
-	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
-}
-
 /* Under the read watch of the VMSA page: every read the SVSM made of it came after VMPL1 lost
  * its write access and the TLBs were flushed (facts §7 CREATE_VCPU step 2). */
 static void watch_begin(u64 vmsa)
@@ -328,12 +318,13 @@ static void vmsa_states(void)
 	vmsa->vmpl = 0;
 	memset(gpa_ptr(c), 0, PAGE_SIZE);
 	watch_begin(v);
-	check_rc(create(v, c, apic), SVSM_ERR_INVALID_PARAMETER, "CREATE_VCPU of a VMSA for VMPL0");
+	check_rc(svsm_create_vcpu(v, c, apic), SVSM_ERR_INVALID_PARAMETER,
+		 "CREATE_VCPU of a VMSA for VMPL0");
 	watch_end("CREATE_VCPU of a VMSA for VMPL0");
 	expect_rmp(v, ordinary, "after that refusal the VMSA page is VMPL1 RWX again, no VMSA bit");
 	if (make_private(bad_caa, 1)) {
 		vmsa_init_ap(vmsa, 1);
-		check_rc(create(v, bad_caa, apic), SVSM_ERR_INVALID_ADDRESS,
+		check_rc(svsm_create_vcpu(v, bad_caa, apic), SVSM_ERR_INVALID_ADDRESS,
 			 "CREATE_VCPU with a calling area that is not validated");
 		expect_rmp(v, ordinary,
 			   "after that refusal the VMSA page is VMPL1 RWX again, no "

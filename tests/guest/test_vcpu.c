@@ -10,24 +10,6 @@
 #include "tests.h"
 #include "vcpu.h"
 
-static u32 create(u64 vmsa, u64 caa, u32 apic_id)
-{
-	struct svsm_regs r = { 0 };
-
-	r.rcx = vmsa;
-	r.rdx = caa;
-	r.r8 = apic_id;
-	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
-}
-
-static u32 delete (u64 vmsa)
-{
-	struct svsm_regs r = { 0 };
-
-	r.rcx = vmsa;
-	return svsm_core(SVSM_CORE_DELETE_VCPU, &r);
-}
-
 enum vmsa_defect {
 	VMSA_OK,
 	VMSA_VMPL0,
@@ -64,7 +46,7 @@ static void refused_create(enum vmsa_defect defect, u64 vmsa, u64 caa, u32 apic_
 			   const char *what)
 {
 	hostile_vmsa(defect);
-	check_rc(create(vmsa, caa, apic_id), want, "CREATE_VCPU with %s", what);
+	check_rc(svsm_create_vcpu(vmsa, caa, apic_id), want, "CREATE_VCPU with %s", what);
 	check(page_usable(scratch_gpa(SCR_VMSA)) && page_usable(scratch_gpa(SCR_VMSA_CAA)),
 	      "after the refused CREATE_VCPU (%s) its pages are ordinary guest pages", what);
 }
@@ -134,8 +116,8 @@ static void refused_deletes(void)
 
 	note("DELETE_VCPU: addresses that are not a registered VMSA");
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
-		check_rc(delete (cases[i].gpa), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of %s",
-			 cases[i].what);
+		check_rc(svsm_delete_vcpu(cases[i].gpa), SVSM_ERR_INVALID_PARAMETER,
+			 "DELETE_VCPU of %s", cases[i].what);
 }
 
 /* The first AP's job: a call through its own calling area, proving the SVSM recorded it. */
@@ -153,9 +135,7 @@ static void ap_hello(struct cpu *cpu)
 		cpu->job_failures++;
 	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
 	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
-	memset(&r, 0, sizeof(r));
-	r.rcx = vcpu_vmsa_gpa(cpu->index);
-	rc = svsm_core(SVSM_CORE_DELETE_VCPU, &r);
+	rc = svsm_delete_vcpu(vcpu_vmsa_gpa(cpu->index));
 	note("vCPU %u: DELETE_VCPU of its own VMSA gave %s", cpu->index, svsm_rc_name(rc));
 	cpu->job_result = rc;
 }
@@ -185,11 +165,11 @@ static void registered_vcpu(void)
 
 	note("a registered VMSA and calling area are protected");
 	hostile_vmsa(VMSA_OK);
-	check_rc(create(v1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+	check_rc(svsm_create_vcpu(v1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
 		 "CREATE_VCPU with an existing VMSA");
-	check_rc(create(v, v1, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+	check_rc(svsm_create_vcpu(v, v1, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
 		 "CREATE_VCPU with an existing VMSA as calling area");
-	check_rc(create(c1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
+	check_rc(svsm_create_vcpu(c1, c, env.apic_id[1]), SVSM_ERR_INVALID_ADDRESS,
 		 "CREATE_VCPU with another vCPU's calling area as VMSA");
 	check(page_usable(v) && page_usable(c), "after those refusals the candidate pages are "
 						"ordinary guest pages");
@@ -200,13 +180,13 @@ static void registered_vcpu(void)
 	r.rcx = v1;
 	check_rc(svsm_core(SVSM_CORE_REMAP_CA, &r), SVSM_ERR_INVALID_ADDRESS,
 		 "REMAP_CA onto a registered VMSA");
-	check_rc(delete (c1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a calling area");
-	check_rc(delete (v1 + 8), SVSM_ERR_INVALID_PARAMETER,
+	check_rc(svsm_delete_vcpu(c1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a calling area");
+	check_rc(svsm_delete_vcpu(v1 + 8), SVSM_ERR_INVALID_PARAMETER,
 		 "DELETE_VCPU of a misaligned VMSA address");
 
-	check_rc(delete (v1), SVSM_SUCCESS, "DELETE_VCPU of the parked vCPU's VMSA");
+	check_rc(svsm_delete_vcpu(v1), SVSM_SUCCESS, "DELETE_VCPU of the parked vCPU's VMSA");
 	check(page_usable(v1), "after DELETE_VCPU the VMSA page is an ordinary guest page");
-	check_rc(delete (v1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a deleted VMSA");
+	check_rc(svsm_delete_vcpu(v1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a deleted VMSA");
 }
 
 void test_vcpu(void)

@@ -84,7 +84,6 @@ u64 vcpu_caa_gpa(u32 index)
 u32 vcpu_create(u32 index, u32 apic_id, void (*job)(struct cpu *), u64 arg)
 {
 	struct cpu *cpu = cpu_by_index(index);
-	struct svsm_regs r = { 0 };
 
 	memset(cpu, 0, sizeof(*cpu));
 	cpu->index = index;
@@ -96,10 +95,7 @@ u32 vcpu_create(u32 index, u32 apic_id, void (*job)(struct cpu *), u64 arg)
 	memset(cpu->caa, 0, PAGE_SIZE);
 	vmsa_init_ap((struct vmsa *)(uintptr_t)vcpu_vmsa_gpa(index), index);
 
-	r.rcx = vcpu_vmsa_gpa(index);
-	r.rdx = cpu->caa_gpa;
-	r.r8 = apic_id;
-	return svsm_core(SVSM_CORE_CREATE_VCPU, &r);
+	return svsm_create_vcpu(vcpu_vmsa_gpa(index), cpu->caa_gpa, apic_id);
 }
 
 int vcpu_run(u32 index)
@@ -127,10 +123,7 @@ bool vcpu_wait(u32 index, enum cpu_state state)
 
 u32 vcpu_delete(u32 index)
 {
-	struct svsm_regs r = { 0 };
-
-	r.rcx = vcpu_vmsa_gpa(index);
-	return svsm_core(SVSM_CORE_DELETE_VCPU, &r);
+	return svsm_delete_vcpu(vcpu_vmsa_gpa(index));
 }
 
 /* entry.asm's ap_start calls this on the AP's own stack. */

@@ -3,6 +3,8 @@
 #   boot_svsm ARGS...        run_snpemu with a fixed seed and timeout, then svsm.bin
 #   expect_termination S C   the SVSM ended through the GHCB (snpemu exit 2) with set S, code C
 #   expect_no_later_steps N  no log line of boot step N or any later step (see BOOT_STEPS)
+#   expect_sev_status_refused  the SEV_STATUS check stopped the boot: (15, 0x05), no boot step
+#                            logged, no exchange with the hypervisor
 #   expect_ready_lines N     exactly vCPUs 0..N-1 each reported ready once, on its own vCPU
 #   stat_msr REQ / stat_nae CODE   how often an MSR-protocol request / NAE exit was seen
 
@@ -41,6 +43,12 @@ expect_no_later_steps() {
 	for ((i = $1; i < ${#BOOT_STEPS[@]}; i++)); do
 		expect_no_out "\] ${BOOT_STEPS[$i]}"
 	done
+}
+
+expect_sev_status_refused() {
+	expect_termination 15 0x05
+	expect_no_later_steps 0
+	[ "$(stat_msr 0x002)" -eq 0 ] || fail "GHCB negotiation after a failed SEV_STATUS check"
 }
 
 expect_ready_lines() {

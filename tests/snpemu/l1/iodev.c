@@ -72,20 +72,14 @@ void gfw_init(void)
 		F64(f->data, 0) = launch.bios_size;
 	}
 	/* files the runner passes with --fw-cfg NAME=FILE arrive as opt/snpemu/gfw/NAME */
-	qfw_read(0x19, 0, &count, 4);
-	count = __builtin_bswap32(count);
-	for (u32 i = 0; i < count && i < 4096; i++) {
-		struct {
-			u32 size;
-			u16 sel, rsvd;
-			char name[56];
-		} __packed e;
+	count = qfw_dir_count();
+	for (u32 i = 0; i < count; i++) {
+		struct qfw_file e;
 
-		qfw_read(0x19, 4 + (u64)i * sizeof(e), &e, sizeof(e));
-		e.name[55] = 0;
+		qfw_dir_entry(i, &e);
 		if (!strncmp(e.name, "opt/snpemu/gfw/", 15)) {
-			f = add_file(e.name + 15, __builtin_bswap32(e.size));
-			f->qsel = __builtin_bswap16(e.sel);
+			f = add_file(e.name + 15, e.size);
+			f->qsel = e.sel;
 		}
 	}
 	be32(dir, (u32)nr_files);

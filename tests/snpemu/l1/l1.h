@@ -40,6 +40,9 @@ void spin_unlock(struct spinlock *l);
 
 /* Stop the machine with a snpemu exit status (after printing why). */
 __noreturn void machine_exit(int status);
+/* Print "snpemu: WHAT: <message>" and stop with exit 4 (EXIT_RULE). */
+__noreturn void machine_stop(const char *what, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A hardware rule the image broke (exit 4). */
 __noreturn void rule_violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,6 +63,14 @@ extern int nr_l1_cpus;
 /* QEMU's own fw_cfg (the L1 machine's inputs). */
 int qfw_find(const char *name, u32 *size, u16 *sel);
 void qfw_read(u16 sel, u64 offset, void *buf, u32 len);
+/* Its file directory: the number of entries (at most 4096 are looked at), entry @i. */
+struct qfw_file {
+	u32 size;
+	u16 sel;
+	char name[56]; /* NUL-terminated */
+};
+u32 qfw_dir_count(void);
+void qfw_dir_entry(u32 i, struct qfw_file *f);
 /* Memory: 4 KiB pages for the L1's own tables (zeroed). */
 void *page_alloc(void);
 void *pages_alloc(u64 n);

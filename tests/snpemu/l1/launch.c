@@ -21,14 +21,10 @@ static u8 tail[TAIL_MAX];
 __noreturn static void bad_image(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void bad_image(const char *fmt, ...)
 {
-	char buf[300];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	con_printf("snpemu: malformed svsm image: %s\n", buf);
-	machine_exit(EXIT_RULE);
+	machine_stop("malformed svsm image", fmt, ap);
 }
 
 static u16 get16(const u8 *p)

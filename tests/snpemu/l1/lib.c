@@ -67,26 +67,27 @@ __noreturn void machine_exit(int status)
 	halt_forever();
 }
 
-__noreturn void panic(const char *fmt, ...)
+__noreturn void machine_stop(const char *what, const char *fmt, va_list ap)
 {
 	char buf[400];
+
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	con_printf("snpemu: %s: %s\n", what, buf);
+	machine_exit(EXIT_RULE);
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	con_printf("snpemu: emulator error: %s\n", buf);
-	machine_exit(EXIT_RULE);
+	machine_stop("emulator error", fmt, ap);
 }
 
 __noreturn void rule_violation(const char *fmt, ...)
 {
-	char buf[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	con_printf("snpemu: RULE: %s\n", buf);
-	machine_exit(EXIT_RULE);
+	machine_stop("RULE", fmt, ap);
 }

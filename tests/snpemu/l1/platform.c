@@ -158,24 +158,39 @@ void qfw_read(u16 sel, u64 offset, void *buf, u32 len)
 	spin_unlock(&qfw_lock);
 }
 
-int qfw_find(const char *name, u32 *size, u16 *sel)
+u32 qfw_dir_count(void)
 {
 	u32 count;
 
 	qfw_read(FW_CFG_FILE_DIR, 0, &count, 4);
-	count = __builtin_bswap32(count);
-	for (u32 i = 0; i < count && i < 4096; i++) {
-		struct {
-			u32 size;
-			u16 sel, rsvd;
-			char name[56];
-		} __packed f;
+	return MIN(__builtin_bswap32(count), 4096U);
+}
 
-		qfw_read(FW_CFG_FILE_DIR, 4 + (u64)i * sizeof(f), &f, sizeof(f));
-		f.name[55] = 0;
+void qfw_dir_entry(u32 i, struct qfw_file *f)
+{
+	struct {
+		u32 size;
+		u16 sel, rsvd;
+		char name[56];
+	} __packed e;
+
+	qfw_read(FW_CFG_FILE_DIR, 4 + (u64)i * sizeof(e), &e, sizeof(e));
+	f->size = __builtin_bswap32(e.size);
+	f->sel = __builtin_bswap16(e.sel);
+	memcpy(f->name, e.name, sizeof(f->name));
+	f->name[sizeof(f->name) - 1] = 0;
+}
+
+int qfw_find(const char *name, u32 *size, u16 *sel)
+{
+	u32 count = qfw_dir_count();
+	struct qfw_file f;
+
+	for (u32 i = 0; i < count; i++) {
+		qfw_dir_entry(i, &f);
 		if (!strcmp(f.name, name)) {
-			*size = __builtin_bswap32(f.size);
-			*sel = __builtin_bswap16(f.sel);
+			*size = f.size;
+			*sel = f.sel;
 			return 0;
 		}
 	}

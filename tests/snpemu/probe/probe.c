@@ -865,8 +865,50 @@ static void mode_fetch_shared(void)
 	con_printf("fetch-shared result=%lu\n", ((u64(*)(void))page)());
 }
 
+/* Mode words that run one function; "vmpl1..." words run run_vmpl1(index in this list). */
+static const struct {
+	const char *word;
+	void (*run)(void);
+} simple_words[] = {
+	{ "pvalidate", mode_pvalidate },
+	{ "vc404", mode_vc404 },
+	{ "cpuid", mode_cpuid },
+	{ "fwcfg", mode_fwcfg },
+	{ "mmio", mode_mmio },
+	{ "inject", mode_inject },
+	{ "malformed", mode_malformed },
+	{ "smp", start_aps },
+	{ "walk-cbit0", mode_walk_cbit0 },
+	{ "fetch-cbit0", mode_fetch_cbit0 },
+	{ "fetch-shared", mode_fetch_shared },
+	{ "nae-misc", mode_nae_misc },
+	{ "fwcfg-dma", mode_fwcfg_dma },
+	{ "psmash", mode_psmash },
+	{ "ap-checks", mode_ap_checks },
+	{ "scramble", mode_scramble },
+	{ "bios", mode_bios },
+};
+
+static const char *const vmpl1_words[] = {
+	"vmpl1",	   "vmpl1-violation",	    "vmpl1-term",
+	"vmpl1-nae",	   "vmpl1-insns",	    "vmpl1-sev-status",
+	"vmpl1-ro-tables", "vmpl1-ro-tables-write", "vmpl1-ro-tables-noa",
+};
+
 static void run_word(const char *w)
 {
+	for (unsigned int i = 0; i < ARRAY_SIZE(simple_words); i++) {
+		if (!strcmp(w, simple_words[i].word)) {
+			simple_words[i].run();
+			return;
+		}
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(vmpl1_words); i++) {
+		if (!strcmp(w, vmpl1_words[i])) {
+			run_vmpl1((int)i);
+			return;
+		}
+	}
 	if (!strcmp(w, "pass"))
 		exit_with(0x10);
 	else if (!strcmp(w, "fail"))
@@ -886,68 +928,16 @@ static void run_word(const char *w)
 		(void)*(volatile u64 *)(P + SHARED_ALIAS);
 	} else if (!strcmp(w, "private-read-shared")) {
 		(void)*(volatile u64 *)(SCRATCH + 0x3000); /* C=1 read of a shared page */
-	} else if (!strcmp(w, "pvalidate"))
-		mode_pvalidate();
-	else if (!strcmp(w, "vc404"))
-		mode_vc404();
-	else if (!strcmp(w, "cpuid"))
-		mode_cpuid();
-	else if (!strcmp(w, "psc"))
+	} else if (!strcmp(w, "psc"))
 		mode_psc(8, 0);
 	else if (!strcmp(w, "psc-big"))
 		mode_psc(200, 0);
 	else if (!strcmp(w, "psc-2m"))
 		mode_psc(2, 1);
-	else if (!strcmp(w, "fwcfg"))
-		mode_fwcfg();
-	else if (!strcmp(w, "mmio"))
-		mode_mmio();
-	else if (!strcmp(w, "inject"))
-		mode_inject();
-	else if (!strcmp(w, "malformed"))
-		mode_malformed();
-	else if (!strcmp(w, "vmpl1"))
-		run_vmpl1(0);
-	else if (!strcmp(w, "vmpl1-violation"))
-		run_vmpl1(1);
-	else if (!strcmp(w, "vmpl1-term"))
-		run_vmpl1(2);
-	else if (!strcmp(w, "smp"))
-		start_aps();
-	else if (!strcmp(w, "vmpl1-nae"))
-		run_vmpl1(3);
-	else if (!strcmp(w, "vmpl1-insns"))
-		run_vmpl1(4);
-	else if (!strcmp(w, "vmpl1-sev-status"))
-		run_vmpl1(5);
-	else if (!strcmp(w, "vmpl1-ro-tables"))
-		run_vmpl1(6);
-	else if (!strcmp(w, "vmpl1-ro-tables-write"))
-		run_vmpl1(7);
-	else if (!strcmp(w, "vmpl1-ro-tables-noa"))
-		run_vmpl1(8);
-	else if (!strcmp(w, "walk-cbit0"))
-		mode_walk_cbit0();
-	else if (!strcmp(w, "fetch-cbit0"))
-		mode_fetch_cbit0();
-	else if (!strcmp(w, "fetch-shared"))
-		mode_fetch_shared();
-	else if (!strcmp(w, "nae-misc"))
-		mode_nae_misc();
-	else if (!strcmp(w, "fwcfg-dma"))
-		mode_fwcfg_dma();
 	else if (!strcmp(w, "unregistered")) {
 		wrmsr(MSR_GHCB, SCRATCH + 0x8000);
 		vmgexit();
-	} else if (!strcmp(w, "psmash"))
-		mode_psmash();
-	else if (!strcmp(w, "ap-checks"))
-		mode_ap_checks();
-	else if (!strcmp(w, "scramble"))
-		mode_scramble();
-	else if (!strcmp(w, "bios"))
-		mode_bios();
-	else if (!strcmp(w, "instrument")) {
+	} else if (!strcmp(w, "instrument")) {
 		/* The image's own VMPL reads the test instrument's RMP port: snpemu must stop. */
 		con_printf("instrument rmp-port\n");
 		io_in(0x5d8, 4);

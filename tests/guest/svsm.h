@@ -1,6 +1,10 @@
 /*
  * The SVSM protocol, client side (facts §7): discovery through the secrets page, the calling
  * area and the call convention, and the core protocol's constants and request layouts.
+ *
+ * Written from the facts file, deliberately not from the SVSM's include/protocol: this
+ * firmware is the independent check of the SVSM's protocol, and a constant shared with it
+ * (result codes, call numbers, CAA and secrets offsets) would hide the SVSM's mistake.
  */
 #ifndef CSVSM_GUEST_SVSM_H
 #define CSVSM_GUEST_SVSM_H

@@ -1,6 +1,7 @@
 /*
  * The VMSA page (facts §6, Linux struct sev_es_save_area): the fields a VMPL1 AP needs. Every
- * other byte of the page is reserved or state we leave zero.
+ * other byte of the page is reserved or state we leave zero. Written from the facts, not from
+ * the SVSM's include/sev/vmsa.h: the SVSM checks the VMSAs this firmware hands it.
  */
 #ifndef CSVSM_GUEST_VMSA_H
 #define CSVSM_GUEST_VMSA_H

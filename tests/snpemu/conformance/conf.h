@@ -6,9 +6,11 @@
  * §N" below). It prints one line per check on COM1 ("ok - name" or "not ok - name: expected X
  * got Y") and reports the verdict through a 32-bit OUT to port 0xf4 (0x10 = all passed).
  *
- * It has its own start code, page tables, GHCB code, #VC handler and console, so that it can
- * judge the emulator independently of the SVSM. From src/ it links only plain library code
- * that models nothing of SNP: formatting and the string functions (tests/lib/README.md).
+ * It has its own page tables, GHCB code and #VC handler, and its expectations (the constants
+ * and layouts in ghcb.h, vmsa.h and insn.h) are written from the facts file, shared with
+ * neither the SVSM nor snpemu, so that it judges the emulator independently. It shares only
+ * plain machinery: formatting and the string functions from src/lib, console, instruction
+ * wrappers, I/O decoding and assembler macros from tests/lib (tests/lib/README.md).
  */
 #ifndef CONF_CONF_H
 #define CONF_CONF_H

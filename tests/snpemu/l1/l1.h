@@ -4,6 +4,11 @@
  * PSP's launch) and the SNP hardware rules (RMP, VMPLs, PVALIDATE/RMPADJUST, GHCB, #VC).
  *
  * Facts cited as "facts §N" are sections of shared/reference/snp-svsm-facts.md.
+ *
+ * The model of SNP here (RMP states and rules, VMSA, VMCB and GHCB layouts as the emulator
+ * interprets them, result codes) is snpemu's own reading of the facts, deliberately not the
+ * SVSM's include/ nor the test programs': snpemu judges svsm.bin, and a wrong constant shared
+ * with it would hide the bug. Only plain machinery is shared (tests/lib/README.md).
  */
 #ifndef SNPEMU_L1_H
 #define SNPEMU_L1_H

@@ -3,6 +3,10 @@
  * prints what it was told, so tests can check that each --fault really made the host
  * misbehave. What it runs comes from the guest fw_cfg file "opt/probe/mode" (snpemu
  * --fw-cfg opt/probe/mode=FILE): words, run in order (see tests/snpemu/README.md).
+ *
+ * Its GHCB and VMSA accesses use the facts' offsets as plain numbers, on purpose not shared
+ * with the conformance payload (the other check of snpemu) nor with the SVSM. Printing, string
+ * functions and instruction wrappers are the test programs' shared ones (tests/lib/README.md).
  */
 #include "lib/string.h"
 #include "lib/types.h"

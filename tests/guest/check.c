@@ -62,27 +62,34 @@ void check_rc2(u32 got, u32 want1, u32 want2, const char *fmt, ...)
 	va_end(ap);
 }
 
-void skip(const char *fmt, ...)
+/* One console line: @prefix, then the message of @fmt. */
+static void vline(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vline(const char *prefix, const char *fmt, va_list ap)
 {
 	char what[200];
+
+	fmt_vsnprintf(what, sizeof(what), fmt, ap);
+	con_printf("%s%s", prefix, what);
+}
+
+void skip(const char *fmt, ...)
+{
 	va_list ap;
 
-	va_start(ap, fmt);
-	fmt_vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	__atomic_fetch_add(&skipped, 1, __ATOMIC_RELAXED);
-	con_printf("skip - %s", what);
+	va_start(ap, fmt);
+	vline("skip - ", fmt, ap);
+	va_end(ap);
 }
 
 void note(const char *fmt, ...)
 {
-	char what[200];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(what, sizeof(what), fmt, ap);
+	vline("# ", fmt, ap);
 	va_end(ap);
-	con_printf("# %s", what);
 }
 
 u32 checks_failed(void)

@@ -29,6 +29,7 @@ HOSTCC := gcc
 ALL_TARGETS :=
 
 include src/svsm.mk
+include tests/svsm/selftest/selftest.mk
 include tests/lib/lib.mk
 include tests/unit/unit.mk
 include tests/snpemu/snpemu.mk

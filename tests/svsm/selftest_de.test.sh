@@ -11,5 +11,6 @@ expect_panic 15 0x01 0 '#DE divide error' 0
 	fail "RAX/RCX are $(reg rax)/$(reg rcx), expected the dividend 0x1234 and the divisor 0"
 expect_frame 0 st_div0
 expect_frame 1 selftest_fault_de
+expect_frame 2 selftest_run
 expect_trace_has guest_launch
 expect_no_out 'selftest: divided by zero'

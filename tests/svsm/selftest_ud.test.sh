@@ -12,4 +12,5 @@ rip=$(reg rip)
 objdump -d --start-address="$rip" --stop-address=$((rip + 2)) "$ELF" | grep -qE '\sud2' ||
 	fail "the instruction at RIP $rip is not ud2"
 expect_frame 0 selftest_fault_ud
+expect_frame 1 selftest_run
 expect_trace_has guest_launch

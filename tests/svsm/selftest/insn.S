@@ -233,4 +233,18 @@
 	vmmcall
 	ENDFUNC st_vmmcall
 
+/* An AP's entry (its VMSA's RIP, RSP at the top of its stack): no frame to keep, as in
+ * start.S's svsm_ap_start; the call aligns the stack as the ABI wants. */
+	.text
+	.globl st_ap_start
+	.type st_ap_start, @function
+st_ap_start:
+	cli
+	cld
+	xorl	%ebp, %ebp
+	call	selftest_ap_main
+1:	hlt
+	jmp	1b
+	.size st_ap_start, . - st_ap_start
+
 	.section .note.GNU-stack, "", @progbits

@@ -56,5 +56,10 @@ void st_div0(void);
 void st_wbinvd(void);
 void st_vmmcall(void);
 
+/* An AP's entry for the self-test (its VMSA's RIP): as start.S's svsm_ap_start, into
+ * selftest_ap_main. */
+void st_ap_start(void);
+__attribute__((noreturn)) void selftest_ap_main(void);
+
 #endif /* __ASSEMBLY__ */
 #endif

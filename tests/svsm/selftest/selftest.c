@@ -19,6 +19,7 @@
 #include "arch/exception.h"
 #include "arch/gdt.h"
 #include "arch/idt.h"
+#include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
 #include "arch/x86.h"
@@ -28,11 +29,18 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mem_init.h"
+#include "mm/page_alloc.h"
+#include "mm/paging.h"
+#include "sev/boot_checks.h"
 #include "sev/cpuid.h"
 #include "sev/ghcb.h"
 #include "sev/ghcb_msr.h"
 #include "sev/ghcb_nae.h"
+#include "sev/ghcb_setup.h"
+#include "sev/rmp.h"
+#include "sev/sev_status.h"
 #include "sev/terminate.h"
+#include "sev/vmsa.h"
 #include "insn.h"
 
 #ifndef SELFTEST_CASE
@@ -564,18 +572,27 @@ static void run_checks(void)
 static u64 volatile *volatile pf_ptr = (u64 *)PF_ADDR;
 static u64 volatile *volatile gp_ptr = (u64 *)GP_ADDR;
 
-/* Each fault sits between two calls, so that its function's frame is intact when it hits
- * (else the compiler may pop it first) and the stack trace goes through it. */
+/* Each fault comes before a call that is not the function's last (which may be a tail call,
+ * made after the frame is gone): the frame is intact when it hits, and the stack trace goes
+ * through it. */
 __attribute__((noinline)) void selftest_fault_pf(void)
 {
+	u64 v;
+
 	log_info("selftest: reading %#llx (not mapped)", (unsigned long long)PF_ADDR);
-	log_info("selftest: read %#llx", (unsigned long long)*pf_ptr);
+	v = *pf_ptr;
+	log_info("selftest: read %#llx", (unsigned long long)v);
+	log_info("selftest: the read did not fault");
 }
 
 __attribute__((noinline)) void selftest_fault_gp(void)
 {
+	u64 v;
+
 	log_info("selftest: reading %#llx (not canonical)", (unsigned long long)GP_ADDR);
-	log_info("selftest: read %#llx", (unsigned long long)*gp_ptr);
+	v = *gp_ptr;
+	log_info("selftest: read %#llx", (unsigned long long)v);
+	log_info("selftest: the read did not fault");
 }
 
 __attribute__((noinline)) void selftest_fault_ud(void)
@@ -627,6 +644,96 @@ __attribute__((noinline)) void selftest_fault_vc_vmmcall(void)
 	log_info("selftest: vmmcall done");
 }
 
+/*
+ * The AP cases: vCPU 1, parked in the request loop since it reported ready, is started again
+ * at VMPL0 in a fresh VMSA (as arch/smp.c starts an AP, with the AP's own per-CPU data, stack
+ * and TSS) whose RIP is st_ap_start, and meets the fault there. The BSP waits in hlt: the run
+ * must end in the AP's fault report.
+ */
+static void (*ap_fault)(void);
+
+extern char svsm_ap_start[]; /* start.S */
+
+__noreturn void selftest_ap_main(void)
+{
+	struct percpu *p = this_cpu();
+
+	percpu_load_descriptors(p);
+	ghcb_register_this_cpu(); /* a new VMSA: its GHCB MSR starts empty */
+	log_info("selftest: vCPU %u at VMPL0 again, in the self-test", p->index);
+	ap_fault();
+	check(false, "the fault on vCPU %u ended the run", p->index);
+	svsm_terminate(SVSM_TERM_SET_CSVSM, TERM_MAIN_RETURNED);
+}
+
+static void run_on_ap(u64 rip, bool fresh_gdt)
+{
+	struct percpu *p = percpu_get(1);
+	u8 *block = page_zalloc(1);
+	struct vmsa *v;
+	u64 err = 0;
+	int rc;
+
+	if (!check(p != NULL && block != NULL, "vCPU 1 exists (run with --smp 2 or more)"))
+		return;
+	/* The second page of an 8 KiB block is never 2 MiB aligned (erratum 1467). */
+	v = (struct vmsa *)(block + PAGE_SIZE);
+	/* Its first start left the TSS descriptor busy, and LTR of a busy TSS is a #GP: a fresh
+	 * GDT, as for its first start (the parked vCPU does not use it meanwhile). */
+	if (fresh_gdt)
+		gdt_build(p->gdt, &p->tss);
+	vmsa_init_ap(v, &(struct vmsa_ap_params){
+				.rip = rip,
+				.rsp = p->stack_hi,
+				.gs_base = (u64)(uintptr_t)p,
+				.cr3 = paging_cr3(),
+				.gdt_base = (u64)(uintptr_t)p->gdt,
+				.gdt_limit = sizeof(p->gdt) - 1,
+				.idt_base = idt_base(),
+				.idt_limit = idt_limit(),
+				.tss_base = (u64)(uintptr_t)&p->tss,
+				.cs_sel = GDT_SEL_CODE,
+				.tr_sel = GDT_SEL_TSS,
+				.cs_desc = GDT_CODE64_DESC,
+				.efer = SVSM_EFER,
+				.cr0 = SVSM_CR0,
+				.cr4 = SVSM_CR4,
+				.sev_features = sev_status_to_features(sev_status()),
+			});
+	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
+	if (!check(rc == 0, "VMSA bit on the new VMSA of vCPU 1 (%d)", rc))
+		return;
+	log_info("selftest: starting vCPU 1 (APIC ID %u) in the self-test", p->apic_id);
+	rc = ghcb_ap_create(p->apic_id, svsm_va_to_pa(v), sev_status_to_features(sev_status()),
+			    &err);
+	if (!check(rc == 0, "AP creation for vCPU 1 (%d, %#llx)", rc, (unsigned long long)err))
+		return;
+	for (;;)
+		hlt();
+}
+
+__attribute__((noinline)) void selftest_fault_ap_pf(void)
+{
+	ap_fault = selftest_fault_pf;
+	run_on_ap((u64)(uintptr_t)st_ap_start, true);
+}
+
+__attribute__((noinline)) void selftest_fault_ap_df(void)
+{
+	ap_fault = selftest_fault_df;
+	run_on_ap((u64)(uintptr_t)st_ap_start, true);
+}
+
+/*
+ * The SVSM's own AP entry (start.S svsm_ap_start, then ap_main) with the TSS descriptor left
+ * busy: its LTR faults (#GP, the selector as error code) early in ap_main, and the report
+ * must still come out and end the run with (15, 0x01).
+ */
+__attribute__((noinline)) void selftest_fault_ap_early(void)
+{
+	run_on_ap((u64)(uintptr_t)svsm_ap_start, false);
+}
+
 struct selftest_case {
 	const char *name;
 	void (*run)(void);
@@ -641,6 +748,9 @@ static const struct selftest_case cases[] = {
 	{ "df", selftest_fault_df },
 	{ "vc-wbinvd", selftest_fault_vc_wbinvd },
 	{ "vc-vmmcall", selftest_fault_vc_vmmcall },
+	{ "ap-pf", selftest_fault_ap_pf },
+	{ "ap-df", selftest_fault_ap_df },
+	{ "ap-early", selftest_fault_ap_early },
 };
 
 /* Returns only when the case did not end the run as it should. */

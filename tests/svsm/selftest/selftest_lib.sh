@@ -4,6 +4,8 @@
 #   boot_selftest CASE [ARGS...]   boot the image of CASE ("checks": build/svsm-selftest.bin,
 #                                  else build/svsm-selftest-CASE.bin) under snpemu, 2 vCPUs;
 #                                  sets $ELF for addr2line
+# The report is looked for on vCPU $PANIC_CPU (0 unless the test sets it).
+#
 #   expect_panic SET CODE VEC NAME ERR  the run ended in the SVSM's fault report: the
 #                                  "fatal: ...: vector VEC (NAME), error code ERR" line, the
 #                                  full register dump, the trace, then termination (SET, CODE)
@@ -14,6 +16,8 @@
 #                                  ADDR - 1, inside the call)
 #   expect_frame N FUNC            frame #N is in FUNC
 #   expect_trace_has FUNC          some frame is in FUNC
+
+PANIC_CPU=0
 
 boot_selftest() {
 	local case=$1 bin
@@ -35,20 +39,20 @@ boot_selftest() {
 expect_panic() {
 	local set=$1 code=$2 vec=$3 name=$4 err=$5 r
 	expect_termination "$set" "$code"
-	expect_out "^\[cpu0\] error: fatal: .*: vector $vec \($name\), error code $err$"
+	expect_out "^\[cpu$PANIC_CPU\] error: fatal: .*: vector $vec \($name\), error code $err$"
 	for r in rip cs rflags rsp ss rax rbx rcx rdx rsi rdi rbp r8 r9 r10 r11 r12 r13 r14 r15 \
 		cr2 cr3; do
 		reg "$r" >/dev/null || fail "register $r missing from the report"
 	done
-	expect_out '^\[cpu0\] error:   stack trace \(addr2line'
-	expect_out "^\[cpu0\] error: fatal: .* \(terminating: set $set code $(printf '%#x' "$code")\)$"
+	expect_out "^\[cpu$PANIC_CPU\] error:   stack trace \(addr2line"
+	expect_out "^\[cpu$PANIC_CPU\] error: fatal: .* \(terminating: set $set code $(printf '%#x' "$code")\)$"
 	expect_no_out '^\[cpu[0-9]+\] not ok - '
 	expect_no_out 'selftest: done'
 }
 
 reg() {
 	local v
-	v=$(grep -aE '^\[cpu[0-9]+\] error:   [a-z]' "$OUT" | grep -oE "(^|[ ])$1 +(0x[0-9a-f]+|0)( |$)" |
+	v=$(grep -aE "^\[cpu$PANIC_CPU\] error:   [a-z]" "$OUT" | grep -oE "(^|[ ])$1 +(0x[0-9a-f]+|0)( |$)" |
 		head -1 | awk '{print $NF}')
 	[ -n "$v" ] || return 1
 	echo "$v"
@@ -60,7 +64,7 @@ func_at() {
 
 trace_funcs() {
 	local n addr
-	grep -aE '^\[cpu0\] error:     #[0-9]+ 0x[0-9a-f]+$' "$OUT" | awk '{print $3, $4}' |
+	grep -aE "^\[cpu$PANIC_CPU\] error:     #[0-9]+ 0x[0-9a-f]+$" "$OUT" | awk '{print $3, $4}' |
 		while read -r n addr; do
 			[ "$n" = "#0" ] || addr=$(printf '%#x' $((addr - 1)))
 			func_at "$addr"

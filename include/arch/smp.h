@@ -9,8 +9,8 @@
  * VMPL1, attributes VMSA only, after a host PSMASH if the page sits in a 2 MiB RMP entry —
  * sev/rmp.h; failure 15, TERM_RMPADJUST / TERM_PSC) and starts it with the AP creation
  * NAE (refusal: 15, TERM_AP_CREATE). One AP at a time: the next starts once the previous
- * reported ready. Each AP loads its own GDT/TSS/IDT, registers its own GHCB, reports ready
- * and parks (hlt).
+ * reported ready. Each AP registers its own GHCB (first: a fault report needs it), loads its
+ * own GDT/TSS/IDT, reports ready and parks (hlt).
  */
 #ifndef CSVSM_ARCH_SMP_H
 #define CSVSM_ARCH_SMP_H

@@ -151,8 +151,11 @@ __noreturn void ap_main(void)
 {
 	struct percpu *p = this_cpu();
 
-	percpu_load_descriptors(p);
+	/* The GHCB first: the VMSA has loaded this vCPU's GDT, TSS and IDT already, so a fault
+	 * from here on is reported, and the report goes through the GHCB, which must be
+	 * registered (using an unregistered one, the host stops the guest instead). */
 	ghcb_register_this_cpu();
+	percpu_load_descriptors(p);
 	log_ready(p);
 	WRITE_ONCE(p->ready, 1);
 	/* The request loop parks this vCPU (hlt) until its VMPL1 exists and calls. */

@@ -644,6 +644,17 @@ __attribute__((noinline)) void selftest_fault_vc_vmmcall(void)
 	log_info("selftest: vmmcall done");
 }
 
+/* An MSR snpemu's host refuses (IA32_FEATURE_CONTROL: a #GP from the host, as KVM answers
+ * for an MSR it does not know): the #VC cannot be completed. */
+__attribute__((noinline)) void selftest_fault_vc_msr_refused(void)
+{
+	u64 r[3];
+
+	log_info("selftest: rdmsr 0x3a");
+	st_rdmsr(0x3a, r);
+	log_info("selftest: rdmsr 0x3a gave %#llx", (unsigned long long)r[0]);
+}
+
 /*
  * The AP cases: vCPU 1, parked in the request loop since it reported ready, is started again
  * at VMPL0 in a fresh VMSA (as arch/smp.c starts an AP, with the AP's own per-CPU data, stack
@@ -748,6 +759,7 @@ static const struct selftest_case cases[] = {
 	{ "df", selftest_fault_df },
 	{ "vc-wbinvd", selftest_fault_vc_wbinvd },
 	{ "vc-vmmcall", selftest_fault_vc_vmmcall },
+	{ "vc-msr-refused", selftest_fault_vc_msr_refused },
 	{ "ap-pf", selftest_fault_ap_pf },
 	{ "ap-df", selftest_fault_ap_df },
 	{ "ap-early", selftest_fault_ap_early },

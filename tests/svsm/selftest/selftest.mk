@@ -8,7 +8,8 @@
 
 SELFTEST_DIR := tests/svsm/selftest
 SELFTEST_BUILD := $(BUILD)/selftest
-SELFTEST_FATAL := pf gp ud de df vc-wbinvd vc-vmmcall ap-pf ap-df ap-early
+SELFTEST_FATAL := pf gp ud de df vc-wbinvd vc-vmmcall vc-msr-refused \
+	ap-pf ap-df ap-early
 SELFTEST_CASES := checks $(SELFTEST_FATAL)
 SELFTEST_SVSM_OBJS := $(filter-out $(SVSM_BUILD)/src/guest/launch.o,$(SVSM_OBJS))
 SELFTEST_BINS := $(BUILD)/svsm-selftest.bin $(SELFTEST_FATAL:%=$(BUILD)/svsm-selftest-%.bin)

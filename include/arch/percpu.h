@@ -24,6 +24,7 @@ struct percpu {
 	u64 ghcb_gpa;
 	struct ghcb *ghcb_backup; /* private page: the GHCB's contents while a #VC borrows it */
 	u32 ghcb_depth;		  /* 0 free, 1 in use, 2 borrowed by a nested #VC */
+	u32 ghcb_registered;	  /* the hypervisor echoed this vCPU's registration */
 
 	u32 panicking; /* set on the first fatal exception: a second one terminates at once */
 

@@ -20,6 +20,11 @@
 #include "lib/types.h"
 #include "sev/ghcb.h"
 
+/* True once this vCPU's GHCB is registered with the hypervisor (the echo checked). A GHCB
+ * that is not must never be used: a host that did not register it would stop the VM at the
+ * VMGEXIT, and the reason for a termination would be lost with it. */
+bool ghcb_usable(void);
+
 struct ghcb *ghcb_begin(void);
 void ghcb_end(struct ghcb *g);
 

@@ -30,6 +30,11 @@ static void uart_out(unsigned int reg, u8 val)
 
 void serial_write_line(const char *line, size_t len)
 {
+	/* A vCPU without a registered GHCB (an AP before, or after a failed, registration) has
+	 * no way to the console: the line is dropped; a termination that follows still reaches
+	 * the host through the MSR protocol. */
+	if (!ghcb_usable())
+		return;
 	/* The UART is emulated by the host: no transmitter polling, one exit per line. */
 	if (ghcb_io_outs(COM1 + UART_DATA, 1, line, len))
 		svsm_terminate(SVSM_TERM_SET_CSVSM, TERM_BAD_HV_RESPONSE);

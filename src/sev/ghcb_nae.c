@@ -10,12 +10,20 @@
 #include "sev/psc.h"
 #include "sev/terminate.h"
 
+bool ghcb_usable(void)
+{
+	struct percpu *p = this_cpu();
+
+	return p->ghcb && p->ghcb_registered;
+}
+
 struct ghcb *ghcb_begin(void)
 {
 	struct percpu *p = this_cpu();
 
-	/* No GHCB yet (a #VC before step 3): nothing to report through either. */
-	if (!p->ghcb)
+	/* No registered GHCB (a #VC before step 3, or on an AP before or after a failed
+	 * registration): nothing to report through either. */
+	if (!ghcb_usable())
 		svsm_terminate(SVSM_TERM_SET_CSVSM, TERM_UNHANDLED_VC);
 	switch (p->ghcb_depth) {
 	case 0:

@@ -77,6 +77,7 @@ void ghcb_register_this_cpu(void)
 		      (unsigned long long)gfn, (unsigned long long)resp);
 	/* From now on the MSR holds the GHCB's GPA between requests (facts §1). */
 	wrmsr(MSR_GHCB, p->ghcb_gpa);
+	p->ghcb_registered = 1;
 }
 
 void ghcb_setup_bsp(void)

@@ -88,6 +88,20 @@ static void parse_fault(const char *w, const char *end)
 		cfg.fault[FAULT_VMPL_RUN_FAIL] = true;
 		return;
 	}
+	if (NAME("register-ghcb-gfn")) {
+		/* GFN or GFN@N: lie about every registration, or only about the Nth. */
+		const char *at = eq + 1;
+
+		while (at < end && *at != '@')
+			at++;
+		if (eq >= end || parse_u64(eq + 1, at, &a) ||
+		    (at < end && (parse_u64(at + 1, end, &b) || !b)))
+			bad(w, end, "want register-ghcb-gfn=GFN or GFN@N (N counts from 1)");
+		cfg.fault[FAULT_REGISTER_GFN] = true;
+		cfg.register_gfn = a & ((1ULL << 52) - 1);
+		cfg.register_at = at < end ? b : 0;
+		return;
+	}
 	if (eq >= end || parse_u64(eq + 1, end, &a))
 		bad(w, end, "unknown fault or missing/invalid value");
 	if (NAME("psc-lie")) {
@@ -98,9 +112,6 @@ static void parse_fault(const char *w, const char *end)
 	} else if (NAME("hv-features")) {
 		cfg.fault[FAULT_HV_FEATURES] = true;
 		cfg.hv_features = a & ((1ULL << 52) - 1);
-	} else if (NAME("register-ghcb-gfn")) {
-		cfg.fault[FAULT_REGISTER_GFN] = true;
-		cfg.register_gfn = a & ((1ULL << 52) - 1);
 	} else if (NAME("psc-fail-at")) {
 		if (!a)
 			bad(w, end, "N counts from 1");

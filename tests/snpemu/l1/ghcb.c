@@ -183,8 +183,11 @@ static void msr_protocol(struct vcpu *v)
 	case 0x012: {
 		u64 gfn = m >> 12, echo = gfn;
 
+		static u64 registrations;
+		u64 nth = __atomic_add_fetch(&registrations, 1, __ATOMIC_RELAXED);
+
 		c->ghcb_reg = gfn << 12;
-		if (cfg.fault[FAULT_REGISTER_GFN]) {
+		if (cfg.fault[FAULT_REGISTER_GFN] && (!cfg.register_at || nth == cfg.register_at)) {
 			echo = cfg.register_gfn;
 			con_printf("snpemu: fault register-ghcb-gfn: registration of GFN 0x%lx "
 				   "answered "

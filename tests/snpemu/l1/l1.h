@@ -113,6 +113,7 @@ struct config {
 	u64 ghcb_min, ghcb_max;
 	u64 hv_features;
 	u64 register_gfn;
+	u64 register_at; /* register-ghcb-gfn: only the Nth registration (0: every one) */
 	u64 psc_fail_at;
 	u64 cbit_report;
 	u64 sev_status;

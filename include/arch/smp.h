@@ -15,7 +15,15 @@
 #ifndef CSVSM_ARCH_SMP_H
 #define CSVSM_ARCH_SMP_H
 
+#include "lib/types.h"
+
 void smp_init(void);
+
+struct vmsa;
+struct percpu;
+/* Fill @v as the VMPL0 VMSA of vCPU @p starting at @rip: 64-bit, the SVSM's page tables,
+ * p's GDT, TSS, stack and GS base, the shared IDT, sev_features as the BSP's (facts §6). */
+void smp_build_ap_vmsa(struct vmsa *v, const struct percpu *p, u64 rip);
 
 /* The AP's C entry (start.S svsm_ap_start). */
 __attribute__((noreturn)) void ap_main(void);

@@ -80,10 +80,10 @@ static struct vmsa *alloc_vmsa_page(void)
 	return block ? (struct vmsa *)(block + PAGE_SIZE) : NULL;
 }
 
-static void build_ap_vmsa(struct vmsa *v, const struct percpu *p)
+void smp_build_ap_vmsa(struct vmsa *v, const struct percpu *p, u64 rip)
 {
 	struct vmsa_ap_params a = {
-		.rip = (u64)(uintptr_t)svsm_ap_start,
+		.rip = rip,
 		.rsp = p->stack_hi,
 		.gs_base = (u64)(uintptr_t)p,
 		.cr3 = paging_cr3(),
@@ -117,7 +117,7 @@ static void start_ap(unsigned int index, u32 apic_id)
 	v = alloc_vmsa_page();
 	if (!v)
 		fatal(TERM_NOMEM, "no memory for vCPU %u's VMSA", index);
-	build_ap_vmsa(v, p);
+	smp_build_ap_vmsa(v, p, (u64)(uintptr_t)svsm_ap_start);
 	/* From here on the page belongs to the hardware: no more writes to it. */
 	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
 	if (rc < 0)

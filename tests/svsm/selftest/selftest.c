@@ -22,6 +22,7 @@
 #include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
+#include "arch/smp.h"
 #include "arch/x86.h"
 #include "dev/fwcfg.h"
 #include "guest/launch.h"
@@ -693,24 +694,7 @@ static void run_on_ap(u64 rip, bool fresh_gdt)
 	 * GDT, as for its first start (the parked vCPU does not use it meanwhile). */
 	if (fresh_gdt)
 		gdt_build(p->gdt, &p->tss);
-	vmsa_init_ap(v, &(struct vmsa_ap_params){
-				.rip = rip,
-				.rsp = p->stack_hi,
-				.gs_base = (u64)(uintptr_t)p,
-				.cr3 = paging_cr3(),
-				.gdt_base = (u64)(uintptr_t)p->gdt,
-				.gdt_limit = sizeof(p->gdt) - 1,
-				.idt_base = idt_base(),
-				.idt_limit = idt_limit(),
-				.tss_base = (u64)(uintptr_t)&p->tss,
-				.cs_sel = GDT_SEL_CODE,
-				.tr_sel = GDT_SEL_TSS,
-				.cs_desc = GDT_CODE64_DESC,
-				.efer = SVSM_EFER,
-				.cr0 = SVSM_CR0,
-				.cr4 = SVSM_CR4,
-				.sev_features = sev_status_to_features(sev_status()),
-			});
+	smp_build_ap_vmsa(v, p, rip);
 	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
 	if (!check(rc == 0, "VMSA bit on the new VMSA of vCPU 1 (%d)", rc))
 		return;

@@ -11,7 +11,7 @@
  *   access to a shared page is an RMP fault the SVSM must never cause, so before the SVSM
  *   reads or writes a page a request names it proves the page private and validated with
  *   gmem_probe().
- * - Copies: gmem_read()/gmem_write() run under the exception fixup table (arch/extable.h): if
+ * - Copies: gmem_read()/gmem_write()/gmem_zero() run under the exception fixup table (arch/extable.h): if
  *   the page stops being validated in between (a #VC 0x404), the copy returns -EFAULT and
  *   the request fails with INVALID_ADDRESS instead of bringing the SVSM down.
  */
@@ -58,8 +58,9 @@ int gmem_probe(void *va, u64 gpa);
 int gmem_read(void *dst, const void *guest, size_t len);
 int gmem_write(void *guest, const void *src, size_t len);
 
-/* Zero a mapped guest page (4 KiB or 2 MiB; src/guest/gmem_zero.S). */
-void gmem_zero(void *va, size_t bytes);
+/* Zero a mapped guest page (4 KiB or 2 MiB; src/guest/gmem_zero.S) under the fixup table:
+ * 0 or -EFAULT. */
+int gmem_zero(void *va, size_t bytes);
 
 /* The raw copy (src/guest/gmem_copy.S): rep movs under the fixup table. 0 or -EFAULT. */
 int gmem_copy_raw(void *dst, const void *src, size_t len);

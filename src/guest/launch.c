@@ -110,7 +110,9 @@ static int validate_page(u64 gpa, bool is_2m, enum range_kind kind, u64 attrs, c
 	if (unchanged) {
 		stats.measured += size >> PAGE_SHIFT;
 	} else {
-		gmem_zero(va, size);
+		if (gmem_zero(va, size))
+			fatal(TERM_GUEST_LAUNCH, "the %s at %#llx stopped being validated", what,
+			      (unsigned long long)gpa);
 		stats.validated += size >> PAGE_SHIFT;
 	}
 	rc = rmpadjust((u64)(uintptr_t)va, is_2m, attrs | GUEST_VMPL);

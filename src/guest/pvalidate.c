@@ -5,23 +5,26 @@
 #include "guest/memrange.h"
 #include "guest/vcpu.h"
 #include "guest/vmsa_check.h"
+#include "lib/errno.h"
 #include "protocol/svsm.h"
 
 #define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
-/* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. */
-static void zero_validated(u8 *va, u64 gpa, u64 size)
+/* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. 0, or -EFAULT
+ * if the page stopped being validated meanwhile (only the host can do that: the page is
+ * claimed). */
+static int zero_validated(u8 *va, u64 gpa, u64 size)
 {
 	u64 off;
 
-	if (!ranges_overlap(gpa, size, ISA_ROM_START, ISA_ROM_END - ISA_ROM_START)) {
-		gmem_zero(va, size);
-		return;
-	}
+	if (!ranges_overlap(gpa, size, ISA_ROM_START, ISA_ROM_END - ISA_ROM_START))
+		return gmem_zero(va, size);
 	for (off = 0; off < size; off += PAGE_SIZE)
 		if (!ranges_overlap(gpa + off, PAGE_SIZE, ISA_ROM_START,
-				    ISA_ROM_END - ISA_ROM_START))
-			gmem_zero(va + off, PAGE_SIZE);
+				    ISA_ROM_END - ISA_ROM_START) &&
+		    gmem_zero(va + off, PAGE_SIZE))
+			return -EFAULT;
+	return 0;
 }
 
 static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
@@ -32,9 +35,10 @@ static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
 
 	if (res)
 		return res;
-	/* CF = 1 (already validated, ignore_CF set): the guest's own content stays. */
-	if (!cf)
-		zero_validated(va, e->gpa, size);
+	/* CF = 1 (already validated, ignore_CF set): the guest's own content stays. A page that
+	 * cannot be zeroed is not given to VMPL1. */
+	if (!cf && zero_validated(va, e->gpa, size))
+		return SVSM_ERR_INVALID_ADDRESS;
 	rc = rmpadjust((u64)(uintptr_t)va, e->is_2m, GUEST_RWX | GUEST_VMPL);
 	return rc ? svsm_err_from_insn(rc) : SVSM_SUCCESS;
 }

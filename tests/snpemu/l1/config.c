@@ -135,6 +135,11 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "VMPL 1..3");
 		cfg.fault[FAULT_LAUNCH_VMPL] = true;
 		cfg.launch_vmpl = a;
+	} else if (NAME("unvalidate")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_UNVALIDATE] = true;
+		cfg.unvalidate_at = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");

@@ -332,6 +332,8 @@ static void emulate_ud(struct vcpu *v)
 				st.pval_2m++;
 			else
 				st.pval_4k++;
+			if (!rc && !unchanged && (v->g.rdx & 1) && v->in_call)
+				fault_unvalidate(gpa, is_2m);
 			if (!rc && !unchanged)
 				npt_sync(gpa, is_2m ? PAGES_PER_2M : 1);
 			if (!rc && !unchanged && !(v->g.rdx & 1))

@@ -102,6 +102,7 @@ enum fault_kind {
 	FAULT_PSC_BACKWARDS,
 	FAULT_VMPL_RUN_FAIL,
 	FAULT_LAUNCH_VMPL,
+	FAULT_UNVALIDATE,
 	NR_FAULTS
 };
 
@@ -121,6 +122,7 @@ struct config {
 	u64 psc_partial;
 	u64 psc_lie_from;
 	u64 launch_vmpl;
+	u64 unvalidate_at; /* unvalidate: the Nth validating PVALIDATE of a call (from 1) */
 	u64 seed;
 	bool verbose;
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
@@ -213,6 +215,7 @@ int rmp_make_shared(u64 gpa, bool is_2m);
 int rmp_psmash(u64 gpa);
 int rmp_unsmash(u64 gpa);
 /* Guest instructions; return the hardware result code (EAX) and set *unchanged (CF). */
+void fault_unvalidate(u64 gpa, bool is_2m);
 int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged);
 int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took);
 void rmp_launch_page(u64 gpa, int vmpl);

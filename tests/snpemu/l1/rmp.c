@@ -193,6 +193,25 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 	return PVALIDATE_OK;
 }
 
+/*
+ * Fault unvalidate=N: right after the Nth PVALIDATE that validated a page while serving a
+ * VMPL1 call, the host takes the page's validated state away, as its RMPUPDATE can at any
+ * time (APM vol 2, 15.36.10: RMPUPDATE clears Validated). The SVSM's next access to the page
+ * raises #VC 0x404; it must fail that call, not itself.
+ */
+void fault_unvalidate(u64 gpa, bool is_2m)
+{
+	static u64 seen;
+	u32 *e = rmp_entry(gpa);
+
+	if (!cfg.fault[FAULT_UNVALIDATE] || __atomic_add_fetch(&seen, 1, __ATOMIC_RELAXED) !=
+						      cfg.unvalidate_at)
+		return;
+	for (u64 i = 0; i < (is_2m ? PAGES_PER_2M : 1); i++)
+		e[i] &= ~RMP_VALIDATED;
+	con_printf("snpemu: fault unvalidate: page 0x%lx is no longer validated\n", gpa);
+}
+
 /* RMPADJUST (facts §4): attrs [7:0] target VMPL, [11:8] permissions, bit 16 VMSA. *took: the
  * target VMPL lost a permission on some page (statistics: a TLB flush is due). */
 int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)

@@ -40,8 +40,12 @@ struct vmpl1_ctx {
 
 /*
  * Take this vCPU's VMPL1 VMSA for inspection: EFER.SVME cleared with cmpxchg (facts §6), so
- * that DELETE_VCPU on another vCPU sees it in use. -ENOENT: this vCPU has no VMPL1 VMSA
- * (yet, or any more); -EBUSY: its VMSA is not runnable (EFER.SVME already clear).
+ * that DELETE_VCPU on another vCPU sees it in use, and its calling area claimed (CLAIM_CALL)
+ * until vmpl1_end(): the SVSM writes call_pending (and a PVALIDATE request inside the calling
+ * area its `next`) at the end of the call, so the page must not change owner before that, even
+ * if the call or another vCPU's CREATE_VCPU takes it out of the registry meanwhile.
+ * -ENOENT: this vCPU has no VMPL1 VMSA (yet, or any more); -EBUSY: its VMSA is not runnable
+ * (EFER.SVME already clear). Only 0 needs a vmpl1_end().
  */
 int vmpl1_begin(struct vmpl1_ctx *c);
 
@@ -53,7 +57,7 @@ void vmpl1_get_call(const struct vmpl1_ctx *c, struct svsm_call *call);
 /* Write the result registers (RAX, RCX, RDX, R8, R9) and clear call_pending. */
 void vmpl1_finish_call(const struct vmpl1_ctx *c, const struct svsm_call *call);
 
-/* EFER.SVME set again: the VMSA may run. */
+/* EFER.SVME set again: the VMSA may run; the calling area's claim released. */
 void vmpl1_end(const struct vmpl1_ctx *c);
 
 /* Run VMPL1 on this vCPU (GHCB MSR protocol 0x016); returns when VMPL1 requests VMPL0.
@@ -69,6 +73,7 @@ enum claim_slot {
 	CLAIM_ENTRIES, /* the pages a PVALIDATE request names (the vCPU's entry buffer) */
 	CLAIM_AUX,     /* CREATE_VCPU's VMSA, DELETE_VCPU's VMSA, REMAP_CA's new calling area */
 	CLAIM_AUX2,    /* CREATE_VCPU's calling area */
+	CLAIM_CALL,    /* the calling area of the call being served (vmpl1_begin..vmpl1_end) */
 	NR_CLAIMS,
 };
 

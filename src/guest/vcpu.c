@@ -19,6 +19,9 @@
 #include "sev/terminate.h"
 
 #define VMGEXIT_EXIT_CODE 0x403 /* guest_exit_code after a VMGEXIT (facts §6) */
+/* Registered VMSAs per vCPU: its current one and a replacement (Linux creates an AP's new
+ * VMSA before it deletes the old one). Per vCPU, so that no vCPU can starve the others. */
+#define VMSAS_PER_VCPU 2
 #define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
 struct vcpu_state {
@@ -26,6 +29,10 @@ struct vcpu_state {
 	u64 vmsa_gpa; /* 0: no VMPL1 VMSA */
 	u64 caa_gpa;
 	bool boot; /* the VMSA is the boot VMSA (SVSM memory) */
+	/* VMSAs registered for this vCPU, or reserved by a CREATE_VCPU in progress for it: at
+	 * most VMSAS_PER_VCPU. Reserved when the call's checks start, so two calls cannot both
+	 * pass the limit. */
+	u32 nr_vmsas;
 	/* The vCPU's own: what its VMSA and calling-area slots map. */
 	u64 mapped_vmsa, mapped_caa;
 	struct vmsa *vmsa;
@@ -45,7 +52,6 @@ struct vcpu_state {
 static struct registry reg;
 static struct vcpu_state *vcpus;
 static unsigned int nr_vcpus;
-static unsigned int nr_vmsas, max_vmsas; /* registered VMSAs, under reg.lock */
 static struct vmsa *boot_vmsa;
 static u64 boot_features;
 static bool launched;
@@ -55,6 +61,9 @@ static u32 self(void)
 	return this_cpu()->index;
 }
 
+static void take(enum claim_slot slot, u64 gpa, u64 size);
+static void release(enum claim_slot slot);
+
 void vcpu_init(void)
 {
 	struct reg_entry *storage;
@@ -62,10 +71,8 @@ void vcpu_init(void)
 	u32 cap;
 
 	nr_vcpus = percpu_count();
-	/* A registered VMSA per vCPU and a replacement each (Linux creates an AP's new VMSA
-	 * before it deletes the old one), and a calling area per vCPU. */
-	max_vmsas = 2 * nr_vcpus;
-	cap = max_vmsas + nr_vcpus;
+	/* Every vCPU's registered VMSAs and its calling area. */
+	cap = (VMSAS_PER_VCPU + 1) * nr_vcpus;
 	storage = kzalloc(cap * sizeof(*storage));
 	vcpus = kzalloc(nr_vcpus * sizeof(*vcpus));
 	if (!storage || !vcpus)
@@ -145,6 +152,9 @@ int vmpl1_begin(struct vmpl1_ctx *c)
 	c->caa = s->caa;
 	c->vmsa_gpa = s->vmsa_gpa;
 	c->efer = old;
+	/* The calling area is registered to this vCPU, so nobody else holds it. */
+	if (ok)
+		take(CLAIM_CALL, s->caa_gpa, PAGE_SIZE);
 	spin_unlock(&reg.lock);
 	return ok ? 0 : -EBUSY;
 }
@@ -185,6 +195,7 @@ void vmpl1_finish_call(const struct vmpl1_ctx *c, const struct svsm_call *call)
 void vmpl1_end(const struct vmpl1_ctx *c)
 {
 	__atomic_store_n(&c->v->efer, c->efer, __ATOMIC_RELEASE);
+	release(CLAIM_CALL); /* after the last write to the calling area */
 }
 
 int vmpl1_run(void)
@@ -538,8 +549,8 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 		return SVSM_ERR_INVALID_PARAMETER;
 
 	spin_lock(&reg.lock);
-	if (nr_vmsas >= max_vmsas) {
-		/* Registered VMSAs are bounded (vcpu_init): delete old ones first. */
+	if (vcpus[target].nr_vmsas >= VMSAS_PER_VCPU) {
+		/* That vCPU has a VMSA and a replacement: it must delete one first. */
 		res = SVSM_ERR_INVALID_REQUEST;
 	} else {
 		res = claim_locked(CLAIM_AUX, vmsa_gpa, PAGE_SIZE, false, &own);
@@ -548,6 +559,9 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 			if (res)
 				release(CLAIM_AUX);
 		}
+		/* The slot is this call's from now on: given back if the call fails. */
+		if (!res)
+			vcpus[target].nr_vmsas++;
 	}
 	spin_unlock(&reg.lock);
 	if (res)
@@ -591,7 +605,6 @@ u32 guest_vcpu_create(u64 vmsa_gpa, u64 caa_gpa, u32 apic_id)
 		registry_remove(&reg, e);
 	must_add(vmsa_gpa, REG_VMSA, (u32)target);
 	must_add(caa_gpa, REG_CAA, (u32)target);
-	nr_vmsas++;
 	release(CLAIM_AUX);
 	release(CLAIM_AUX2);
 	vcpus[target].vmsa_gpa = vmsa_gpa;
@@ -607,8 +620,11 @@ out:
 		give_back(vva, vmsa_gpa);
 	gmem_unmap(GMEM_SLOT_AUX);
 	gmem_unmap(GMEM_SLOT_AUX2);
+	spin_lock(&reg.lock);
+	vcpus[target].nr_vmsas--;
 	release(CLAIM_AUX);
 	release(CLAIM_AUX2);
+	spin_unlock(&reg.lock);
 	return res;
 }
 
@@ -641,7 +657,8 @@ u32 guest_vcpu_delete(u64 vmsa_gpa)
 	}
 	owner = e->owner;
 	registry_remove(&reg, e);
-	nr_vmsas--;
+	if (owner < nr_vcpus)
+		vcpus[owner].nr_vmsas--;
 	/* Held until the page is ordinary again: nobody registers or rescinds it meanwhile. */
 	take(CLAIM_AUX, vmsa_gpa, PAGE_SIZE);
 	if (owner < nr_vcpus && vcpus[owner].vmsa_gpa == vmsa_gpa) {

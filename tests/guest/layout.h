@@ -72,6 +72,8 @@
 #define SMP_TEST_STRIDE 0x00010000
 /* The 2 MiB page of the RMP checks (test_rmp.c). */
 #define RMP_TEST_2M_GPA 0x01600000
+/* A 4 KiB page on a 2 MiB boundary, offered as a VMSA (test_vcpu.c; erratum 1467). */
+#define VMSA_2M_TEST_GPA 0x01800000
 
 /*
  * Control registers the reset code loads and every AP VMSA copies: CR0 = PG|WP|NE|ET|MP|PE,

@@ -35,7 +35,8 @@ struct cpu {
 	u64 job_arg;
 	u32 state; /* enum cpu_state, written by the AP */
 	u32 job_failures;
-	u32 job_result; /* a result code the job reports back */
+	u32 job_result;	 /* a result code the job reports back */
+	u32 job_result2; /* and a second one */
 };
 
 _Static_assert(sizeof(struct cpu) < 512, "struct cpu eats into its stack");

@@ -133,6 +133,11 @@ static void ap_hello(struct cpu *cpu)
 	     cpu->index, cpu->apic_id, cpu->caa_gpa, svsm_rc_name(rc));
 	if (rc != SVSM_SUCCESS || r.rcx == 0)
 		cpu->job_failures++;
+	/* A VMSA for itself: the host would go on running the current one (README "Where the
+	 * facts are thin"). The BSP left a valid VMSA image in SCR_VMSA, so only that rule can
+	 * refuse it; this is an AP, so the boot-vCPU rule does not apply. */
+	cpu->job_result2 =
+		svsm_create_vcpu(scratch_gpa(SCR_VMSA), scratch_gpa(SCR_VMSA_CAA), cpu->apic_id);
 	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
 	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
 	rc = svsm_delete_vcpu(vcpu_vmsa_gpa(cpu->index));
@@ -153,15 +158,23 @@ static void registered_vcpu(void)
 	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of a valid VMSA, calling area at VMSA + 4 KiB");
 	if (rc != SVSM_SUCCESS)
 		return;
+	hostile_vmsa(VMSA_OK); /* for ap_hello's CREATE_VCPU naming its own APIC ID */
 	nae = vcpu_run(1);
 	check(nae == 0, "the hypervisor accepted the AP creation request for it (%d)", nae);
 	check(!nae && vcpu_wait(1, CPU_DONE), "the created VMSA runs: the new vCPU registered its "
 					      "GHCB and finished its job");
 	check(!nae && cpu_by_index(1)->job_failures == 0, "the new vCPU's call through its own "
 							  "calling area worked");
-	if (!nae)
+	if (!nae) {
 		check_rc((u32)cpu_by_index(1)->job_result, SVSM_ERR_VCPU_IN_USE,
 			 "DELETE_VCPU of the VMSA the call comes from (in use)");
+		check_rc(cpu_by_index(1)->job_result2, SVSM_ERR_INVALID_PARAMETER,
+			 "CREATE_VCPU from an AP naming its own APIC ID");
+		if (cpu_by_index(1)->job_result2 == SVSM_SUCCESS)
+			svsm_delete_vcpu(v); /* leave the page ordinary for what follows */
+		check(page_usable(v) && page_usable(c), "after that refusal the candidate pages "
+							"are ordinary guest pages");
+	}
 
 	note("a registered VMSA and calling area are protected");
 	hostile_vmsa(VMSA_OK);
@@ -189,6 +202,68 @@ static void registered_vcpu(void)
 	check_rc(svsm_delete_vcpu(v1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a deleted VMSA");
 }
 
+/*
+ * A VMSA page on a 2 MiB boundary is refused (AMD erratum 1467: such a VMSA can be corrupted
+ * by a 2 MiB-page access; README "Where the facts are thin"), even with valid contents in a
+ * private, validated page.
+ */
+static void vmsa_on_2m_boundary(void)
+{
+	u64 v = VMSA_2M_TEST_GPA, c = scratch_gpa(SCR_VMSA_CAA);
+	u32 rc;
+
+	if (!make_private(v, 1))
+		return;
+	rc = validate_4k(v, false);
+	check_rc(rc, SVSM_SUCCESS, "PVALIDATE of the page at 0x%lx (2 MiB aligned)", v);
+	if (rc)
+		return;
+	vmsa_init_ap(gpa_ptr(v), 1);
+	memset(gpa_ptr(c), 0, PAGE_SIZE);
+	rc = svsm_create_vcpu(v, c, env.apic_id[1]);
+	check_rc(rc, SVSM_ERR_INVALID_PARAMETER, "CREATE_VCPU of a valid VMSA on a 2 MiB boundary");
+	if (rc == SVSM_SUCCESS)
+		svsm_delete_vcpu(v);
+	check(page_usable(v) && page_usable(c), "after that refusal both pages are ordinary");
+	check_rc(rescind_4k(v, false), SVSM_SUCCESS, "PVALIDATE rescind of that page again");
+}
+
+/*
+ * At most two registered VMSAs per vCPU (README "CREATE_VCPU"), counted per target: a third
+ * for the same vCPU is INVALID_REQUEST while another vCPU can still get one.
+ */
+static void vmsa_limit_per_vcpu(void)
+{
+	u64 v0 = scratch_gpa(SCR_LIMIT_V0), v1 = scratch_gpa(SCR_LIMIT_V1);
+	u64 v2 = scratch_gpa(SCR_LIMIT_V2);
+	u64 c0 = scratch_gpa(SCR_LIMIT_C0), c1 = scratch_gpa(SCR_LIMIT_C1);
+	u32 t = env.apic_id[2], other = env.apic_id[3];
+
+	note("CREATE_VCPU: the VMSA limit is per vCPU (APIC IDs %u and %u)", t, other);
+	vmsa_init_ap(gpa_ptr(v0), 2);
+	vmsa_init_ap(gpa_ptr(v1), 2);
+	vmsa_init_ap(gpa_ptr(v2), 2);
+	memset(gpa_ptr(c0), 0, PAGE_SIZE);
+	memset(gpa_ptr(c1), 0, PAGE_SIZE);
+	check_rc(svsm_create_vcpu(v0, c0, t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
+	check_rc(svsm_create_vcpu(v1, c1, t), SVSM_SUCCESS,
+		 "CREATE_VCPU: a replacement for the same vCPU");
+	/* c0 is no calling area any more: the vCPU's is c1. */
+	check_rc(svsm_create_vcpu(v2, c0, t), SVSM_ERR_INVALID_REQUEST,
+		 "CREATE_VCPU: a third VMSA for the same vCPU");
+	check(page_usable(v2) && page_usable(c0), "after that refusal its pages are ordinary");
+	vmsa_init_ap(gpa_ptr(v2), 3); /* page_usable wrote over it */
+	memset(gpa_ptr(c0), 0, PAGE_SIZE);
+	check_rc(svsm_create_vcpu(v2, c0, other), SVSM_SUCCESS,
+		 "CREATE_VCPU: another vCPU still gets its VMSA");
+	check_rc(svsm_delete_vcpu(v0), SVSM_SUCCESS, "DELETE_VCPU of the first VMSA");
+	check_rc(svsm_delete_vcpu(v1), SVSM_SUCCESS, "DELETE_VCPU of its replacement");
+	check_rc(svsm_delete_vcpu(v2), SVSM_SUCCESS, "DELETE_VCPU of the other vCPU's VMSA");
+	check(page_usable(v0) && page_usable(v1) && page_usable(v2) && page_usable(c0) &&
+		      page_usable(c1),
+	      "after the deletes every page is ordinary again");
+}
+
 void test_vcpu(void)
 {
 	refused_deletes();
@@ -201,5 +276,10 @@ void test_vcpu(void)
 		return;
 	}
 	refused_creates();
+	vmsa_on_2m_boundary();
 	registered_vcpu();
+	if (env.ncpus < 4)
+		skip("CREATE_VCPU: the per-vCPU VMSA limit needs --smp 4 or more");
+	else
+		vmsa_limit_per_vcpu();
 }

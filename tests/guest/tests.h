@@ -37,6 +37,11 @@ enum scratch_page {
 	SCR_VMSA,     /* hostile CREATE_VCPU VMSA */
 	SCR_VMSA_CAA, /* and its calling area */
 	SCR_PLAIN,    /* an ordinary page */
+	SCR_LIMIT_V0, /* VMSAs and calling areas of the per-vCPU VMSA limit (test_vcpu.c) */
+	SCR_LIMIT_V1,
+	SCR_LIMIT_V2,
+	SCR_LIMIT_C0,
+	SCR_LIMIT_C1,
 	SCR_COUNT,
 };
 _Static_assert(SCR_COUNT <= SCRATCH_PAGES, "scratch pages");

@@ -7,8 +7,10 @@
 #include "svsm.h"
 #include "tlib/x86.h"
 
-/* How long the BSP waits for an AP, in pause iterations (seconds under TCG). */
-#define VCPU_WAIT_SPINS 500000000ULL
+/* How long the BSP waits for an AP, in pause iterations: an AP starts within thousands, and a
+ * parked AP (an SVSM that deleted a VMSA in use, say) must fail the check within seconds,
+ * not run into the test's time limit. */
+#define VCPU_WAIT_SPINS 5000000ULL
 
 /* reset VMSA values shared with edk2's AP reset state (facts §6) */
 #define VMSA_DR6 0xffff0ff0

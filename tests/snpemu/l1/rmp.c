@@ -204,8 +204,8 @@ void fault_unvalidate(u64 gpa, bool is_2m)
 	static u64 seen;
 	u32 *e = rmp_entry(gpa);
 
-	if (!cfg.fault[FAULT_UNVALIDATE] || __atomic_add_fetch(&seen, 1, __ATOMIC_RELAXED) !=
-						      cfg.unvalidate_at)
+	if (!cfg.fault[FAULT_UNVALIDATE] ||
+	    __atomic_add_fetch(&seen, 1, __ATOMIC_RELAXED) != cfg.unvalidate_at)
 		return;
 	for (u64 i = 0; i < (is_2m ? PAGES_PER_2M : 1); i++)
 		e[i] &= ~RMP_VALIDATED;

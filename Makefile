@@ -1,15 +1,4 @@
-# csvsm: the one entry point.
-#
-#   make            svsm.bin (top level), build/guest.fd, the snpemu emulator
-#   make run        boot svsm.bin under snpemu with the test guest, serial console on stdout
-#   make test       install dependencies, then unit, emulator, end-to-end, fault and fuzz-smoke tests
-#   make bench      benchmarks (deterministic counts from snpemu --stats, allocator timings)
-#   make fuzz       longer libFuzzer runs (FUZZ_SECONDS per target)
-#   make format     clang-format the tree in place; make format-check fails on a difference
-#   make clean
-#
-# Make variables: SVSM_GPA (load address, 2 MiB aligned), SVSM_MEM (SVSM memory size),
-# SMP and MEM (vCPUs and guest RAM for make run), T (filter for make test).
+# csvsm: the one entry point. `make help` lists the targets and variables.
 
 SVSM_GPA ?= 0x8000000000
 SVSM_MEM ?= 0x10000000
@@ -23,7 +12,32 @@ CC := gcc
 HOSTCC := gcc
 
 .DEFAULT_GOAL := all
-.PHONY: all run test bench fuzz format format-check clean deps
+.PHONY: all run test bench fuzz format format-check clean deps help
+
+# Quiet build: one "  TAG  output" line per command; V=1 shows the commands instead. A recipe
+# line is written $(call msg,TAG,$@)command (in an $(eval)'d define, with $$).
+V ?= 0
+ifeq ($(V),1)
+msg =
+else
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# Configuration errors, before anything is compiled (README "Make variables").
+check_num = $(if $(shell [[ '$(2)' =~ ^(0x[0-9a-fA-F]+|[0-9]+)$$ ]] && echo ok),,\
+	$(error $(1)=$(2) is not a number))
+$(call check_num,SVSM_GPA,$(SVSM_GPA))
+$(call check_num,SVSM_MEM,$(SVSM_MEM))
+ifneq ($(shell echo $$(( ($(SVSM_GPA)) % 0x200000 ))),0)
+$(error SVSM_GPA=$(SVSM_GPA) is not 2 MiB aligned)
+endif
+ifneq ($(shell echo $$(( ($(SVSM_MEM)) % 0x200000 == 0 && ($(SVSM_MEM)) >= 0x400000 && \
+	($(SVSM_MEM)) <= 0x40000000 ))),1)
+$(error SVSM_MEM=$(SVSM_MEM) must be a multiple of 2 MiB from 4 MiB to 1 GiB)
+endif
+ifneq ($(shell echo $$(( ($(SVSM_GPA)) + ($(SVSM_MEM)) <= (1 << 48) ))),1)
+$(error SVSM_GPA + SVSM_MEM must stay below 256 TiB)
+endif
 
 # Every fragment adds its outputs to ALL_TARGETS (and may add to BENCH_DEPS etc.).
 ALL_TARGETS :=
@@ -60,3 +74,24 @@ format-check:
 
 clean:
 	rm -rf $(BUILD) svsm.bin
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  svsm.bin, build/guest.fd, snpemu, unit tests, fuzz targets, self-tests'
+	@echo '  run            boot svsm.bin under snpemu with the test firmware (serial on stdout)'
+	@echo '  test           install dependencies, build, run every test case (T= filters)'
+	@echo '  unit           only the cmocka unit tests (build/unit/test_*)'
+	@echo '  bench          benchmarks: counts from snpemu --stats, allocator timings'
+	@echo '  fuzz           libFuzzer runs of FUZZ_SECONDS each'
+	@echo '  deps           scripts/setup-deps.sh (Debian packages)'
+	@echo '  format         clang-format the tree in place; format-check only checks'
+	@echo '  clean          remove build/ and svsm.bin'
+	@echo 'Variables:'
+	@echo '  SVSM_GPA=$(SVSM_GPA)  load address of svsm.bin (2 MiB aligned)'
+	@echo '  SVSM_MEM=$(SVSM_MEM)    SVSM memory (multiple of 2 MiB, 4 MiB..1 GiB)'
+	@echo '  SVSM_CBIT=$(SVSM_CBIT)             C-bit position the image is built for'
+	@echo '  SMP=$(SMP) MEM=$(MEM)         vCPUs and guest RAM for make run'
+	@echo '  T=FILTER               make test: only cases whose name contains FILTER'
+	@echo '  JOBS=2                 make test: cases run in parallel'
+	@echo '  FUZZ_SECONDS=$(FUZZ_SECONDS)        make fuzz: seconds per target'
+	@echo '  V=1                    show full commands instead of one line per output'

@@ -41,21 +41,21 @@ $(SVSM_BUILD)/config.h: FORCE
 
 $(SVSM_BUILD)/%.o: %.c $(SVSM_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(SVSM_CFLAGS) -c -o $@ $<
 
 $(SVSM_BUILD)/%.o: %.S $(SVSM_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_ASFLAGS) -c -o $@ $<
+	$(call msg,AS,$@)$(CC) $(SVSM_ASFLAGS) -c -o $@ $<
 
 $(SVSM_BUILD)/linker.lds: linker.ld $(SVSM_BUILD)/config.h
-	$(CC) -E -P -x c -Iinclude -include $(SVSM_BUILD)/config.h -D__ASSEMBLY__ -o $@ $<
+	$(call msg,CPP,$@)$(CC) -E -P -x c -Iinclude -include $(SVSM_BUILD)/config.h -D__ASSEMBLY__ -o $@ $<
 
 $(SVSM_BUILD)/svsm.elf: $(SVSM_OBJS) $(SVSM_BUILD)/linker.lds
-	$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
+	$(call msg,LD,$@)$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
 		-T $(SVSM_BUILD)/linker.lds -Wl,-Map=$(SVSM_BUILD)/svsm.map -o $@ $(SVSM_OBJS)
 
 svsm.bin: $(SVSM_BUILD)/svsm.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 	@size=$$(stat -c %s $@); if [ $$size -gt $(SVSM_MAX_IMAGE) ]; then \
 		echo "svsm.bin is $$size bytes, over the $(SVSM_MAX_IMAGE)-byte limit"; rm -f $@; exit 1; fi
 

@@ -23,11 +23,11 @@ fuzz_objs = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(1) $(call fuzz_srcs,$(1)))
 
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(call msg,CC,$@)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $(call fuzz_objs,tests/fuzz/$(1).c)
-	$$(FUZZ_CC) $$(FUZZ_FLAGS) -fsanitize=fuzzer -o $$@ $$^
+	$$(call msg,LD,$$@)$$(FUZZ_CC) $$(FUZZ_FLAGS) -fsanitize=fuzzer -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 

@@ -38,33 +38,33 @@ ALL_TARGETS += $(BUILD)/guest.fd $(patsubst %,$(BUILD)/guest-%.fd,$(GUEST_MODES)
 
 $(GUEST_BUILD)/layout.inc: $(GUEST_DIR)/layout.h
 	@mkdir -p $(@D)
-	sed -n 's/^#define \([A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' $< >$@
+	$(call msg,GEN,$@)sed -n 's/^#define \([A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' $< >$@
 
 $(GUEST_BUILD)/guest.lds: $(GUEST_DIR)/guest.ld $(GUEST_DIR)/layout.h
 	@mkdir -p $(@D)
-	$(CC) -E -P -x c -I$(GUEST_DIR) -o $@ $<
+	$(call msg,CPP,$@)$(CC) -E -P -x c -I$(GUEST_DIR) -o $@ $<
 
 $(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(eval $(call tlib_rules,$(GUEST_BUILD),GUEST_CFLAGS))
 
 $(GUEST_BUILD)/%.o: $(GUEST_DIR)/%.asm $(GUEST_BUILD)/layout.inc
 	@mkdir -p $(@D)
-	nasm $(GUEST_NASMFLAGS) -MD $(@:.o=.d) -o $@ $<
+	$(call msg,NASM,$@)nasm $(GUEST_NASMFLAGS) -MD $(@:.o=.d) -o $@ $<
 
 $(GUEST_BUILD)/main-%.o: $(GUEST_DIR)/main.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -DGUEST_MODE=$(GUEST_MODE_$*) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(GUEST_CFLAGS) -DGUEST_MODE=$(GUEST_MODE_$*) -c -o $@ $<
 
 $(GUEST_BUILD)/guest-%.elf: $(GUEST_BUILD)/main-%.o $(GUEST_OBJS) $(GUEST_BUILD)/guest.lds
-	ld $(GUEST_LDFLAGS) -T $(GUEST_BUILD)/guest.lds -Map=$(@:.elf=.map) -o $@ \
+	$(call msg,LD,$@)ld $(GUEST_LDFLAGS) -T $(GUEST_BUILD)/guest.lds -Map=$(@:.elf=.map) -o $@ \
 		$(GUEST_BUILD)/main-$*.o $(GUEST_OBJS)
 
 # The image runs from FW_BASE to 4 GiB; objcopy fills the gap between payload and tail.
 define guest_fd
-	objcopy -O binary --gap-fill 0 $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary --gap-fill 0 $< $@
 	@size=$$(stat -c %s $@); if [ $$size -ne $$(($(GUEST_FW_SIZE))) ]; then \
 		echo "$@ is $$size bytes, not FW_SIZE ($(GUEST_FW_SIZE))"; rm -f $@; exit 1; fi
 endef

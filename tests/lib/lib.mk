@@ -18,11 +18,11 @@ TLIB_INCLUDE := tests/include
 define tlib_rules
 $(1)/src/%.o: src/%.c $(3)
 	@mkdir -p $$(@D)
-	$$(CC) $$($(2)) -fno-tree-loop-distribute-patterns -c -o $$@ $$<
+	$$(call msg,CC,$$@)$$(CC) $$($(2)) -fno-tree-loop-distribute-patterns -c -o $$@ $$<
 
 $(1)/tlib/%.o: $(TLIB_DIR)/%.c $(3)
 	@mkdir -p $$(@D)
-	$$(CC) $$($(2)) -fno-tree-loop-distribute-patterns -c -o $$@ $$<
+	$$(call msg,CC,$$@)$$(CC) $$($(2)) -fno-tree-loop-distribute-patterns -c -o $$@ $$<
 
 -include $$(wildcard $(1)/src/*/*.d $(1)/tlib/*.d)
 endef

@@ -36,23 +36,23 @@ $(eval $(call tlib_rules,$(SNPEMU_PROBE_LIB),SNPEMU_PROBE_CFLAGS))
 
 $(SNPEMU_B)/%.c.o: $(SNPEMU_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SNPEMU_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(SNPEMU_CFLAGS) -c -o $@ $<
 
 $(SNPEMU_B)/%.S.o: $(SNPEMU_DIR)/%.S
 	@mkdir -p $(@D)
-	$(CC) -I$(TLIB_INCLUDE) -MMD -MP -c -o $@ $<
+	$(call msg,CC,$@)$(CC) -I$(TLIB_INCLUDE) -MMD -MP -c -o $@ $<
 
 $(SNPEMU_B)/l1.elf: $(SNPEMU_L1_OBJS) $(SNPEMU_DIR)/l1/l1.ld
-	ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS)
+	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS)
 
 $(SNPEMU_B)/l1.bin: $(SNPEMU_B)/l1.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 	@truncate -s %4 $@
 
 # ROM = [L1 image, padded][64 KiB reset stub]; its size is a multiple of 64 KiB (QEMU -bios).
 $(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DIR)/rom/reset.ld \
 		$(TLIB_INCLUDE)/tlib/asm.inc
-	@l1=$$(stat -c %s $<); rom=$$(( (l1 + 65535) / 65536 * 65536 + 65536 )); \
+	$(call msg,GEN,$@)l1=$$(stat -c %s $<); rom=$$(( (l1 + 65535) / 65536 * 65536 + 65536 )); \
 	set -e; \
 	$(CC) -m32 -c -I$(TLIB_INCLUDE) -DL1_SIZE=$$l1 -DROM_SIZE=$$rom -o $(SNPEMU_B)/reset.o \
 		$(SNPEMU_DIR)/rom/reset.S; \
@@ -63,10 +63,10 @@ $(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DI
 	mv $@.tmp $@
 
 $(SNPEMU_B)/probe.elf: $(SNPEMU_PROBE_OBJS) $(SNPEMU_DIR)/probe/probe.ld
-	ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/probe/probe.ld -o $@ $(SNPEMU_PROBE_OBJS)
+	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/probe/probe.ld -o $@ $(SNPEMU_PROBE_OBJS)
 
 $(SNPEMU_B)/probe.bin: $(SNPEMU_B)/probe.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 
 $(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
 
@@ -76,7 +76,7 @@ $(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
 # the test firmware for the probe's "bios" mode: 64 KiB, reset vector at the end
 $(SNPEMU_B)/probe-bios.bin: $(SNPEMU_DIR)/probe/bios.S $(TLIB_INCLUDE)/tlib/asm.inc
 	@mkdir -p $(@D)
-	$(CC) -c -I$(TLIB_INCLUDE) -o $(SNPEMU_B)/probe-bios.o $<
-	objcopy -O binary -j .text $(SNPEMU_B)/probe-bios.o $@
+	$(call msg,CC,$@)$(CC) -c -I$(TLIB_INCLUDE) -o $(SNPEMU_B)/probe-bios.o $<
+	$(call msg,OBJCOPY,$@)objcopy -O binary -j .text $(SNPEMU_B)/probe-bios.o $@
 
 ALL_TARGETS += $(SNPEMU_B)/probe-bios.bin

@@ -20,11 +20,11 @@ unit_objs = $(patsubst %.c,$(UNIT_BUILD)/obj/%.o,$(1) $(call unit_srcs,$(1)))
 
 $(UNIT_BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
 define unit_rule
 $(UNIT_BUILD)/$(1): $(call unit_objs,tests/unit/$(1).c)
-	$$(HOSTCC) $$(UNIT_CFLAGS) -o $$@ $$^ $$(UNIT_LDLIBS)
+	$$(call msg,LD,$$@)$$(HOSTCC) $$(UNIT_CFLAGS) -o $$@ $$^ $$(UNIT_LDLIBS)
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
 

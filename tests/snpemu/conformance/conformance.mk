@@ -45,33 +45,33 @@ $(eval $(call tlib_rules,$(CONF_BUILD),CONF_CFLAGS,$(CONF_BUILD)/config.h))
 $(filter-out $(CONF_BUILD)/start.o $(CONF_LIB_OBJS),$(CONF_OBJS)): $(CONF_BUILD)/%.o: \
 		$(CONF_SRC)/%.c $(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(CONF_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(CONF_CFLAGS) -c -o $@ $<
 
 $(CONF_BUILD)/start.o: $(CONF_SRC)/start.S $(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(CONF_ASFLAGS) -c -o $@ $<
+	$(call msg,AS,$@)$(CC) $(CONF_ASFLAGS) -c -o $@ $<
 
 # main.c is the only file that depends on the mode. (Static pattern rules: they must not
 # match anything else, such as make's attempts to remake the .d files.)
 $(CONF_ALL_MODES:%=$(CONF_BUILD)/main-%.o): $(CONF_BUILD)/main-%.o: $(CONF_SRC)/main.c \
 		$(CONF_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(CONF_CFLAGS) -DCONF_MODE=$(CONF_MODE_$*) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(CONF_CFLAGS) -DCONF_MODE=$(CONF_MODE_$*) -c -o $@ $<
 
 $(CONF_BUILD)/conformance.lds: $(CONF_SRC)/conformance.lds.S $(CONF_BUILD)/config.h
-	$(CC) -E -P -x c -I$(CONF_SRC) -include $(CONF_BUILD)/config.h -D__ASSEMBLER__ -o $@ $<
+	$(call msg,CPP,$@)$(CC) -E -P -x c -I$(CONF_SRC) -include $(CONF_BUILD)/config.h -D__ASSEMBLER__ -o $@ $<
 
 $(CONF_ALL_MODES:%=$(CONF_BUILD)/conformance-%.elf): $(CONF_BUILD)/conformance-%.elf: \
 		$(CONF_OBJS) $(CONF_BUILD)/main-%.o $(CONF_BUILD)/conformance.lds
-	ld $(CONF_LDFLAGS) -T $(CONF_BUILD)/conformance.lds -Map=$(@:.elf=.map) -o $@ \
+	$(call msg,LD,$@)ld $(CONF_LDFLAGS) -T $(CONF_BUILD)/conformance.lds -Map=$(@:.elf=.map) -o $@ \
 		$(CONF_OBJS) $(CONF_BUILD)/main-$*.o
 
 $(CONF_ALL_MODES:%=$(CONF_BUILD)/conformance-%.bin): $(CONF_BUILD)/conformance-%.bin: \
 		$(CONF_BUILD)/conformance-%.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 
 $(CONF_BUILD)/conformance.bin: $(CONF_BUILD)/conformance-full.bin
-	cp $< $@
+	$(call msg,CP,$@)cp $< $@
 
 .PHONY: FORCE
 FORCE:

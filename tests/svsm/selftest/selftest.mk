@@ -18,27 +18,26 @@ ALL_TARGETS += $(SELFTEST_BINS)
 
 $(SELFTEST_BUILD)/insn.o: $(SELFTEST_DIR)/insn.S $(SVSM_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_ASFLAGS) -I$(SELFTEST_DIR) -c -o $@ $<
+	$(call msg,AS,$@)$(CC) $(SVSM_ASFLAGS) -I$(SELFTEST_DIR) -c -o $@ $<
 
 # The module, compiled once per case with the SVSM's own flags.
 $(SELFTEST_BUILD)/%/selftest.o: $(SELFTEST_DIR)/selftest.c $(SVSM_BUILD)/config.h
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -I$(SELFTEST_DIR) -DSELFTEST_CASE='"$*"' -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(SVSM_CFLAGS) -I$(SELFTEST_DIR) -DSELFTEST_CASE='"$*"' -c -o $@ $<
 
 # Linked exactly as svsm.elf is (src/svsm.mk), with launch.o swapped for the module. The
 # command is svsm.elf's, so only its output is named here.
 $(SELFTEST_BUILD)/%/svsm.elf: $(SELFTEST_BUILD)/%/selftest.o $(SELFTEST_BUILD)/insn.o \
 		$(SELFTEST_SVSM_OBJS) $(SVSM_BUILD)/linker.lds
-	@echo "link $@"
-	@$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
+	$(call msg,LD,$@)$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
 		-T $(SVSM_BUILD)/linker.lds -Wl,-Map=$(@D)/svsm.map -o $@ \
 		$(SELFTEST_SVSM_OBJS) $(SELFTEST_BUILD)/insn.o $<
 
 $(BUILD)/svsm-selftest.bin: $(SELFTEST_BUILD)/checks/svsm.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 
 $(BUILD)/svsm-selftest-%.bin: $(SELFTEST_BUILD)/%/svsm.elf
-	objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 
 .SECONDARY: $(SELFTEST_CASES:%=$(SELFTEST_BUILD)/%/selftest.o) \
 	$(SELFTEST_CASES:%=$(SELFTEST_BUILD)/%/svsm.elf)

@@ -36,6 +36,7 @@ include tests/snpemu/snpemu.mk
 include tests/guest/guest.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
+include tests/efi/efi.mk
 
 all: $(ALL_TARGETS)
 

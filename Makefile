@@ -9,13 +9,15 @@
 #   make clean
 #
 # Make variables: SVSM_GPA (load address, 2 MiB aligned), SVSM_MEM (SVSM memory size),
-# SMP and MEM (vCPUs and guest RAM for make run), T (filter for make test).
+# SMP and MEM (vCPUs and guest RAM for make run), T (filter for make test), DEBIAN_FETCH
+# (Debian 13 files make deps fetches: rows of scripts/debian-pins.txt, default ovmf).
 
 SVSM_GPA ?= 0x8000000000
 SVSM_MEM ?= 0x10000000
 SMP ?= 4
 MEM ?= 512M
 T ?=
+DEBIAN_FETCH ?= ovmf
 
 BUILD := build
 SHELL := /bin/bash
@@ -41,7 +43,7 @@ include tests/efi/efi.mk
 all: $(ALL_TARGETS)
 
 deps:
-	scripts/setup-deps.sh
+	scripts/setup-deps.sh $(DEBIAN_FETCH)
 
 run: all
 	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios $(BUILD)/guest.fd svsm.bin

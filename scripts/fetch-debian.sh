@@ -224,6 +224,11 @@ update_pin() {
 	echo "$dest/$file"
 }
 
+# One run at a time per cache (parallel test cases may all ask for the same file).
+mkdir -p "$CACHE"
+exec 9>"$CACHE/lock"
+flock 9
+
 [ "$mode" != update ] || {
 	apt_setup
 	apt_update

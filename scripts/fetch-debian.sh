@@ -70,8 +70,10 @@ done
 # suite is this system's codename (e.g. bookworm), component main. Read through apt, so the
 # one-line and the deb822 formats are both understood.
 system_mirror() {
+	# shellcheck disable=SC1091
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release; set DEBIAN_MIRROR"
+	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
 	apt-get indextargets --format '$(TARGET_OF) $(REPO_URI) $(RELEASE) $(COMPONENT)' |
 		awk -v s="$codename" '$1 == "deb" && $3 == s && $4 == "main" { print $2; exit }'
 }
@@ -146,7 +148,9 @@ extract() {
 	mkdir -p "$3.tmp"
 	dpkg-deb --fsys-tarfile "$1" | tar -x -C "$3.tmp" "./$2" ||
 		die "$2 not in $(basename "$1")"
-	[ -f "$3.tmp/$2" ] && [ ! -L "$3.tmp/$2" ] || die "$2 in $(basename "$1") is not a regular file"
+	if [ ! -f "$3.tmp/$2" ] || [ -L "$3.tmp/$2" ]; then
+		die "$2 in $(basename "$1") is not a regular file"
+	fi
 	rm -rf "$3"
 	mv "$3.tmp" "$3"
 }
@@ -159,6 +163,7 @@ pin_row() {
 fetch() {
 	row=$(pin_row "$1")
 	[ -n "$row" ] || die "no pin named '$1' in $PINS"
+	# shellcheck disable=SC2086 # the row's six fields
 	set -- $row
 	name=$1 pkg=$2 ver=$3 deb_sha=$4 file=$5 file_sha=$6
 	dest=$CACHE/${pkg}_$ver
@@ -207,7 +212,9 @@ resolve() {
 	*) die "--update-pins knows no '$1' (add it to resolve())" ;;
 	esac
 	ver=$(apt-cache policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$1: $SUITE has no $pkg"
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		die "$1: $SUITE has no $pkg"
+	fi
 }
 
 update_pin() {

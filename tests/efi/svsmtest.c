@@ -191,7 +191,7 @@ static int svsm_call_once(const struct svsm *s, struct svsm_regs *r)
 	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9"
 			 : "+a"(rax), "+c"(rcx), "+d"(rdx), "+r"(r8), "+r"(r9)
 			 :
-			 : "memory");
+			 : "memory", "cc");
 	resp = rdmsr(MSR_GHCB);
 	wrmsr(MSR_GHCB, ghcb);
 	left = __atomic_exchange_n(pending, 0, __ATOMIC_SEQ_CST);

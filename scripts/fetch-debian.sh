@@ -104,6 +104,11 @@ apt_setup() {
 		echo "APT::Architecture \"$ARCH\";"
 		echo "APT::Architectures { \"$ARCH\"; };"
 		echo "Acquire::Languages \"none\";"
+		# Small on disk: the index kept compressed, no binary package caches.
+		echo "Acquire::GzipIndexes \"true\";"
+		echo "Acquire::CompressionTypes::Order { \"gz\"; };"
+		echo "Dir::Cache::pkgcache \"\";"
+		echo "Dir::Cache::srcpkgcache \"\";"
 		echo "Acquire::Retries \"3\";"
 		# As root, apt would hand the download to user _apt, who cannot write to a cache
 		# under a private home; the files are hash-checked either way.

@@ -28,7 +28,7 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# Debian 13 files (ovmf: about 6 s and 6 MB the first time, then a hash check of the cached
+# Debian 13 files (ovmf: about 5 s and 6 MB + the index the first time, then a hash check of the cached
 # file). Not fatal here: without one only the tests that use it fail, each saying why.
 for n in $FETCH; do
 	"$(dirname "$0")/fetch-debian.sh" "$n" >/dev/null ||

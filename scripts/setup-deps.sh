@@ -29,7 +29,8 @@ if [ -n "$missing" ]; then
 fi
 
 # Debian 13 files (ovmf: about 5 s for the index and 6 MB the first time, then a hash check
-# of the cached file). Not fatal here: without one only the tests that use it fail, each saying why.
+# of the cached file). Not fatal here: without one only the tests that use it fail, each
+# saying why.
 for n in $FETCH; do
 	"$(dirname "$0")/fetch-debian.sh" "$n" >/dev/null ||
 		echo "setup-deps: warning: no Debian 13 '$n'; the tests that use it will fail"

@@ -5,6 +5,7 @@ SVSM_MEM ?= 0x10000000
 SMP ?= 4
 MEM ?= 512M
 T ?=
+DEBIAN_FETCH ?= ovmf
 
 BUILD := build
 SHELL := /bin/bash
@@ -15,12 +16,15 @@ HOSTCC := gcc
 .PHONY: all run test bench fuzz format format-check clean deps help
 
 # Quiet build: one "  TAG  output" line per command; V=1 shows the commands instead. A recipe
-# line is written $(call msg,TAG,$@)command (in an $(eval)'d define, with $$).
+# line is written $(call msg,TAG,$@)command (in an $(eval)'d define, with $$); further
+# commands of the same output are $(Q)command.
 V ?= 0
 ifeq ($(V),1)
 msg =
+Q =
 else
 msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+Q = @
 endif
 
 # Configuration errors, before anything is compiled (README "Make variables").
@@ -50,11 +54,12 @@ include tests/snpemu/snpemu.mk
 include tests/guest/guest.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
+include tests/efi/efi.mk
 
 all: $(ALL_TARGETS)
 
 deps:
-	scripts/setup-deps.sh
+	scripts/setup-deps.sh $(DEBIAN_FETCH)
 
 run: all
 	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios $(BUILD)/guest.fd svsm.bin
@@ -92,6 +97,7 @@ help:
 	@echo '  SVSM_CBIT=$(SVSM_CBIT)             C-bit position the image is built for'
 	@echo '  SMP=$(SMP) MEM=$(MEM)         vCPUs and guest RAM for make run'
 	@echo '  T=FILTER               make test: only cases whose name contains FILTER'
+	@echo '  DEBIAN_FETCH="ovmf"    make deps: Debian 13 files to fetch (scripts/debian-pins.txt rows)'
 	@echo '  JOBS=2                 make test: cases run in parallel'
 	@echo '  FUZZ_SECONDS=$(FUZZ_SECONDS)        make fuzz: seconds per target'
 	@echo '  V=1                    show full commands instead of one line per output'

@@ -5,12 +5,13 @@
 #   - a host unit-test binary build/unit/test_* (cmocka; one case per binary), or
 #   - an executable script named *.test.sh anywhere below tests/ (run from the repo
 #     root with bash; exit 0 = pass, anything else = fail).
-# Usage: scripts/run-tests.sh [FILTER]    FILTER: a substring of the case name.
+# Usage: scripts/run-tests.sh [FILTER...]    FILTER: a substring of the case's path; with several,
+#        a case runs if any of them matches.
 # Environment: JOBS (parallel cases, default 2), TEST_TIMEOUT (seconds per case, default 600).
 set -u
 cd "$(dirname "$0")/.."
 
-filter=${1:-}
+filters=("$@")
 jobs=${JOBS:-2}
 limit=${TEST_TIMEOUT:-600}
 logdir=build/test-logs
@@ -25,12 +26,22 @@ while IFS= read -r f; do
 	cases+=("$f")
 done < <(find tests -name '*.test.sh' -type f | sort)
 
+# One case: does any filter match it (no filter, or an empty one: every case)?
+wanted() {
+	local f
+	[ ${#filters[@]} -eq 0 ] && return 0
+	for f in "${filters[@]}"; do
+		[[ "$1" == *"$f"* ]] && return 0
+	done
+	return 1
+}
+
 selected=()
 for c in "${cases[@]}"; do
-	[[ -z "$filter" || "$c" == *"$filter"* ]] && selected+=("$c")
+	wanted "$c" && selected+=("$c")
 done
 if [ ${#selected[@]} -eq 0 ]; then
-	echo "run-tests: no test case matches '${filter}'"
+	echo "run-tests: no test case matches '${filters[*]}'"
 	echo "0 passed, 1 failed"
 	exit 1
 fi

@@ -6,6 +6,9 @@
 #   expect_sev_status_refused  the SEV_STATUS check stopped the boot: (15, 0x05), no boot step
 #                            logged, no exchange with the hypervisor
 #   expect_ready_lines N     exactly vCPUs 0..N-1 each reported ready once, on its own vCPU
+#   expect_stopped_in_start S C  start.S's first check stopped the boot with (S, C): nothing
+#                            logged, no exchange with the host but the termination request, no
+#                            RMPADJUST or PVALIDATE
 #   stat_msr REQ / stat_nae CODE   how often an MSR-protocol request / NAE exit was seen
 
 [ -f svsm.bin ] || fail "build svsm.bin first (make)"
@@ -58,6 +61,19 @@ expect_ready_lines() {
 	for ((i = 0; i < n; i++)); do
 		expect_out "^\[cpu$i\] vCPU $i ready \(APIC ID [0-9]+\)$"
 	done
+}
+
+expect_stopped_in_start() {
+	expect_termination "$1" "$2"
+	expect_out "^snpemu: SVSM terminated: reason set $1 code $(printf '0x%02x' "$2")$"
+	expect_no_later_steps 0
+	[ "$(stat_get "sum(s['msr_protocol'].values())")" -eq 1 ] &&
+		[ "$(stat_msr 0x100)" -eq 1 ] || fail "an MSR-protocol request before the termination"
+	[ "$(stat_get "sum(s['vmgexit'].values())")" -eq 0 ] || fail "a GHCB exit before the termination"
+	[ "$(stat_get "s['rmpadjust']['4k'] + s['rmpadjust']['2m'] + s['rmpadjust']['failed']")" -eq 0 ] ||
+		fail "RMPADJUST ran before the check"
+	[ "$(stat_get "s['pvalidate']['4k'] + s['pvalidate']['2m'] + s['pvalidate']['failed']")" -eq 0 ] ||
+		fail "PVALIDATE ran before the check"
 }
 
 stat_msr() {

@@ -371,6 +371,58 @@ static void test_random_vs_model(void **state)
 	random_run(0x5eed, 64 * PAGE_SIZE, 1, 3000); /* small: runs dry often */
 }
 
+/*
+ * The last block's buddy lies past the end of the range. The metadata area has room for more
+ * entries than the range has pages, and the slots past npages are never initialised: here each
+ * holds a copy of a real free head of the last block's order. Freeing the last block must not
+ * merge with that garbage, and nothing past the range may ever be handed out.
+ */
+static void check_no_merge_past_end(size_t npages, unsigned int last_order)
+{
+	struct region r;
+	struct buddy b;
+	size_t last = npages - ((size_t)1 << last_order), slots = PAGE_SIZE / 8, i, n = 0;
+	u64 *meta, poison;
+	u8 *end, *p, *q;
+
+	/* One metadata page (npages < 511), then a range starting 4 MiB aligned: every block is as large as
+	 * the range's size allows, and the last one's buddy is the block right after it. */
+	region_get(&r, (npages + 1) * PAGE_SIZE, 1023);
+	assert_int_equal(buddy_init(&b, r.start, r.size), 0);
+	assert_int_equal(b.npages, npages);
+	assert_true(IS_ALIGNED(b.base, 4 * MiB));
+	end = (u8 *)b.base + npages * PAGE_SIZE;
+	meta = (u64 *)b.meta;
+	poison = meta[last];
+	for (i = npages; i < slots; i++)
+		meta[i] = poison;
+
+	p = buddy_alloc(&b, last_order);
+	assert_ptr_equal(p, (u8 *)b.base + last * PAGE_SIZE);
+	assert_int_equal(buddy_free(&b, p), 0);
+	assert_int_equal(buddy_check(&b), 0);
+	assert_int_equal(buddy_free_pages(&b), npages);
+	for (i = npages; i < slots; i++)
+		assert_true(meta[i] == poison);
+
+	/* Every page once, all inside the range. */
+	while ((q = buddy_alloc(&b, 0)) != NULL) {
+		assert_true(q >= (u8 *)b.base && q < end);
+		n++;
+	}
+	assert_int_equal(n, npages);
+	region_put(&r);
+}
+
+static void test_no_merge_past_end(void **state)
+{
+	(void)state;
+	check_no_merge_past_end(5, 0); /* order 2, then order 0 whose buddy is page 5 */
+	check_no_merge_past_end(6, 1); /* order 2, then order 1 whose buddy is pages 6-7 */
+	check_no_merge_past_end(256 + 8,
+				3); /* order 8, then order 3 whose buddy is pages 264-271 */
+}
+
 /* A corrupted free list or counter is what buddy_check exists to catch. */
 static void test_check_detects_corruption(void **state)
 {
@@ -399,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_bad_frees),
 		cmocka_unit_test(test_owners_and_find),
 		cmocka_unit_test(test_random_vs_model),
+		cmocka_unit_test(test_no_merge_past_end),
 		cmocka_unit_test(test_check_detects_corruption),
 	};
 

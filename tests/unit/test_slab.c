@@ -242,6 +242,109 @@ static void test_bad_frees(void **state)
 	expect_all_pages_free();
 }
 
+/* Objects from a SLAB cache or from kmalloc: the tail tests run on both. */
+struct obj_source {
+	struct slab_cache *cache; /* NULL: kmalloc(size) and kfree */
+	size_t size;
+};
+
+static void *src_alloc(const struct obj_source *s)
+{
+	return s->cache ? slab_alloc(s->cache) : kmalloc(s->size);
+}
+
+static int src_free(const struct obj_source *s, void *p)
+{
+	return s->cache ? slab_free(s->cache, p) : kfree(p);
+}
+
+/*
+ * A slab page's unused tail (past its last object) is no object, even where a pointer into it
+ * is aligned to the object size: its index would name an object of the next page. With every
+ * object of one slab in use (geometry @g: the cache itself or a twin of a kmalloc class),
+ * freeing the tail must be refused and change nothing: the slab stays full and every object
+ * frees exactly once.
+ */
+static void check_tail_refused(const struct obj_source *s, const struct slab_cache *g)
+{
+	unsigned int n = g->objs_per_slab, i, page, owner, tails = 0;
+	void **objs = calloc(n + 1, sizeof(*objs));
+	u8 *slab = NULL;
+
+	assert_non_null(objs);
+	for (i = 0; i < n; i++) {
+		void *blk;
+
+		objs[i] = src_alloc(s);
+		assert_non_null(objs[i]);
+		assert_int_equal(page_find(objs[i], &blk, &owner), (int)g->slab_order);
+		if (!slab)
+			slab = blk;
+		assert_ptr_equal(blk, slab);
+	}
+	for (page = 0; page < (1U << g->slab_order); page++) {
+		size_t first = page ? 0 : g->first_offset;
+		size_t per_page = page ? PAGE_SIZE / g->obj_size : g->objs_first_page;
+		u8 *tail = slab + (size_t)page * PAGE_SIZE + first + per_page * g->obj_size;
+
+		if (tail >= slab + (size_t)(page + 1) * PAGE_SIZE)
+			continue; /* no tail in this page */
+		tails++;
+		if (s->cache) {
+			assert_int_equal(slab_free(s->cache, tail), -EINVAL);
+			assert_int_equal(s->cache->nr_objects, n);
+		} else {
+			expect_kfree_refused(tail);
+			assert_int_equal(ksize(tail), 0);
+		}
+	}
+	assert_true(tails > 0);
+	objs[n] = src_alloc(s);
+	assert_non_null(objs[n]);
+	for (i = 0; i < n; i++)
+		assert_ptr_not_equal(objs[n], objs[i]);
+	for (i = 0; i <= n; i++)
+		assert_int_equal(src_free(s, objs[i]), 0);
+	for (i = 0; i <= n; i++)
+		assert_int_equal(src_free(s, objs[i]), -EINVAL);
+	free(objs);
+	if (s->cache)
+		slab_shrink(s->cache);
+	expect_all_pages_free();
+}
+
+static void test_slab_tail_refused(void **state)
+{
+	/* size, align, slab order */
+	static const size_t geometries[][3] = {
+		{ 2048, 64, 2 }, /* one object after the header in the first page, a tail at 2112 */
+		{ 1100, 4, 3 },	 /* three objects and a 796-byte tail in every page */
+		{ 40, 8, 0 },	 /* a 32-byte tail */
+	};
+	struct slab_cache c;
+	struct obj_source s = { &c, 0 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(geometries); i++) {
+		assert_int_equal(slab_cache_init(&c, "tail", geometries[i][0], geometries[i][1]),
+				 0);
+		assert_int_equal(c.slab_order, geometries[i][2]);
+		check_tail_refused(&s, &c);
+	}
+}
+
+/* The same through kmalloc, kfree and ksize: the kmalloc-2048 class (size 2048, align 64). */
+static void test_kfree_tail_refused(void **state)
+{
+	struct slab_cache twin;
+	struct obj_source s = { NULL, 2048 };
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&twin, "twin", 2048, 64), 0);
+	check_tail_refused(&s, &twin);
+}
+
 /* A pointer into a page-1 object of a multi-page slab (page aligned) is an object too. */
 static void test_multipage_slab_objects(void **state)
 {
@@ -410,6 +513,8 @@ int main(void)
 		cmocka_unit_test(test_reuse_and_kzalloc),
 		cmocka_unit_test(test_bad_frees),
 		cmocka_unit_test(test_multipage_slab_objects),
+		cmocka_unit_test(test_slab_tail_refused),
+		cmocka_unit_test(test_kfree_tail_refused),
 		cmocka_unit_test(test_shrink),
 		cmocka_unit_test(test_shrink_returns_pages),
 		cmocka_unit_test(test_exhaustion),

@@ -122,6 +122,16 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "C-bit position 0..63");
 		cfg.fault[FAULT_CBIT] = true;
 		cfg.cbit_report = a;
+	} else if (NAME("cpuid-page-cbit")) {
+		if (a > 63)
+			bad(w, end, "C-bit position 0..63");
+		cfg.fault[FAULT_CPUID_PAGE_CBIT] = true;
+		cfg.cpuid_page_cbit = a;
+	} else if (NAME("cpuid-page-count")) {
+		if (a > 0xffffffffULL)
+			bad(w, end, "a u32");
+		cfg.fault[FAULT_CPUID_PAGE_COUNT] = true;
+		cfg.cpuid_page_count = a;
 	} else if (NAME("sev-status")) {
 		cfg.fault[FAULT_SEV_STATUS] = true;
 		cfg.sev_status = a;

@@ -95,6 +95,8 @@ enum fault_kind {
 	FAULT_PSC_FAIL_AT,
 	FAULT_PSC_LIE,
 	FAULT_CBIT,
+	FAULT_CPUID_PAGE_CBIT,
+	FAULT_CPUID_PAGE_COUNT,
 	FAULT_SEV_STATUS,
 	FAULT_AP_CREATE_FAIL,
 	FAULT_INJECT_VC,
@@ -117,6 +119,8 @@ struct config {
 	u64 register_at; /* register-ghcb-gfn: only the Nth registration (0: every one) */
 	u64 psc_fail_at;
 	u64 cbit_report;
+	u64 cpuid_page_cbit;
+	u64 cpuid_page_count;
 	u64 sev_status;
 	u64 inject_vc_at;
 	u64 psc_partial;

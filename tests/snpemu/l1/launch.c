@@ -224,13 +224,16 @@ static void build_cpuid_page(u8 *page)
 		F32(e, 4) = leaves[i][1];
 		F64(e, 8) = leaves[i][0] == 0xd ? 1 : 0; /* xcr0_in */
 		F64(e, 16) = 0;				 /* xss_in */
+		/* The page alone lies about the C-bit: CPUID itself and SEV information keep 51. */
+		if (leaves[i][0] == 0x8000001f && cfg.fault[FAULT_CPUID_PAGE_CBIT])
+			r[1] = (r[1] & ~0x3fU) | (u32)cfg.cpuid_page_cbit;
 		F32(e, 24) = r[0];
 		F32(e, 28) = r[1];
 		F32(e, 32) = r[2];
 		F32(e, 36) = r[3];
 		n++;
 	}
-	F32(page, 0) = n;
+	F32(page, 0) = cfg.fault[FAULT_CPUID_PAGE_COUNT] ? (u32)cfg.cpuid_page_count : n;
 }
 
 static u64 prng_state;

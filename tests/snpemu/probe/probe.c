@@ -565,12 +565,23 @@ static void mode_vc404(void)
 	con_printf("vc404 count=%lu code=0x%lx\n", (u64)vc_count, vc_last);
 }
 
+extern char meta_cpuid[];
+
 static void mode_cpuid(void)
 {
-	u32 r[4];
+	const u8 *page = (const u8 *)meta_cpuid;
+	u32 r[4], n = *(const u32 *)page;
 
 	cpuid(0x8000001f, 0, r);
 	con_printf("cpuid 8000001f eax=0x%x ebx=0x%x\n", r[0], r[1]);
+	/* The launcher's CPUID page: u32 count, 0x30-byte entries from 0x10 (EBX at +0x1c). */
+	con_printf("cpuid-page count=%u\n", n);
+	for (u32 i = 0; i < n && i < 64; i++) {
+		const u8 *e = page + 0x10 + i * 0x30;
+
+		if (*(const u32 *)e == 0x8000001f)
+			con_printf("cpuid-page 8000001f ebx=0x%x\n", *(const u32 *)(e + 0x1c));
+	}
 }
 
 static void mode_psc(int n, int is_2m)

@@ -32,6 +32,7 @@
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
 #include "mm/paging.h"
+#include "mm/pgtable.h"
 #include "sev/boot_checks.h"
 #include "sev/cpuid.h"
 #include "sev/ghcb.h"
@@ -550,6 +551,291 @@ static void check_df_ist(void)
 	      idt[X86_TRAP_DF * 16 + 4] & 7, n);
 }
 
+/* ---- Page tables: the live ones, walked from CR3 (README "Memory map") ---- */
+
+/* Entry bits, from APM vol. 2, 5.3.3 and 5.4 (on purpose not mm/pgtable.h's). */
+#define PT_P BIT_ULL(0)
+#define PT_W BIT_ULL(1)
+#define PT_U BIT_ULL(2)
+#define PT_PS BIT_ULL(7)
+#define PT_NX BIT_ULL(63)
+#define PT_CBIT BIT_ULL(SVSM_CBIT)
+#define PT_ADDR (GENMASK_ULL(51, 12) & ~PT_CBIT)
+
+extern char early_ghcb[], boot_stack_guard[]; /* start.S */
+
+/* What the tables say about one virtual address. */
+struct pt_map {
+	bool broken;	    /* a table lies outside SVSM memory (cannot be read) */
+	bool present;	    /* a leaf maps it */
+	bool write, exec;   /* W at every level, NX at none */
+	bool user;	    /* U/S at every level */
+	bool private;	    /* the leaf has the C-bit */
+	bool tables_priv;   /* CR3 and every table pointer on the way have it */
+	unsigned int level; /* of the leaf: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB */
+	u64 pa;
+};
+
+static const u64 *pt_table(u64 pa)
+{
+	if (pa < SVSM_GPA || pa >= SVSM_GPA + SVSM_MEM)
+		return NULL;
+	return svsm_pa_to_va(pa);
+}
+
+static unsigned int pt_shift(int level)
+{
+	return PAGE_SHIFT + 9 * (unsigned int)(level - 1);
+}
+
+static void pt_walk(u64 va, struct pt_map *m)
+{
+	u64 cr3 = read_cr3();
+	const u64 *t = pt_table(cr3 & PT_ADDR);
+	int level;
+
+	*m = (struct pt_map){ .write = true, .exec = true, .user = true };
+	m->tables_priv = cr3 & PT_CBIT;
+	for (level = 4; level >= 1; level--) {
+		u64 e, off;
+
+		if (!t) {
+			m->broken = true;
+			return;
+		}
+		e = t[(va >> pt_shift(level)) & 511];
+		if (!(e & PT_P))
+			return;
+		m->write &= !!(e & PT_W);
+		m->exec &= !(e & PT_NX);
+		m->user &= !!(e & PT_U);
+		if (level > 1 && !(e & PT_PS)) {
+			m->tables_priv &= !!(e & PT_CBIT);
+			t = pt_table(e & PT_ADDR);
+			continue;
+		}
+		off = va & (BIT_ULL(pt_shift(level)) - 1);
+		m->present = true;
+		m->private = e & PT_CBIT;
+		m->level = (unsigned int)level;
+		m->pa = (e & PT_ADDR & ~(BIT_ULL(pt_shift(level)) - 1)) + off;
+		return;
+	}
+}
+
+enum pt_want {
+	PT_ABSENT,
+	PT_RX,	      /* read-only, executable, private */
+	PT_RO,	      /* read-only, no-execute, private */
+	PT_RW,	      /* read-write, no-execute, private */
+	PT_RW_SHARED, /* read-write, no-execute, no C-bit */
+};
+
+static const char *const pt_want_name[] = {
+	[PT_ABSENT] = "not mapped",
+	[PT_RX] = "read-only, executable, private",
+	[PT_RO] = "read-only, no-execute, private",
+	[PT_RW] = "read-write, no-execute, private",
+	[PT_RW_SHARED] = "read-write, no-execute, shared",
+};
+
+/* Does the page at va look as @want says, mapped at its own GPA (svsm_va_to_pa)? */
+static bool pt_is(u64 va, enum pt_want want)
+{
+	struct pt_map m;
+
+	pt_walk(va, &m);
+	if (m.broken)
+		return false;
+	if (want == PT_ABSENT)
+		return !m.present;
+	return m.present && !m.user && m.tables_priv && m.pa == svsm_va_to_pa((void *)va) &&
+	       m.write == (want == PT_RW || want == PT_RW_SHARED) && m.exec == (want == PT_RX) &&
+	       m.private == (want != PT_RW_SHARED);
+}
+
+/* Every page of [start, end) is @want, except the @nskip pages listed (checked elsewhere). */
+static void check_pt_range(const char *what, u64 start, u64 end, enum pt_want want, const u64 *skip,
+			   unsigned int nskip)
+{
+	unsigned int bad = 0, pages = 0, i;
+	u64 va, first_bad = 0;
+
+	for (va = ALIGN_DOWN(start, PAGE_SIZE); va < end; va += PAGE_SIZE) {
+		for (i = 0; i < nskip && skip[i] != va; i++)
+			;
+		if (i < nskip)
+			continue;
+		pages++;
+		if (!pt_is(va, want) && !bad++)
+			first_bad = va;
+	}
+	check(pages && !bad, "page tables: %s [%#llx, %#llx) %s (%u pages, %u not, first %#llx)",
+	      what, (unsigned long long)start, (unsigned long long)end, pt_want_name[want], pages,
+	      bad, (unsigned long long)first_bad);
+}
+
+static u64 va_of(const void *p)
+{
+	return (u64)(uintptr_t)p;
+}
+
+/* Every stack's guard page: the BSP's main stack in .bss, the rest from paging_alloc_stack. */
+static unsigned int stack_guards(u64 *guards, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < percpu_count() && n + 2 <= max; i++) {
+		const struct percpu *c = percpu_get(i);
+
+		guards[n++] = c->stack_lo - PAGE_SIZE;
+		guards[n++] = c->ist_lo - PAGE_SIZE;
+	}
+	return n;
+}
+
+struct pt_scan {
+	unsigned int leaves, wx, user, exec_outside_text, shared_outside, broken;
+};
+
+/* Every leaf of the tree below @t (at @level, mapping from @va): W^X, no user pages, code
+ * only in .text, no C-bit missing outside the early GHCB, the shared pool and the windows. */
+static void pt_scan(const u64 *t, int level, u64 va, bool w, bool x, bool u, struct pt_scan *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < 512; i++) {
+		u64 e = t[i], at = va + ((u64)i << pt_shift(level)), size;
+		bool ew = w && (e & PT_W), ex = x && !(e & PT_NX), eu = u && (e & PT_U);
+
+		if (level == 4)
+			at = (i >= 256 ? 0xffff000000000000ULL : 0) | ((u64)i << pt_shift(4));
+		if (!(e & PT_P))
+			continue;
+		if (level > 1 && !(e & PT_PS)) {
+			const u64 *next = pt_table(e & PT_ADDR);
+
+			if (next)
+				pt_scan(next, level - 1, at, ew, ex, eu, s);
+			else
+				s->broken++; /* a table outside SVSM memory */
+			continue;
+		}
+		size = BIT_ULL(pt_shift(level));
+		s->leaves++;
+		s->wx += ew && ex;
+		s->user += eu;
+		s->exec_outside_text += ex &&
+					(at < va_of(__text_start) || at + size > va_of(__text_end));
+		if (!(e & PT_CBIT) && at != va_of(early_ghcb) &&
+		    (at < shared_pool_start() || at + size > shared_pool_end()))
+			s->shared_outside++;
+	}
+}
+
+static void check_page_tables_image(void)
+{
+	u64 guards[2 * SVSM_MAX_CPUS],
+		data_skip[2] = { va_of(early_ghcb), va_of(boot_stack_guard) };
+	unsigned int nguards = stack_guards(guards, ARRAY_SIZE(guards)), i, bad = 0;
+
+	check((read_cr3() & PT_ADDR) == (paging_cr3() & PT_ADDR) && (read_cr3() & PT_CBIT),
+	      "page tables: CR3 %#llx is paging_init's, private", (unsigned long long)read_cr3());
+	check_pt_range(".text", va_of(__text_start), va_of(__text_end), PT_RX, NULL, 0);
+	check_pt_range(".rodata", va_of(__rodata_start), va_of(__rodata_end), PT_RO, NULL, 0);
+	check_pt_range(".data/.bss", va_of(__data_start), va_of(__bss_end), PT_RW, data_skip,
+		       ARRAY_SIZE(data_skip));
+	check_pt_range("the early GHCB", va_of(early_ghcb), va_of(early_ghcb) + PAGE_SIZE,
+		       PT_RW_SHARED, NULL, 0);
+	check_pt_range("the boot stack guard", va_of(boot_stack_guard),
+		       va_of(boot_stack_guard) + PAGE_SIZE, PT_ABSENT, NULL, 0);
+	check_pt_range("footer", va_of(__footer_start), va_of(__file_end), PT_RO, NULL, 0);
+	check_pt_range("secrets, CPUID, BIOS VMSA pages", va_of(__secrets_page),
+		       va_of(__image_pages_end), PT_RO, NULL, 0);
+	check_pt_range("shared pool", shared_pool_start(), shared_pool_end(), PT_RW_SHARED, NULL,
+		       0);
+	check_pt_range("dynamic memory", SVSM_GVA + SVSM_DYN_OFFSET, SVSM_GVA + SVSM_MEM, PT_RW,
+		       guards, nguards);
+	for (i = 0; i < nguards; i++)
+		bad += !pt_is(guards[i], PT_ABSENT);
+	check(nguards == 2 * percpu_count() && !bad,
+	      "page tables: the %u stack guard pages of %u vCPUs are not mapped (%u are)", nguards,
+	      percpu_count(), bad);
+	for (i = 0, bad = 0; i < percpu_count(); i++) {
+		const struct percpu *c = percpu_get(i);
+		u64 va;
+
+		for (va = c->stack_lo; va < c->stack_hi; va += PAGE_SIZE)
+			bad += !pt_is(va, PT_RW);
+		for (va = c->ist_lo; va < c->ist_hi; va += PAGE_SIZE)
+			bad += !pt_is(va, PT_RW);
+	}
+	check(!bad, "page tables: every vCPU's stack and #DF stack read-write, no-execute (%u not)",
+	      bad);
+}
+
+/* This vCPU's window: slots are mapped one entry at a time, private and never executable. */
+static void check_page_tables_window(void)
+{
+	const u64 pa = 0x100000, pa_2m = 0x200000; /* guest RAM; mapped, never touched */
+	unsigned int slot;
+	struct pt_map m, r, big;
+	u8 *va, *va_ro, *va_2m;
+	bool absent = true;
+	int rc = paging_window_init(this_cpu()->index);
+
+	if (!check(rc == 0, "page tables: this vCPU's mapping window set up (%d)", rc))
+		return;
+	va = paging_window_map(0, pa, PGT_WRITE);
+	va_ro = paging_window_map(1, pa, 0);
+	va_2m = paging_window_map_2m(pa_2m, PGT_WRITE);
+	pt_walk(va_of(va), &m);
+	pt_walk(va_of(va_ro), &r);
+	pt_walk(va_of(va_2m), &big);
+	paging_window_unmap(0);
+	paging_window_unmap(1);
+	paging_window_unmap_2m();
+	check(!m.broken && m.present && m.level == 1 && m.pa == pa && m.write && !m.exec &&
+		      m.private && !m.user,
+	      "page tables: a writable window slot maps its page read-write, no-execute, private");
+	check(!r.broken && r.present && r.pa == pa && !r.write && !r.exec && r.private,
+	      "page tables: a read-only window slot maps its page read-only, no-execute, private");
+	check(!big.broken && big.present && big.level == 2 && big.pa == pa_2m && big.write &&
+		      !big.exec && big.private,
+	      "page tables: the 2 MiB window slot maps a 2 MiB page read-write, no-execute, "
+	      "private");
+	for (slot = 0; slot < PAGING_WINDOW_SLOTS; slot++) {
+		pt_walk(va_of(va) + slot * PAGE_SIZE, &m);
+		absent &= !m.broken && !m.present;
+	}
+	pt_walk(va_of(va_2m), &big);
+	check(absent && !big.broken && !big.present, "page tables: every window slot is unmapped "
+						     "again after use");
+}
+
+static void check_page_tables_scan(void)
+{
+	struct pt_scan s = { 0 };
+	const u64 *pml4 = pt_table(read_cr3() & PT_ADDR);
+
+	if (!check(pml4 != NULL, "page tables: the PML4 lies in SVSM memory"))
+		return;
+	pt_scan(pml4, 4, 0, true, true, true, &s);
+	check(s.leaves && !s.wx && !s.user && !s.exec_outside_text && !s.shared_outside &&
+		      !s.broken,
+	      "page tables: %u leaves, none writable and executable (%u), none user (%u), "
+	      "executable only in .text (%u outside), shared only the GHCB and the pool (%u "
+	      "others), every table in SVSM memory (%u not)",
+	      s.leaves, s.wx, s.user, s.exec_outside_text, s.shared_outside, s.broken);
+}
+
+static void check_page_tables(void)
+{
+	check_page_tables_image();
+	check_page_tables_window();
+	check_page_tables_scan();
+}
+
 static void run_checks(void)
 {
 	check_cpuid_page_leaves();
@@ -562,6 +848,7 @@ static void run_checks(void)
 	check_vc_keeps_regs();
 	check_vc_nested();
 	check_df_ist();
+	check_page_tables();
 	log_info("selftest: MSR NAE exits: %u", msr_naes);
 	log_info("selftest: done %u ok %u not ok", nr_ok, nr_not_ok);
 	/* The verdict itself goes through the #VC handler: a 32-bit OUT imm8. */

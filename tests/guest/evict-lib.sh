@@ -5,7 +5,8 @@
 #   evict_phase EXPR       print "validated evicted missed" of one phase, EXPR a python
 #                          expression for a books entry of the stats (s['evict']['svsm'])
 #   evict_phases           the three phases as NAME and EXPR, one per line:
-#                          mem_init (SVSM memory at boot), launch (guest memory at boot),
+#                          svsm-memory (SVSM memory at boot: mem_init, the launch's fault-path
+#                          self-test page), launch (guest memory at boot),
 #                          calls (guest memory after boot: the guest's PVALIDATE calls)
 
 evict_run() {
@@ -20,7 +21,7 @@ evict_phase() {
 }
 
 evict_phases() {
-	echo "mem_init s['boot']['evict']['svsm']"
+	echo "svsm-memory s['boot']['evict']['svsm']"
 	echo "launch s['boot']['evict']['guest']"
 	echo "calls {k: s['evict']['guest'][k] - s['boot']['evict']['guest'][k] for k in s['evict']['guest']}"
 }

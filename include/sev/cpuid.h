@@ -58,4 +58,8 @@ int snp_cpuid_lookup(const struct snp_cpuid_table *t, u32 leaf, u32 subleaf, u64
 /* C-bit position from leaf 0x8000001f EBX[5:0], or -ENOENT / -EPROTO as snp_cpuid_lookup. */
 int snp_cpuid_cbit(const struct snp_cpuid_table *t);
 
+/* Leaf 0x8000001f EBX[31], COHERENCY_SFW_NO (sev/evict.h); false if the table has no such
+ * leaf or is malformed: then the mitigation is done. */
+bool snp_cpuid_coherency_sfw_no(const struct snp_cpuid_table *t);
+
 #endif

@@ -15,6 +15,7 @@
 #include "mm/page_alloc.h"
 #include "protocol/loop.h"
 #include "sev/ghcb.h"
+#include "sev/evict.h"
 #include "sev/ghcb_nae.h"
 #include "sev/psc.h"
 #include "sev/rmp.h"
@@ -96,7 +97,7 @@ static int validate_page(u64 gpa, bool is_2m, enum range_kind kind, u64 attrs, c
 	u64 size = is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
 	u8 *va = is_2m ? gmem_map_2m(gpa, true) : gmem_map(GMEM_SLOT_LAUNCH, gpa, true);
 	bool unchanged;
-	int rc = pvalidate((u64)(uintptr_t)va, is_2m, true, &unchanged);
+	int rc = snp_validate(va, is_2m, &unchanged);
 
 	if (rc == PVALIDATE_FAIL_SIZEMISMATCH)
 		goto out;
@@ -314,7 +315,7 @@ static void fault_path_selftest(void)
 	if (rc || unchanged)
 		fatal(TERM_GUEST_LAUNCH, "fault-path self-test: rescinding a page failed (%d)", rc);
 	copy_rc = gmem_copy_raw(&probe, page, sizeof(probe));
-	rc = pvalidate((u64)(uintptr_t)page, false, true, &unchanged);
+	rc = snp_validate(page, false, &unchanged);
 	if (rc || unchanged)
 		fatal(TERM_PVALIDATE, "fault-path self-test: validating the page again failed (%d)",
 		      rc);

@@ -7,6 +7,7 @@
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
 #include "protocol/svsm.h"
+#include "sev/evict.h"
 
 #define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
@@ -30,7 +31,7 @@ static int zero_validated(u8 *va, u64 gpa, u64 size)
 static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
 {
 	bool cf;
-	int rc = pvalidate((u64)(uintptr_t)va, e->is_2m, true, &cf);
+	int rc = snp_validate(va, e->is_2m, &cf);
 	u32 res = pvalidate_result(rc, cf, e->ignore_cf);
 
 	if (res)

@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "sev/evict.h"
 #include "sev/ghcb.h"
 #include "sev/psc.h"
 #include "sev/terminate.h"
@@ -73,7 +74,7 @@ static void make_private(u64 start, u64 end)
 static void validate_4k(u64 va)
 {
 	bool unchanged;
-	int rc = pvalidate(va, false, true, &unchanged);
+	int rc = snp_validate((void *)(uintptr_t)va, false, &unchanged);
 
 	if (rc || unchanged)
 		fatal(TERM_PVALIDATE, "PVALIDATE 4K of %#llx failed: rc %d%s",
@@ -87,7 +88,7 @@ static void validate_4k(u64 va)
 static void validate_2m(u64 va)
 {
 	bool unchanged;
-	int rc = pvalidate(va, true, true, &unchanged);
+	int rc = snp_validate((void *)(uintptr_t)va, true, &unchanged);
 	unsigned int i;
 
 	if (rc == PVALIDATE_FAIL_SIZEMISMATCH) {

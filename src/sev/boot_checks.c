@@ -6,6 +6,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "sev/cpuid.h"
+#include "sev/evict.h"
 #include "sev/ghcb.h"
 #include "sev/sev_status.h"
 #include "sev/terminate.h"
@@ -156,6 +157,7 @@ void boot_checks(void)
 	/* VMPL0 was proven in start.S, before its first PVALIDATE. */
 	check_sev_status();
 	check_cpuid_page();
+	snp_evict_init();
 	check_image_layout();
 	log_info("csvsm: VMPL0, SEV_STATUS %#llx, image at %#llx, %llu MiB of SVSM memory",
 		 (unsigned long long)boot_sev_status, (unsigned long long)SVSM_GPA,

@@ -88,3 +88,10 @@ int snp_cpuid_cbit(const struct snp_cpuid_table *t)
 
 	return rc ? rc : (int)(r.ebx & 0x3f);
 }
+
+bool snp_cpuid_coherency_sfw_no(const struct snp_cpuid_table *t)
+{
+	struct cpuid_result r;
+
+	return !snp_cpuid_lookup(t, CPUID_LEAF_SEV, 0, 0, 0, &r) && (r.ebx & BIT(31));
+}

@@ -1,5 +1,5 @@
 /* SNP CPUID table (facts §7 "SNP CPUID table"): structure, subleaf-indexed leaves, leaf 0xd by
- * XCR0/XSS, table bounds, C-bit. */
+ * XCR0/XSS, table bounds, C-bit, COHERENCY_SFW_NO. */
 /* unit-srcs: src/sev/cpuid.c */
 #include "unit.h"
 #include "sev/cpuid.h"
@@ -130,6 +130,22 @@ static void test_cbit(void **state)
 	assert_int_equal(snp_cpuid_cbit(table), 51);
 }
 
+/* EBX[31] of leaf 0x8000001f (sev/evict.h); without the leaf, or in a malformed table, the
+ * bit counts as clear so that the eviction is done. */
+static void test_coherency_sfw_no(void **state)
+{
+	(void)state;
+	memset(table, 0, PAGE_SIZE);
+	add(0x80000000, 0, 0, 0, 0x80000021, 0x80000000);
+	assert_false(snp_cpuid_coherency_sfw_no(table));
+	add(0x8000001f, 0, 0, 0, 0x1b, 0x7fffffff);
+	assert_false(snp_cpuid_coherency_sfw_no(table));
+	table->fn[1].ebx = 0x80004173;
+	assert_true(snp_cpuid_coherency_sfw_no(table));
+	table->count = 65;
+	assert_false(snp_cpuid_coherency_sfw_no(table));
+}
+
 static void test_subleaf_leaves(void **state)
 {
 	static const u32 yes[] = { 0x4,	 0x7,  0xb,	   0xd,	       0xf,	  0x10, 0x12,
@@ -156,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_layout_and_check),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_cbit),
+		cmocka_unit_test(test_coherency_sfw_no),
 		cmocka_unit_test(test_subleaf_leaves),
 	};
 

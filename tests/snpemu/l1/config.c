@@ -102,6 +102,21 @@ static void parse_fault(const char *w, const char *end)
 		cfg.register_at = at < end ? b : 0;
 		return;
 	}
+	if (NAME("prevalidated")) {
+		/* N or N:K: the 2 MiB page N of SVSM memory, or only its 4 KiB page K (launch.c
+		 * checks that it lies in SVSM memory outside the launch pages). */
+		const char *colon = eq + 1;
+
+		while (colon < end && *colon != ':')
+			colon++;
+		if (eq >= end || parse_u64(eq + 1, colon, &a) ||
+		    (colon < end && (parse_u64(colon + 1, end, &b) || b >= 512)))
+			bad(w, end, "want prevalidated=N or N:K (K 0..511)");
+		cfg.fault[FAULT_PREVALIDATED] = true;
+		cfg.prevalidated_2m = a;
+		cfg.prevalidated_4k = colon < end ? (int)b : -1;
+		return;
+	}
 	if (eq >= end || parse_u64(eq + 1, end, &a))
 		bad(w, end, "unknown fault or missing/invalid value");
 	if (NAME("psc-lie")) {
@@ -150,6 +165,11 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "N counts from 1");
 		cfg.fault[FAULT_UNVALIDATE] = true;
 		cfg.unvalidate_at = a;
+	} else if (NAME("launch-unvalidated")) {
+		if (!IS_ALIGNED(a, PAGE_SIZE))
+			bad(w, end, "want the GPA of a page");
+		cfg.fault[FAULT_LAUNCH_UNVALIDATED] = true;
+		cfg.launch_unvalidated = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");
@@ -214,6 +234,10 @@ void config_load(void)
 			cfg.seed = val;
 		} else if (word_is(w, we, "verbose=")) {
 			cfg.verbose = val != 0;
+		} else if (word_is(w, we, "coherency_sfw_no=")) {
+			cfg.coherency_sfw_no = val != 0;
+		} else if (word_is(w, we, "evict_check=")) {
+			cfg.evict_check = val != 0;
 		} else {
 			bad(w, we, "unknown option");
 		}

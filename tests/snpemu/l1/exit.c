@@ -31,6 +31,8 @@
 #define VMEXIT_INVALID (~0ULL)
 
 #define RFLAGS_CF 1ULL
+#define RFLAGS_TF (1ULL << 8)
+#define EXC_DB (1U << 1)
 
 static u8 *save(struct vcpu *v)
 {
@@ -260,6 +262,35 @@ static void advance(struct vcpu *v, int len)
 	F64(save(v), VMSA_RIP) += (u64)len;
 }
 
+void step_one(struct vcpu *v)
+{
+	u8 *s = save(v);
+
+	if (!v->step) {
+		v->step = true;
+		v->step_tf = F64(s, VMSA_RFLAGS) & RFLAGS_TF;
+		v->step_dr6 = F64(s, VMSA_DR6);
+	}
+	F64(s, VMSA_RFLAGS) |= RFLAGS_TF;
+	F32(v->vmcb, VMCB_EXC) |= EXC_DB;
+}
+
+/* The #DB exit after step_one's instruction: the guest's TF and DR6 back. */
+static bool step_done(struct vcpu *v)
+{
+	u8 *s = save(v);
+
+	if (!v->step)
+		return false;
+	v->step = false;
+	F64(s, VMSA_RFLAGS) = (F64(s, VMSA_RFLAGS) & ~RFLAGS_TF) | v->step_tf;
+	F64(s, VMSA_DR6) = v->step_dr6;
+	F32(v->vmcb, VMCB_EXC) &= ~EXC_DB;
+	ti_watch_stepped(v);
+	evict_stepped(v);
+	return true;
+}
+
 /* PVALIDATE / RMPADJUST / INVLPGB / TLBSYNC (facts §4). */
 static void emulate_ud(struct vcpu *v)
 {
@@ -335,6 +366,8 @@ static void emulate_ud(struct vcpu *v)
 			if (!rc && !unchanged && (v->g.rdx & 1) && v->in_call)
 				fault_unvalidate(gpa, is_2m);
 			if (!rc && !unchanged)
+				evict_pvalidated(v, gpa, is_2m ? PAGES_PER_2M : 1, v->g.rdx & 1);
+			if (!rc && !unchanged)
 				npt_sync(gpa, is_2m ? PAGES_PER_2M : 1);
 			if (!rc && !unchanged && !(v->g.rdx & 1))
 				stats_access_taken(v, true);
@@ -403,6 +436,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		rmp_settle_chunk(gpa);
 		return;
 	}
+	if (evict_npf(v, info1, info2))
+		return; /* the image's first accesses to a page it validated: in the books */
 	if (ti_watch_npf(v, info1, info2))
 		return; /* an access of a page the test instrument watches: counted, let through */
 	if (info1 & 8)
@@ -526,8 +561,8 @@ void handle_exit(struct vcpu *v)
 		emulate_ud(v);
 		break;
 	case VMEXIT_EXC(1):
-		/* intercepted only while the test instrument steps over a watched access */
-		if (!ti_watch_db(v))
+		/* intercepted only while step_one lets one instruction through */
+		if (!step_done(v))
 			inject_exception(v, 1, false, 0);
 		break;
 	case VMEXIT_CPUID:

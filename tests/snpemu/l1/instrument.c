@@ -21,9 +21,6 @@
 #include "l1.h"
 #include "snpemu/instrument.h"
 
-#define RFLAGS_TF (1ULL << 8)
-#define EXC_DB (1U << 1)
-
 static struct {
 	bool armed;
 	u64 gpa;
@@ -121,7 +118,6 @@ static u32 watch_max(void)
 bool ti_watch_npf(struct vcpu *v, u64 info1, u64 info2)
 {
 	u64 gpa = info2 & GPA_MASK;
-	u8 *s = v->vmcb + VMCB_SAVE;
 	u32 *e = rmp_entry(gpa);
 
 	/* Only a data access of the image to the watched page while it is hidden; anything
@@ -144,29 +140,15 @@ bool ti_watch_npf(struct vcpu *v, u64 info1, u64 info2)
 	}
 	/* Let exactly this access through: map the page, trap after one instruction. */
 	watch_hide(false);
-	if (!v->ti_step) {
-		v->ti_step = true;
-		v->ti_rflags_tf = F64(s, VMSA_RFLAGS) & RFLAGS_TF;
-		v->ti_dr6 = F64(s, VMSA_DR6);
-	}
-	F64(s, VMSA_RFLAGS) |= RFLAGS_TF;
-	F32(v->vmcb, VMCB_EXC) |= EXC_DB;
+	step_one(v);
 	return true;
 }
 
-bool ti_watch_db(struct vcpu *v)
+void ti_watch_stepped(struct vcpu *v)
 {
-	u8 *s = v->vmcb + VMCB_SAVE;
-
-	if (!v->ti_step)
-		return false;
-	v->ti_step = false;
-	F64(s, VMSA_RFLAGS) = (F64(s, VMSA_RFLAGS) & ~RFLAGS_TF) | v->ti_rflags_tf;
-	F64(s, VMSA_DR6) = v->ti_dr6;
-	F32(v->vmcb, VMCB_EXC) &= ~EXC_DB;
+	(void)v;
 	if (watch.armed)
 		watch_hide(true);
-	return true;
 }
 
 /* ---- ports ---- */

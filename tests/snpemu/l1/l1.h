@@ -105,6 +105,8 @@ enum fault_kind {
 	FAULT_VMPL_RUN_FAIL,
 	FAULT_LAUNCH_VMPL,
 	FAULT_UNVALIDATE,
+	FAULT_PREVALIDATED,
+	FAULT_LAUNCH_UNVALIDATED,
 	NR_FAULTS
 };
 
@@ -126,9 +128,14 @@ struct config {
 	u64 psc_partial;
 	u64 psc_lie_from;
 	u64 launch_vmpl;
-	u64 unvalidate_at; /* unvalidate: the Nth validating PVALIDATE of a call (from 1) */
+	u64 unvalidate_at;	/* unvalidate: the Nth validating PVALIDATE of a call (from 1) */
+	u64 prevalidated_2m;	/* prevalidated: 2 MiB page N of SVSM memory */
+	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
+	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
 	u64 seed;
 	bool verbose;
+	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */
+	bool evict_check;      /* --evict-check: the eviction books (evict.c) */
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
 	int nr_extra;
 	struct {
@@ -196,6 +203,14 @@ void *host_shared_ptr(u64 gpa, size_t len);
 /* The test instrument's read watch (instrument.c): the image's VMPL finds the page unmapped,
  * so that each of its accesses traps. Not RMP state either. */
 #define RMP_TI_WATCH (1U << 28)
+/* The eviction books (evict.c; not RMP state either): validated by the image, which has not
+ * yet used it (its VMPL finds it unmapped unless it is shown for one step); which of its first
+ * and last 64-byte lines the image has read since. */
+#define RMP_EV_PENDING (1U << 29)
+#define RMP_EV_FIRST (1U << 30)
+#define RMP_EV_LAST (1U << 31)
+#define RMP_EV_SHOWN (1U << 17)
+#define RMP_EV_MASK (RMP_EV_PENDING | RMP_EV_FIRST | RMP_EV_LAST | RMP_EV_SHOWN)
 #define RMP_PERM_SHIFT(vmpl) (4 + 4 * ((vmpl)-1)) /* VMPL1..3 masks, 4 bits each */
 #define RMP_PERM_R 1U
 #define RMP_PERM_W 2U
@@ -288,10 +303,16 @@ struct vcpu {
 	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
 	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
 	int call_flush; /* enum flush_state */
-	/* the test instrument (instrument.c): cursor; single step over a watched access */
+	/* the test instrument (instrument.c): cursor */
 	u64 ti_gpa;
-	bool ti_step;
-	u64 ti_rflags_tf, ti_dr6;
+	/* one instruction let through with RFLAGS.TF (step_one): the guest's own TF and DR6 */
+	bool step;
+	u64 step_tf, step_dr6;
+	/* the eviction books (evict.c): pages shown for the step; the image's pending ranges */
+	u64 ev_shown[4];
+	int nr_ev_shown;
+	struct ev_range *ev_ranges;
+	u32 nr_ev_ranges;
 };
 extern struct vcpu vcpus[MAX_CPUS];
 extern struct spinlock emu_lock;
@@ -403,6 +424,11 @@ u64 vcpu_sev_status(struct vcpu *v);
 
 /* ---- exits (exit.c) ---- */
 void handle_exit(struct vcpu *v);
+/* Let the running context execute one instruction, then take a #DB exit (RFLAGS.TF and the
+ * #DB intercept; under TCG one iteration of a rep string instruction): the test instrument's
+ * read watch and the eviction books let one access to a page they hide through this way. At
+ * that exit ti_watch_stepped and evict_stepped run. */
+void step_one(struct vcpu *v);
 /* Deliver #VC (vector 29) with @code to the running context (hardware-generated). */
 void deliver_vc(struct vcpu *v, u64 code);
 int decode_prefix_len(struct vcpu *v, u64 rip, u8 *opc, int max);
@@ -422,9 +448,25 @@ void gfw_init(void);
 bool ti_port(u16 port);
 u64 ti_in(struct vcpu *v, u16 port, int size);
 void ti_out(struct vcpu *v, u16 port, int size, u64 val);
-/* A nested page fault / a #DB exit that belongs to the read watch: true when dealt with. */
+/* A nested page fault that belongs to the read watch: true when dealt with. */
 bool ti_watch_npf(struct vcpu *v, u64 info1, u64 info2);
-bool ti_watch_db(struct vcpu *v);
+/* The instruction step_one let through has run: hide the watched page again. */
+void ti_watch_stepped(struct vcpu *v);
+
+/* ---- the eviction books (evict.c; --evict-check; not part of the SNP model) ---- */
+struct ev_range {
+	u64 gpa;
+	u64 n;
+};
+/* The image's PVALIDATE changed [gpa, + n pages): validated (@validate) or rescinded. Before
+ * the npt_sync that follows it. */
+void evict_pvalidated(struct vcpu *v, u64 gpa, u64 n, bool validate);
+/* A nested page fault on a page the books hide: true when dealt with. */
+bool evict_npf(struct vcpu *v, u64 info1, u64 info2);
+void evict_stepped(struct vcpu *v);
+/* @v's image VMPL hands over to a lower VMPL (a call or the boot ends): its pages that are
+ * still pending are missed. */
+void evict_window_end(struct vcpu *v);
 
 /* ---- launch (launch.c) ---- */
 struct launch_info {
@@ -461,6 +503,9 @@ struct stats {
 	u64 exits;
 	u64 invlpgb, tlbsync;
 	u64 calls_taking_access, calls_left_stale;
+	/* eviction books: 4 KiB pages the image validated / evicted in time; [0] SVSM memory,
+	 * [1] guest memory (RAM, firmware) */
+	u64 ev_validated[2], ev_evicted[2];
 };
 extern struct stats st, st_boot;
 void stats_vmgexit(u64 code);

@@ -194,6 +194,10 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 		/* SEV, SEV-ES, SNP, VMPL; C-bit 51, 1 bit of physical address reduction, 4 VMPLs */
 		r[0] = (1U << 1) | (1U << 3) | (1U << 4) | (1U << 5);
 		r[1] = CBIT_POS | (1U << 6) | (4U << 12);
+		/* EBX[31] COHERENCY_SFW_NO: no cache-line eviction needed after validation
+		 * (CVE-2025-38560; Linux commit 7b306dfa326f). Clear unless asked for. */
+		if (cfg.coherency_sfw_no)
+			r[1] |= 1U << 31;
 		r[2] = 509;
 		r[3] = 1;
 		break;
@@ -261,6 +265,77 @@ static void build_secrets_page(u8 *page)
 	prng_state = cfg.seed * 0x2545f4914f6cdd1dULL + 0x1234567;
 	for (int off = 0x20; off < 0xa0; off += 8)
 		F64(page, off) = prng();
+}
+
+/* ---- launch faults ---- */
+
+#define HOST_PATTERN 0x54534f4854534f48ULL /* "HOSTHOST": content the host chose */
+
+static bool is_launch_page(u64 gpa, u64 image_end, const u64 metas[3])
+{
+	if (gpa >= launch.svsm_gpa && gpa < image_end)
+		return true;
+	if (launch.bios_size && gpa >= launch.bios_gpa && gpa < (1ULL << 32))
+		return true;
+	return gpa == metas[0] || gpa == metas[1] || gpa == metas[2];
+}
+
+/*
+ * --fault prevalidated=N[:K]: a page of SVSM memory is private and validated before the image
+ * ever validated it, holding what the host put there (on hardware: a page the host added to
+ * the launch unmeasured, or one validated earlier and handed over again). A page state change
+ * to private leaves it as it is; only PVALIDATE's CF = 1 (no change) tells.
+ */
+static void fault_prevalidated(u64 image_end, const u64 metas[3])
+{
+	u64 gpa = launch.svsm_gpa + cfg.prevalidated_2m * PAGE_2M_SIZE, n = PAGES_PER_2M;
+
+	if (cfg.prevalidated_4k >= 0) {
+		gpa += (u64)cfg.prevalidated_4k * PAGE_SIZE;
+		n = 1;
+	}
+	if (cfg.prevalidated_2m >= launch.svsm_size / PAGE_2M_SIZE ||
+	    gpa + n * PAGE_SIZE > launch.svsm_gpa + launch.svsm_size) {
+		con_printf("snpemu: --fault prevalidated: page %lu is not in SVSM memory\n",
+			   cfg.prevalidated_2m);
+		machine_exit(EXIT_RULE);
+	}
+	for (u64 a = gpa; a < gpa + n * PAGE_SIZE; a += PAGE_SIZE) {
+		u64 *p = gpa_hva(a);
+
+		if (is_launch_page(a, image_end, metas)) {
+			con_printf("snpemu: --fault prevalidated: page 0x%lx is a launch page\n",
+				   a);
+			machine_exit(EXIT_RULE);
+		}
+		rmp_launch_page(a, launch.vmpl);
+		if (n > 1)
+			*rmp_entry(a) |= RMP_2M;
+		for (int i = 0; i < 512; i++)
+			p[i] = HOST_PATTERN;
+	}
+	con_printf("snpemu: fault prevalidated: %s page 0x%lx of SVSM memory is private and "
+		   "validated from the launch on, with host content\n",
+		   n > 1 ? "2 MiB" : "4 KiB", gpa);
+}
+
+/*
+ * --fault launch-unvalidated=GPA: the host leaves one launch page (image, metadata or
+ * firmware) out of the launch: assigned to the guest, neither measured nor validated. Its
+ * first private access raises #VC 0x404; PVALIDATE rescinding it reports CF = 1.
+ */
+static void fault_launch_unvalidated(u64 image_end, const u64 metas[3])
+{
+	u64 gpa = cfg.launch_unvalidated;
+
+	if (!is_launch_page(gpa, image_end, metas)) {
+		con_printf("snpemu: --fault launch-unvalidated: 0x%lx is not a launch page\n", gpa);
+		machine_exit(EXIT_RULE);
+	}
+	*rmp_entry(gpa) &= ~RMP_VALIDATED;
+	con_printf("snpemu: fault launch-unvalidated: launch page 0x%lx is assigned but not "
+		   "validated\n",
+		   gpa);
 }
 
 static void region_setup(struct region *r, const char *name, u64 gpa, u64 size)
@@ -429,6 +504,10 @@ void launch_svsm(void)
 	build_bios_vmsa(gpa_hva(metas[2]));
 	for (int i = 0; i < 3; i++)
 		rmp_launch_page(metas[i], launch.vmpl);
+	if (cfg.fault[FAULT_PREVALIDATED])
+		fault_prevalidated(image_end, metas);
+	if (cfg.fault[FAULT_LAUNCH_UNVALIDATED])
+		fault_launch_unvalidated(image_end, metas);
 	npt_init();
 	gfw_init();
 

@@ -45,6 +45,8 @@ static u64 private_flags(int vmpl, u32 e)
 		return 0;
 	if ((e & RMP_TI_WATCH) && vmpl == launch.vmpl)
 		return 0; /* the test instrument's read watch: every access of the image traps */
+	if ((e & (RMP_EV_PENDING | RMP_EV_SHOWN)) == RMP_EV_PENDING && vmpl == launch.vmpl)
+		return 0; /* the eviction books: the image's first accesses trap */
 	perm = rmp_perm(e, vmpl);
 	if (!(perm & RMP_PERM_R))
 		return 0;

@@ -145,6 +145,17 @@ static void write_counters(const struct stats *s)
 		     s->pval_2m, s->pval_failed);
 	stats_printf(", \"rmpadjust\": {\"4k\": %lu, \"2m\": %lu, \"failed\": %lu}", s->radj_4k,
 		     s->radj_2m, s->radj_failed);
+	/* the eviction books (evict.c): a page not evicted by now is missed */
+	if (!cfg.evict_check) {
+		stats_puts(", \"evict\": null");
+		return;
+	}
+	stats_puts(", \"evict\": {");
+	for (int i = 0; i < 2; i++)
+		stats_printf("%s\"%s\": {\"validated\": %lu, \"evicted\": %lu, \"missed\": %lu}",
+			     i ? ", " : "", i ? "guest" : "svsm", s->ev_validated[i],
+			     s->ev_evicted[i], s->ev_validated[i] - s->ev_evicted[i]);
+	stats_puts("}");
 }
 
 void stats_write(void)

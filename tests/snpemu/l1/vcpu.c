@@ -320,6 +320,8 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 		stats_call_begin(v, F64(v->vmcb + VMCB_SAVE, VMSA_RAX));
 	if (vmsa_import(v, target, why, n))
 		panic("VMSA of VMPL%d changed under a switch: %s", target, why);
+	if (target > cur)
+		evict_window_end(v);
 	if (target > 0)
 		stats_call_end(v);
 	st.vmpl_switches++;

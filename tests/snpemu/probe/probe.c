@@ -880,6 +880,105 @@ static void mode_fetch_shared(void)
 	con_printf("fetch-shared result=%lu\n", ((u64(*)(void))page)());
 }
 
+/*
+ * --fault prevalidated: the 2 MiB pages at P + 4 MiB and P + 6 MiB (N = 2 and 3) made private
+ * as an SVSM does, then validated: CF = 1 (and the host's content) shows a page that was
+ * validated before; a 2 MiB page the RMP holds as 4 KiB pages is validated page by page.
+ */
+static void mode_prevalidated(void)
+{
+	for (u64 n = 2; n <= 3; n++) {
+		u64 gpa = P + n * 0x200000, first = 512, unchanged = 0, failed = 0;
+		int issues, rc;
+		u16 cur;
+		bool cf;
+
+		psc_nae(gpa, 1, 1, 1, &issues, &cur);
+		rc = pvalidate(gpa, 1, 1, &cf);
+		if (rc != 6) {
+			con_printf("prevalidated 2m page=%lu rc=%lu cf=%lu word=0x%lx\n", n,
+				   (u64)rc, (u64)cf, *(volatile u64 *)gpa);
+			continue;
+		}
+		for (u64 k = 0; k < 512; k++) {
+			rc = pvalidate(gpa + k * 0x1000, 0, 1, &cf);
+			failed += rc != 0;
+			unchanged += !rc && cf;
+			if (!rc && cf && first == 512)
+				first = k;
+		}
+		con_printf("prevalidated 4k page=%lu unchanged=%lu first=%lu failed=%lu "
+			   "word=0x%lx\n",
+			   n, unchanged, first, failed,
+			   first < 512 ? *(volatile u64 *)(gpa + first * 0x1000) : 0);
+	}
+}
+
+/*
+ * The eviction books (snpemu --evict-check): pages validated, then touched in known orders.
+ * 4 KiB pages at P + 3 MiB: 0 first and last byte, 1 last then first, 2 bytes 63 and 4032
+ * (the first and last line): evicted; 3 written first, 4 first byte then one in the middle,
+ * 5 first byte only, 6 untouched: missed; 7 validated, rescinded untouched (missed), validated
+ * again and evicted. The 2 MiB page at P + 8 MiB: every 4 KiB page evicted.
+ */
+#define EVICT_BASE (SCRATCH + 0x100000)
+
+static u8 rd8(u64 a)
+{
+	return *(volatile u8 *)a;
+}
+
+static void mode_evict(void)
+{
+	u64 p = EVICT_BASE, big = P + 0x800000;
+	int issues;
+	u16 cur;
+	bool cf;
+
+	psc_nae(p, 8, 1, 0, &issues, &cur);
+	psc_nae(big, 1, 1, 1, &issues, &cur);
+	for (int i = 0; i < 8; i++)
+		pvalidate(p + (u64)i * 0x1000, 0, 1, &cf);
+	rd8(p);
+	rd8(p + 0xfff);
+	rd8(p + 0x1fff);
+	rd8(p + 0x1000);
+	rd8(p + 0x2000 + 63);
+	rd8(p + 0x2000 + 4032);
+	*(volatile u8 *)(p + 0x3000) = 1;
+	rd8(p + 0x4000);
+	rd8(p + 0x4800);
+	rd8(p + 0x5000);
+	pvalidate(p + 0x7000, 0, 0, &cf);
+	pvalidate(p + 0x7000, 0, 1, &cf);
+	rd8(p + 0x7000);
+	rd8(p + 0x7fff);
+	pvalidate(big, 1, 1, &cf);
+	for (u64 a = big; a < big + 0x200000; a += 0x1000) {
+		rd8(a);
+		rd8(a + 0xfff);
+	}
+	con_printf("evict done\n");
+}
+
+/* One more page (P + 3 MiB + 32 KiB) validated and left alone; evict-read reads its first
+ * and last byte: evicted unless the image ran a lower VMPL in between (the window ended). */
+static void mode_evict_pending(void)
+{
+	int issues;
+	u16 cur;
+	bool cf;
+
+	psc_nae(EVICT_BASE + 0x8000, 1, 1, 0, &issues, &cur);
+	pvalidate(EVICT_BASE + 0x8000, 0, 1, &cf);
+}
+
+static void mode_evict_read(void)
+{
+	rd8(EVICT_BASE + 0x8000);
+	rd8(EVICT_BASE + 0x8fff);
+}
+
 /* Mode words that run one function; "vmpl1..." words run run_vmpl1(index in this list). */
 static const struct {
 	const char *word;
@@ -902,6 +1001,10 @@ static const struct {
 	{ "ap-checks", mode_ap_checks },
 	{ "scramble", mode_scramble },
 	{ "bios", mode_bios },
+	{ "prevalidated", mode_prevalidated },
+	{ "evict", mode_evict },
+	{ "evict-pending", mode_evict_pending },
+	{ "evict-read", mode_evict_read },
 };
 
 static const char *const vmpl1_words[] = {
@@ -998,8 +1101,9 @@ void probe_main(void)
 	/* the GHCB: rescind, make shared, use through the shared alias, register */
 	ghcb_gpa = (u64)ghcb_page;
 	if (!vmpl) {
+		/* CF = 1: the page was not validated, so not what the launch measured */
 		rc = pvalidate((u64)ghcb_page, 0, 0, &cf);
-		if (rc)
+		if (rc || cf)
 			term(15, 0x19);
 	}
 	r = psc_msr(ghcb_gpa, 2);

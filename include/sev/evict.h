@@ -24,9 +24,13 @@ bool snp_evict_needed(void);
 /*
  * PVALIDATE(validate) of the 4 KiB or 2 MiB page mapped at @va (arch/insn.h pvalidate()'s
  * results). If it validated the page (EAX 0, CF 0) and the processor needs it, the first and
- * last byte of each 4 KiB page are read before this returns. A page that was validated
- * already (CF 1) is not touched.
+ * last byte of each 4 KiB page are read before this returns: -EFAULT if a read faulted (the
+ * host unvalidated the page meanwhile). A page that was validated already (CF 1) is not
+ * touched.
  */
 int snp_validate(void *va, bool size_2m, bool *unchanged);
+
+/* The reads alone, under the exception table (src/sev/evict_touch.S): 0 or -EFAULT. */
+int snp_evict_touch(const void *va, unsigned long pages);
 
 #endif

@@ -32,8 +32,12 @@ static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
 {
 	bool cf;
 	int rc = snp_validate(va, e->is_2m, &cf);
-	u32 res = pvalidate_result(rc, cf, e->ignore_cf);
+	u32 res;
 
+	/* The host unvalidated the page between the PVALIDATE and the eviction reads. */
+	if (rc == -EFAULT)
+		return SVSM_ERR_INVALID_ADDRESS;
+	res = pvalidate_result(rc, cf, e->ignore_cf);
 	if (res)
 		return res;
 	/* CF = 1 (already validated, ignore_CF set): the guest's own content stays. A page that

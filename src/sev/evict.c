@@ -24,17 +24,10 @@ bool snp_evict_needed(void)
 
 int snp_validate(void *va, bool size_2m, bool *unchanged)
 {
-	const volatile u8 *p = va;
-	unsigned int n = size_2m ? PAGES_PER_2M : 1;
 	int rc = pvalidate((u64)(uintptr_t)va, size_2m, true, unchanged);
 
 	if (rc || *unchanged || coherency_sfw_no)
 		return rc;
 	/* Reads through the private mapping, with the guest key, before any other access. */
-	do {
-		(void)p[0];
-		(void)p[PAGE_SIZE - 1];
-		p += PAGE_SIZE;
-	} while (--n);
-	return rc;
+	return snp_evict_touch(va, size_2m ? PAGES_PER_2M : 1);
 }

@@ -25,7 +25,21 @@ struct percpu;
  * p's GDT, TSS, stack and GS base, the shared IDT, sev_features as the BSP's (facts §6). */
 void smp_build_ap_vmsa(struct vmsa *v, const struct percpu *p, u64 rip);
 
-/* The AP's C entry (start.S svsm_ap_start). */
+/* A zeroed page for a VMSA, never 2 MiB aligned (AMD erratum 1467); NULL if out of memory. */
+struct vmsa *smp_vmsa_alloc(void);
+
+/*
+ * Hand the filled VMSA @v to the hardware and the host for vCPU @apic_id at @vmpl: its VMSA
+ * bit by RMPADJUST (after a host PSMASH if the page sits in a 2 MiB RMP entry), then the AP
+ * creation NAE with v's sev_features. @v is not written after this. Any failure terminates
+ * (15, TERM_PSC / TERM_RMPADJUST / TERM_AP_CREATE); @what names the VMSA in the message.
+ */
+void smp_vmsa_start(struct vmsa *v, u32 apic_id, unsigned int vmpl, const char *what);
+
+/* On the AP itself, once its GHCB and descriptors are loaded: log it and report ready. */
+void smp_ap_ready(struct percpu *p);
+
+/* The AP's C entry (start.S svsm_ap_start; src/main.c). */
 __attribute__((noreturn)) void ap_main(void);
 
 #endif

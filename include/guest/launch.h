@@ -21,13 +21,14 @@
  *     TERM_AP_CREATE);
  *  7. a self-test of the guest-memory fault path (a copy from a page that is not validated
  *     must come back -EFAULT, not fault: else 15, TERM_GUEST_LAUNCH);
- *  8. the request loop (protocol/loop.h), whose first run-VMPL starts the firmware.
+ * Then svsm_main enters the request loop (protocol/loop.h), whose first run-VMPL starts the
+ * firmware.
  * Page state change failures are (15, TERM_PSC), a failing PVALIDATE of guest memory
  * (15, TERM_GUEST_LAUNCH), a failing RMPADJUST (15, TERM_RMPADJUST).
  */
 #ifndef CSVSM_GUEST_LAUNCH_H
 #define CSVSM_GUEST_LAUNCH_H
 
-__attribute__((noreturn)) void guest_launch(void);
+void guest_launch(void);
 
 #endif

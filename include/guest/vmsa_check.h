@@ -12,10 +12,10 @@
 #ifndef CSVSM_GUEST_VMSA_CHECK_H
 #define CSVSM_GUEST_VMSA_CHECK_H
 
+#include "guest/vmpl.h"
 #include "lib/types.h"
 #include "sev/vmsa.h"
 
-#define GUEST_VMPL 1
 #define VMSA_EFER_SVME BIT_ULL(12)
 
 /* sev_features space (facts §5, [L] vmsa.rs). */

@@ -4,12 +4,11 @@
 #include "guest/gmem.h"
 #include "guest/memrange.h"
 #include "guest/vcpu.h"
+#include "guest/vmpl.h"
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
 #include "protocol/svsm.h"
 #include "sev/evict.h"
-
-#define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
 /* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. 0, or -EFAULT
  * if the page stopped being validated meanwhile (only the host can do that: the page is

@@ -6,6 +6,7 @@
 #include "guest/gmem.h"
 #include "guest/memrange.h"
 #include "guest/registry.h"
+#include "guest/vmpl.h"
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
 #include "lib/log.h"
@@ -22,7 +23,6 @@
 /* Registered VMSAs per vCPU: its current one and a replacement (Linux creates an AP's new
  * VMSA before it deletes the old one). Per vCPU, so that no vCPU can starve the others. */
 #define VMSAS_PER_VCPU 2
-#define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
 struct vcpu_state {
 	/* Under reg.lock. */

@@ -21,20 +21,9 @@
  */
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "sev/cpuid.h"
+#include "sev/ghcb.h"
 #include "sev/term.h"
-
-/* GHCB MSR protocol values used before C runs (facts §1). */
-#define MSRP_PSC_REQ 0x014
-#define MSRP_PSC_RESP 0x015
-#define MSRP_TERM_REQ 0x100
-#define PSC_OP_SHARED 2
-
-/* SNP CPUID page (facts §7): u32 count at 0, entries of 0x30 bytes from 0x10, at most 64. */
-#define CPUID_PAGE_ENTRIES 0x10
-#define CPUID_ENTRY_SIZE 0x30
-#define CPUID_ENTRY_EBX 0x1c
-#define CPUID_PAGE_MAX 64
-#define CPUID_LEAF_SEV 0x8000001f
 
 #define CBIT (1 << SVSM_CBIT)
 #define GPA(sym) ((sym) - SVSM_GVA + SVSM_GPA)
@@ -50,7 +39,7 @@
 
 /* Terminate with csvsm reason set 15, code \code. */
 .macro TERMINATE code
-	movl	$(MSRP_TERM_REQ | (SVSM_TERM_SET_CSVSM << 12) | ((\code) << 16)), %eax
+	movl	$(GHCB_MSR_TERM_REQ | (SVSM_TERM_SET_CSVSM << 12) | ((\code) << 16)), %eax
 	jmp	early_terminate
 .endm
 
@@ -67,16 +56,16 @@ svsm_start:
 	movl	(%rsi), %ecx
 	testl	%ecx, %ecx
 	jz	.Lbad_cpuid_page
-	cmpl	$CPUID_PAGE_MAX, %ecx
+	cmpl	$SNP_CPUID_MAX_ENTRIES, %ecx
 	ja	.Lbad_cpuid_page
-	leaq	CPUID_PAGE_ENTRIES(%rsi), %rdi
-1:	cmpl	$CPUID_LEAF_SEV, (%rdi)
+	leaq	SNP_CPUID_FN_OFFSET(%rsi), %rdi
+1:	cmpl	$SNP_CPUID_LEAF_SEV, (%rdi)
 	je	2f
-	addq	$CPUID_ENTRY_SIZE, %rdi
+	addq	$SNP_CPUID_FN_SIZE, %rdi
 	decl	%ecx
 	jnz	1b
 	jmp	.Lbad_cbit			/* no 0x8000001f entry: no C-bit to check */
-2:	movl	CPUID_ENTRY_EBX(%rdi), %eax
+2:	movl	SNP_CPUID_FN_EBX(%rdi), %eax
 	andl	$0x3f, %eax
 	cmpl	$SVSM_CBIT, %eax
 	jne	.Lbad_cbit
@@ -114,19 +103,19 @@ svsm_start:
 
 	/* MSR-protocol PSC: [51:12] GFN, [55:52] operation; the response must be exactly
 	 * 0x015 (error code [63:32] zero, reserved bits zero). */
-	movabsq	$((PSC_OP_SHARED << 52) | MSRP_PSC_REQ), %rax
+	movabsq	$((PSC_OP_SHARED << 52) | GHCB_MSR_PSC_REQ), %rax
 	movabsq	$GPA(early_ghcb), %rdx
 	orq	%rdx, %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	wrmsr
 	VMGEXIT
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	rdmsr
 	shlq	$32, %rdx
 	orq	%rdx, %rax
-	cmpq	$MSRP_PSC_RESP, %rax
+	cmpq	$GHCB_MSR_PSC_RESP, %rax
 	jne	.Lghcb_share_failed
 
 	/* Split the first 2 MiB: early_pt maps it page by page with the C-bit; the GHCB's
@@ -198,7 +187,7 @@ svsm_ap_start:
 /* eax = the termination request. Never returns. */
 early_terminate:
 	xorl	%edx, %edx
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	wrmsr
 	VMGEXIT
 1:	hlt

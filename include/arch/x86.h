@@ -7,7 +7,6 @@
 /* MSRs (APM vol. 2; facts §1, §5). */
 #define MSR_EFER 0xc0000080
 #define MSR_GS_BASE 0xc0000101
-#define MSR_SEV_GHCB 0xc0010130 /* = MSR_GHCB of sev/ghcb.h, for assembly */
 
 /* Control-register values the SVSM runs with (README "SVSM INFO"; facts §6). */
 #define SVSM_EFER 0x1d00    /* SVME | NXE | LMA | LME */

@@ -9,9 +9,6 @@
 #ifndef CSVSM_SEV_GHCB_H
 #define CSVSM_SEV_GHCB_H
 
-#include "lib/errno.h"
-#include "lib/types.h"
-
 /* ---- GHCB MSR protocol (facts §1) ---- */
 #define MSR_GHCB 0xc0010130
 #define MSR_SEV_STATUS 0xc0010131
@@ -54,6 +51,11 @@
 #define PSC_OP_SHARED 2
 #define PSC_OP_PSMASH 3
 #define PSC_OP_UNSMASH 4
+
+#ifndef __ASSEMBLY__
+
+#include "lib/errno.h"
+#include "lib/types.h"
 
 static inline u64 ghcb_msr_sev_info_req(void)
 {
@@ -295,5 +297,7 @@ void ghcb_reset(struct ghcb *g);
  * valid or holds an undefined result.
  */
 int ghcb_result(const struct ghcb *g, u64 *info2);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -7,7 +7,7 @@
 #include "lib/errno.h"
 
 #define CPUID_LEAF_XSAVE 0xd
-#define CPUID_LEAF_SEV 0x8000001f
+#define CPUID_LEAF_SEV SNP_CPUID_LEAF_SEV
 
 int snp_cpuid_table_check(const struct snp_cpuid_table *t)
 {

@@ -7,7 +7,7 @@
  *   forbidden). Else the launch terminates (15, TERM_BIOS_VMSA).
  * - A VMSA the guest registers with CREATE_VCPU (facts §7 "CREATE_VCPU checks"): vmpl equal to
  *   the caller's VMPL (1), EFER.SVME set, sev_features equal to the caller's — the boot VMPL1
- *   VMSA's ([C]; SPEC-T: the boot vCPU's). Else INVALID_PARAMETER.
+ *   VMSA's ([C]; SPEC-T: the boot vCPU's). Else -EINVAL (the call's INVALID_PARAMETER).
  */
 #ifndef CSVSM_GUEST_VMSA_CHECK_H
 #define CSVSM_GUEST_VMSA_CHECK_H
@@ -25,7 +25,7 @@
 /* 0, or -EINVAL with *why naming the first defect. */
 int vmsa_check_boot(const struct vmsa *v, const char **why);
 
-/* SVSM_SUCCESS or SVSM_ERR_INVALID_PARAMETER for a CREATE_VCPU VMSA's fields. */
-u32 vmsa_check_create(u8 vmpl, u64 efer, u64 sev_features, u64 boot_features);
+/* 0, or -EINVAL for a CREATE_VCPU VMSA's fields. */
+int vmsa_check_create(u8 vmpl, u64 efer, u64 sev_features, u64 boot_features);
 
 #endif

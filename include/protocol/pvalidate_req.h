@@ -14,6 +14,7 @@
 #ifndef CSVSM_PROTOCOL_PVALIDATE_REQ_H
 #define CSVSM_PROTOCOL_PVALIDATE_REQ_H
 
+#include "guest/pagelist.h"
 #include "lib/types.h"
 
 struct pvalidate_hdr {
@@ -35,6 +36,12 @@ struct pvalidate_hdr {
 #define PVALIDATE_E_IGNORE_CF BIT_ULL(3)
 #define PVALIDATE_E_RESERVED GENMASK_ULL(11, 4)
 #define PVALIDATE_E_GFN_MASK GENMASK_ULL(63, 12)
+
+/* A checked request's entries are a page list as they stand (guest/claims.h claims them). */
+_Static_assert(PVALIDATE_E_GFN_MASK == PAGELIST_GPA_MASK &&
+		       PVALIDATE_E_SIZE_MASK == PAGELIST_SIZE_MASK &&
+		       PVALIDATE_E_SIZE_2M == PAGELIST_SIZE_2M,
+	       "a PVALIDATE entry is a page-list entry");
 
 struct pvalidate_entry {
 	u64 gpa;
@@ -71,10 +78,5 @@ static inline bool pvalidate_entry_decode(u64 raw, struct pvalidate_entry *e)
 
 /* Check @n copied entries: SVSM_SUCCESS if every one decodes, else INVALID_PARAMETER. */
 u32 pvalidate_req_check_entries(const u64 *raw, u32 n);
-
-/* The result of one PVALIDATE instruction (@rc, @cf = CF) for an entry (facts §7):
- * SUCCESS, 0x80001000 + rc, 0x80001011 for rc > 0xf, or 0x80001010 for CF = 1 unless
- * ignore_CF. */
-u32 pvalidate_result(int rc, bool cf, bool ignore_cf);
 
 #endif

@@ -45,12 +45,6 @@
 #define SVSM_ERR_PVALIDATE_RANGE 0x80001011u
 #define SVSM_ERR_VCPU_IN_USE 0x80001003u
 
-/* The result for a PVALIDATE or RMPADJUST return code @rc (1..): facts §7 "Errors". */
-static inline u32 svsm_err_from_insn(int rc)
-{
-	return rc > 0 && rc <= 0xf ? SVSM_ERR_PROTOCOL_BASE + (u32)rc : SVSM_ERR_PVALIDATE_RANGE;
-}
-
 /* The calling area (facts §7 "Calling area"): byte 0 call_pending. */
 #define SVSM_CAA_CALL_PENDING 0
 

@@ -44,9 +44,15 @@ void svsm_dispatch(struct svsm_call *call)
 {
 	u32 rc;
 
-	if (svsm_call_protocol(call) == SVSM_PROTOCOL_CORE)
+	/* One case per protocol; each protocol's calls are served by a module of its own
+	 * (the core protocol: core_call above, protocol/core.c). */
+	switch (svsm_call_protocol(call)) {
+	case SVSM_PROTOCOL_CORE:
 		rc = core_call(call);
-	else
+		break;
+	default:
 		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
+		break;
+	}
 	call->rax = rc;
 }

@@ -29,12 +29,3 @@ u32 pvalidate_req_check_entries(const u64 *raw, u32 n)
 			return SVSM_ERR_INVALID_PARAMETER;
 	return SVSM_SUCCESS;
 }
-
-u32 pvalidate_result(int rc, bool cf, bool ignore_cf)
-{
-	if (rc)
-		return svsm_err_from_insn(rc);
-	if (cf && !ignore_cf)
-		return SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE;
-	return SVSM_SUCCESS;
-}

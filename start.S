@@ -16,8 +16,9 @@
  * APs start at svsm_ap_start from a VMSA the BSP built (src/arch/smp.c): RIP, RSP, GS base
  * and the final page tables already set; they go straight to ap_main.
  *
- * Anything wrong terminates with the raw GHCB MSR protocol termination request (facts §1):
- * GHCB MSR = 0x100 | set << 12 | code << 16, VMGEXIT, then hlt forever. Codes: sev/term.h.
+ * Anything wrong terminates with the raw GHCB MSR protocol termination request (GHCB spec #56421,
+ * MSR protocol): GHCB MSR = 0x100 | set << 12 | code << 16, VMGEXIT, then hlt forever. Codes:
+ * sev/term.h.
  */
 #include "arch/layout.h"
 #include "arch/x86.h"
@@ -77,9 +78,9 @@ svsm_start:
 	cmpq	%rdx, %rax
 	jne	.Lbad_load_address
 
-	/* 3. VMPL0: RMPADJUST may only target a VMPL less privileged than the caller's (facts
-	 * §4), so granting VMPL1 nothing on an own page succeeds only at VMPL0; FAIL_PERMISSION
-	 * (2) means a more privileged VMPL exists that is not us. A host that launched the
+	/* 3. VMPL0: RMPADJUST may only target a VMPL less privileged than the caller's (AMD
+	 * APM vol 3 #24594, RMPADJUST), so granting VMPL1 nothing on an own page succeeds only
+	 * at VMPL0; FAIL_PERMISSION (2) means a more privileged VMPL exists that is not us. A host that launched the
 	 * image at a lower VMPL (snpemu --fault launch-vmpl) is stopped here. */
 	leaq	__image_start(%rip), %rax
 	xorl	%ecx, %ecx			/* 4 KiB */
@@ -91,8 +92,8 @@ svsm_start:
 	jnz	.Lrmpadjust_failed
 
 	/* 4. Early GHCB. To make a page shared: rescind its validation first, then the PSC
-	 * (facts §3 "Ordering"). CF = 1 (nothing changed) is a failure too: the launcher
-	 * validated the whole image. */
+	 * (GHCB spec #56421, page state change; AMD APM vol 2 #24593 section 15.36). CF = 1
+	 * (nothing changed) is a failure too: the launcher validated the whole image. */
 	leaq	early_ghcb(%rip), %rax
 	xorl	%ecx, %ecx			/* 4 KiB */
 	xorl	%edx, %edx			/* rescind */

@@ -1,6 +1,5 @@
 /*
- * PVALIDATE of one guest page for the guest (the core PVALIDATE call, facts §7 "PVALIDATE
- * request"):
+ * PVALIDATE of one guest page for the guest (SVSM spec #58019, the core PVALIDATE call):
  *
  *   validate: PVALIDATE(1); a page that was not validated before is zeroed (it came from the
  *             host: whatever is in it must not reach the guest), then VMPL1 gets RWX.

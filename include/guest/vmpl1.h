@@ -23,12 +23,12 @@ struct vmpl1_regs {
 
 /*
  * Take this vCPU's VMPL1 VMSA for inspection: EFER.SVME cleared with cmpxchg (the runnable
- * flag, facts §6), so that DELETE_VCPU on another vCPU sees it in use,
- * and its calling area claimed (CLAIM_CALL) until vmpl1_end(): the SVSM writes the calling
- * area (and a request inside it) at the end of the call, so the page must not change owner
- * before that, even if the call or another vCPU's CREATE_VCPU takes it out of the registry
- * meanwhile. -ENOENT: this vCPU has no VMPL1 VMSA (yet, or any more); -EBUSY: its VMSA is
- * not runnable (EFER.SVME already clear). Only 0 needs a vmpl1_end().
+ * flag, SVSM spec #58019; [L]), so that DELETE_VCPU on another vCPU sees it in use, and its calling
+ * area claimed (CLAIM_CALL) until vmpl1_end(): the SVSM writes the calling area (and a request
+ * inside it) at the end of the call, so the page must not change owner before that, even if the
+ * call or another vCPU's CREATE_VCPU takes it out of the registry meanwhile. -ENOENT: this vCPU has
+ * no VMPL1 VMSA (yet, or any more); -EBUSY: its VMSA is not runnable (EFER.SVME already clear).
+ * Only 0 needs a vmpl1_end().
  */
 int vmpl1_begin(struct vmpl1_ctx *c);
 

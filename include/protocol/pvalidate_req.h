@@ -1,15 +1,15 @@
 /*
- * The core PVALIDATE request (facts §7 "PVALIDATE request"): parsing and checking, pure C
- * (host-tested and fuzzed). The caller copies the request out of guest memory into SVSM
- * memory first (another vCPU can change it) and checks only the copy.
+ * The core PVALIDATE request (SVSM spec #58019, PVALIDATE request): parsing and checking, pure C
+ * (host-tested and fuzzed). The caller copies the request out of guest memory into SVSM memory
+ * first (another vCPU can change it) and checks only the copy.
  *
  *   RCX = GPA of { u16 entries; u16 next; u8 reserved[4]; u64 entry[entries]; }, 8-byte
  *   aligned, header and entries within one 4 KiB page. Entry: [1:0] page size (0 4 KiB,
  *   1 2 MiB), bit 2 validate (else rescind), bit 3 ignore_CF, [11:4] reserved (0), [63:12]
  *   GFN (2 MiB entries: GFN bits [20:12] zero).
  *
- * Every malformed request is SVSM_ERR_INVALID_PARAMETER and nothing is done (facts §7: entries
- * != 0, next < entries, the request within the page; [C] checks the reserved bits).
+ * Every malformed request is SVSM_ERR_INVALID_PARAMETER and nothing is done (SVSM spec #58019:
+ * entries != 0, next < entries, the request within the page; [C] checks the reserved bits).
  */
 #ifndef CSVSM_PROTOCOL_PVALIDATE_REQ_H
 #define CSVSM_PROTOCOL_PVALIDATE_REQ_H

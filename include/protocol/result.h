@@ -12,7 +12,8 @@
 
 static inline u32 svsm_result(int rc)
 {
-	/* PVALIDATE/RMPADJUST result rc: 0x80001000 + rc for 1..0xf (facts §7 "Errors"). */
+	/* PVALIDATE/RMPADJUST result rc: 0x80001000 + rc for 1..0xf (SVSM spec #58019, PVALIDATE
+	 * errors). */
 	if (rc > 0)
 		return rc <= 0xf ? SVSM_ERR_PROTOCOL_BASE + (u32)rc : SVSM_ERR_PVALIDATE_RANGE;
 	switch (rc) {

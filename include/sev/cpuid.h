@@ -1,5 +1,5 @@
 /*
- * The SNP CPUID page (facts §7 "SNP CPUID table"): the launch-validated list of CPUID
+ * The SNP CPUID page (SNP ABI #56860, CPUID page (SNP_CPUID)): the launch-validated list of CPUID
  * results the SVSM answers CPUID from, instead of asking the hypervisor.
  */
 #ifndef CSVSM_SEV_CPUID_H

@@ -7,8 +7,8 @@
  * EBX[31]), cache lines of a page from before its page state change to private may outlive
  * the change. Software that validates the page must read the first and the last byte of each
  * of its 4 KiB pages through its private mapping before the page is used; rescinding needs
- * nothing. The bit is read from the SNP CPUID page (launch-validated, facts §7), never asked
- * of the hypervisor; a page without the leaf means "not known to be safe": evict.
+ * nothing. The bit is read from the SNP CPUID page (launch-validated, SNP ABI #56860, CPUID page),
+ * never asked of the hypervisor; a page without the leaf means "not known to be safe": evict.
  */
 #ifndef CSVSM_SEV_EVICT_H
 #define CSVSM_SEV_EVICT_H

@@ -73,7 +73,7 @@ static void collect_apic_ids(void)
 }
 
 /* Two pages, the VMSA in the second: an 8 KiB-aligned block's second page is never 2 MiB
- * aligned (AMD erratum 1467; facts §4 "VMSA page placement"). The first page stays unused. */
+ * aligned (AMD erratum 1467, as edk2 UefiCpuPkg MpInitLib notes). The first page stays unused. */
 struct vmsa *smp_vmsa_alloc(void)
 {
 	u8 *block = page_zalloc(1);

@@ -22,7 +22,8 @@
 #include "sev/rmp.h"
 #include "sev/terminate.h"
 
-/* Secrets page offsets (facts §7 "Secrets page offsets"). */
+/* Secrets page offsets (SNP ABI #56860, secrets page; SVSM spec #58019, the SVSM fields of the
+ * secrets page). */
 #define SECRETS_VMPCK0 0x20
 #define SECRETS_VMPCK_SIZE 32
 #define SECRETS_SVSM_BASE 0x140
@@ -231,7 +232,7 @@ static void validate_sections(const struct fwmeta *m)
 	}
 }
 
-/* facts §7: the guest's secrets page is the SVSM's with VMPCK0 cleared and the SVSM fields
+/* SVSM spec #58019: the guest's secrets page is the SVSM's with VMPCK0 cleared and the SVSM fields
  * filled in; its CPUID page a copy of the SVSM's; its calling area starts empty. */
 static void fill_pages(const struct fwmeta *m)
 {

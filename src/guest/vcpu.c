@@ -139,9 +139,9 @@ int vcpu_remap_caa(u64 gpa, u64 clear_off, u64 clear_len)
 
 /* ---- CREATE_VCPU / DELETE_VCPU ---- */
 
-/* VMPL1 gets its RWX back on a page whose VMSA bit is clear again or was never set (facts §7
- * CREATE_VCPU step 7, DELETE_VCPU step 3). A failure leaves an SVSM-made state the guest
- * cannot undo: fatal. */
+/* VMPL1 gets its RWX back on a page whose VMSA bit is clear again or was never set (SVSM spec
+ * #58019 CREATE_VCPU and DELETE_VCPU). A failure leaves an SVSM-made state the guest cannot undo:
+ * fatal. */
 static void give_back(void *va, u64 gpa)
 {
 	int rc = rmp_adjust_4k_at(va, gpa, GUEST_RWX | GUEST_VMPL);
@@ -179,7 +179,7 @@ int vcpu_new_begin(struct vcpu_new *n, u32 target, u64 vmsa_gpa, u64 caa_gpa)
 	n->vva = gmem_map(GMEM_SLOT_AUX, vmsa_gpa, true);
 	n->cva = gmem_map(GMEM_SLOT_AUX2, caa_gpa, true);
 	/* VMPL1 loses all access first, and no vCPU keeps a stale translation, so the page
-	 * cannot change after the checks (facts §7 CREATE_VCPU step 2). FAIL_INPUT: the page is
+	 * cannot change after the checks (SVSM spec #58019, CREATE_VCPU). FAIL_INPUT: the page is
 	 * not private and validated. */
 	rc = rmp_adjust_4k_at(n->vva, vmsa_gpa, GUEST_VMPL);
 	if (rc) {
@@ -215,7 +215,7 @@ int vcpu_new_commit(struct vcpu_new *n)
 		vcpu_new_abort(n);
 		return -EFAULT;
 	}
-	/* Only now the VMSA bit, with read access for VMPL1 (facts §7 step 4). */
+	/* Only now the VMSA bit, with read access for VMPL1 (SVSM spec #58019, CREATE_VCPU). */
 	rc = rmp_adjust_4k_at(n->vva, n->vmsa_gpa, RMP_ATTR_VMSA | RMP_ATTR_READ | GUEST_VMPL);
 	if (rc) {
 		vcpu_new_abort(n);
@@ -270,7 +270,7 @@ int vcpu_delete(u64 vmsa_gpa)
 	}
 	v = gmem_map(GMEM_SLOT_AUX, vmsa_gpa, true);
 	/* Clear the runnable flag; if it is clear already, a vCPU is inspecting this VMSA
-	 * (serving a call from it): in use (facts §7 DELETE_VCPU step 2, [L]). */
+	 * (serving a call from it): in use (SVSM spec #58019, DELETE_VCPU; [L]). */
 	old = __atomic_load_n(&v->efer, __ATOMIC_RELAXED);
 	if (!(old & VMSA_EFER_SVME) ||
 	    !__atomic_compare_exchange_n(&v->efer, &old, old & ~VMSA_EFER_SVME, false,
@@ -293,7 +293,7 @@ int vcpu_delete(u64 vmsa_gpa)
 		vcpus[owner].caa_gpa = 0;
 	}
 	spin_unlock(&reg.lock);
-	/* The VMSA bit goes, VMPL1 gets RWX back (facts §7 DELETE_VCPU step 3). */
+	/* The VMSA bit goes, VMPL1 gets RWX back (SVSM spec #58019, DELETE_VCPU). */
 	give_back(v, vmsa_gpa);
 	gmem_unmap(GMEM_SLOT_AUX);
 	release(CLAIM_AUX);

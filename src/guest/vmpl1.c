@@ -12,7 +12,8 @@
 #include "sev/ghcb_msr.h"
 #include "sev/terminate.h"
 
-#define VMGEXIT_EXIT_CODE 0x403 /* guest_exit_code after a VMGEXIT (facts §6) */
+#define VMGEXIT_EXIT_CODE \
+	0x403 /* guest_exit_code after a VMGEXIT (SVM_EXIT_VMGEXIT, Linux uapi/asm/svm.h) */
 
 int vmpl1_begin(struct vmpl1_ctx *c)
 {
@@ -42,7 +43,8 @@ int vmpl1_begin(struct vmpl1_ctx *c)
 		s->caa = gmem_map(GMEM_SLOT_CAA, s->caa_gpa, true);
 		s->mapped_caa = s->caa_gpa;
 	}
-	/* EFER.SVME is the runnable flag: whoever clears it owns the VMSA (facts §6). */
+	/* EFER.SVME is the runnable flag: whoever clears it owns the VMSA (SVSM spec #58019;
+	 * [L]). */
 	old = __atomic_load_n(&v->efer, __ATOMIC_RELAXED);
 	ok = (old & VMSA_EFER_SVME) &&
 	     __atomic_compare_exchange_n(&v->efer, &old, old & ~VMSA_EFER_SVME, false,

@@ -56,8 +56,8 @@ void *shared_page_alloc(u64 *gpa)
 	return page;
 }
 
-/* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (facts §3). A host that
- * keeps reporting partial progress gets a bounded number of retries. */
+/* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (GHCB spec #56421, NAE events). A
+ * host that keeps reporting partial progress gets a bounded number of retries. */
 static void make_private(u64 start, u64 end)
 {
 	u64 entries = (end - start) >> PAGE_2M_SHIFT;

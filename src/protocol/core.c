@@ -17,7 +17,7 @@ u32 core_remap_ca(struct svsm_call *call)
 {
 	u64 gpa = call->rcx;
 
-	/* facts §7: the new calling area is page aligned; SPEC-T: misaligned input is
+	/* SVSM spec #58019: the new calling area is page aligned; SPEC-T: misaligned input is
 	 * INVALID_PARAMETER, an address that cannot be used INVALID_ADDRESS. SPEC-T: the new
 	 * calling area starts with call_pending = 0. */
 	if (!IS_ALIGNED(gpa, PAGE_SIZE))
@@ -32,7 +32,7 @@ u32 core_create_vcpu(struct svsm_call *call)
 	struct vcpu_new_fields f;
 	struct vcpu_new n;
 
-	/* facts §7: both GPAs page aligned. */
+	/* SVSM spec #58019: both GPAs page aligned. */
 	if (!IS_ALIGNED(vmsa_gpa, PAGE_SIZE) || !IS_ALIGNED(caa_gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_PARAMETER;
 	/* The APIC ID must exist, and not be the caller's: its VMSA is the one running this
@@ -45,12 +45,13 @@ u32 core_create_vcpu(struct svsm_call *call)
 	if (vmsa_gpa == caa_gpa || gmem_check(vmsa_gpa, PAGE_SIZE) ||
 	    gmem_check(caa_gpa, PAGE_SIZE))
 		return SVSM_ERR_INVALID_ADDRESS;
-	/* A VMSA never on a 2 MiB boundary (erratum 1467, facts §4; [C] refuses it too). */
+	/* A VMSA never on a 2 MiB boundary (AMD erratum 1467, as edk2 UefiCpuPkg MpInitLib notes;
+	 * [C] refuses it too). */
 	if (IS_ALIGNED(vmsa_gpa, PAGE_2M_SIZE))
 		return SVSM_ERR_INVALID_PARAMETER;
 
 	/* 1. The slot and both pages reserved; VMPL1 loses all access to the VMSA, so it cannot
-	 *    change after the checks (facts §7 CREATE_VCPU step 2). */
+	 *    change after the checks (SVSM spec #58019, CREATE_VCPU). */
 	rc = vcpu_new_begin(&n, (u32)target, vmsa_gpa, caa_gpa);
 	if (rc)
 		return svsm_result(rc);
@@ -67,16 +68,16 @@ u32 core_create_vcpu(struct svsm_call *call)
 
 u32 core_delete_vcpu(struct svsm_call *call)
 {
-	/* facts §7: only a registered VMSA; anything else is INVALID_PARAMETER. */
+	/* SVSM spec #58019: only a registered VMSA; anything else is INVALID_PARAMETER. */
 	if (!IS_ALIGNED(call->rcx, PAGE_SIZE))
 		return SVSM_ERR_INVALID_PARAMETER;
 	return svsm_result(vcpu_delete(call->rcx));
 }
 
 /*
- * facts §7 "PVALIDATE request": the request is copied into SVSM memory before it is checked
- * (another vCPU can change it); entries next..entries-1 are processed in order, stopping at
- * the first failure; `next` is written back as the index of the first entry not done.
+ * SVSM spec #58019, PVALIDATE request: the request is copied into SVSM memory before it is checked
+ * (another vCPU can change it); entries next..entries-1 are processed in order, stopping at the
+ * first failure; `next` is written back as the index of the first entry not done.
  */
 u32 core_pvalidate(struct svsm_call *call)
 {

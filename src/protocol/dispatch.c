@@ -1,7 +1,7 @@
 /* Routing of SVSM calls (include/protocol/dispatch.h). */
 #include "protocol/dispatch.h"
 
-#define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (facts §7) */
+#define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (SVSM spec #58019) */
 
 u64 svsm_query_protocol(u64 rcx)
 {

@@ -1,4 +1,4 @@
-/* GHCB request setup and result decoding (facts §2). Pure C: host-tested. */
+/* GHCB request setup and result decoding (GHCB spec #56421, GHCB layout). Pure C: host-tested. */
 #include "sev/ghcb.h"
 #include "lib/string.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * start.S: the first instructions of svsm.bin, for the BSP and for every AP.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * svsm_main: the BSP's boot sequence, from start.S to every vCPU ready, then the steady state:
  * the guest launched and the request loop. ap_main: the same for each AP. Each step is a

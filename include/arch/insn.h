@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hardware boundary: every privileged or SEV-SNP instruction svsm.bin executes from C is
  * one of the static inline wrappers below, and so is every other instruction C cannot express

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU data, reached through GS: GS_BASE (MSR 0xc0000101) holds the address of this
  * vCPU's struct percpu, whose first field points at itself. The BSP's is static (start.S

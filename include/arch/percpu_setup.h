@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Setting up per-CPU data (arch/percpu.h holds the data and its accessors): the BSP's GDT,
  * TSS and #DF stack (step 6 of svsm_main), each AP's block, prepared by the BSP, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 9 of svsm_main: every vCPU up at VMPL0.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86-64 architectural constants used by both start.S and C (no C types here).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * QEMU fw_cfg: reading items and files ([L] start_bios: fw_cfg etc/bios_gpa, etc/bios_size).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Claims: the guest pages a vCPU works on during one call. A page that is registered
  * (guest/registry.h: a VMSA or calling area) or claimed cannot become a VMSA, be rescinded,

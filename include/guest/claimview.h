@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the pages of one page list (guest/pagelist.h: a PVALIDATE request's entries) must not
  * overlap (pure C, host-tested).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest firmware's metadata (README "Guest firmware (VMPL1)"; [L] start_bios, edk2
  * OvmfPkg): pure C, host-tested and fuzzed. The firmware image comes from the host, so every

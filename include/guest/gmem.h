@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest memory, as the SVSM sees it: the one place that maps guest pages and reads or writes
  * them (docs/design.md §3 "Guest memory"). Nothing else in the SVSM holds a pointer into guest

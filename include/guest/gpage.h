@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One guest page a request names, opened for the call: claimed (guest/claims.h; unless it is
  * the caller's own calling area, which is registered already), mapped through this vCPU's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest launch ([L] start_bios), the last step of svsm_main:
  *

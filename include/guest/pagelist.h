@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A page list: the guest pages one call works on, one u64 each: bits 63:12 the page's GPA,
  * bits 1:0 its size (0: 4 KiB, 1: 2 MiB), the other bits ignored. It is the layout of the

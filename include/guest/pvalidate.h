@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PVALIDATE of one guest page for the guest (SVSM spec #58019, the core PVALIDATE call):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The registry of guest pages the SVSM protects for as long as they are registered (pure C,
  * host-tested): VMPL1 VMSAs registered with CREATE_VCPU and every vCPU's calling area. (The

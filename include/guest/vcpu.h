@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest's VMPL1 vCPUs as the SVSM tracks them, behind one lock, the registry lock
  * (README.md "Lock order"):

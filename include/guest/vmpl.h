@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest's privilege level and the page permissions the SVSM grants it (RMPADJUST
  * attributes, AMD APM vol 3 "RMPADJUST"). The guest runs at VMPL1; VMPL2 and VMPL3 get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * This vCPU's VMPL1 as the request loop sees it: its VMSA taken for inspection, the
  * registers a call reads and writes, its calling area, and the run-VMPL request that hands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a VMPL1 VMSA must look like before the SVSM lets it run (pure C, host-tested).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Error codes: functions that can fail return 0 or a negative code from this list.
  * The values are Linux's, so a host build that also sees libc's <errno.h> gets

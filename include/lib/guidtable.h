@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID tables in the OVMF footer style, read backwards from their end
  * (edk2 OvmfPkg ResetVector footer; [L] image metadata):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Routing of one SVSM call (SVSM spec #58019): the protocol in RAX[63:32], the call in RAX[31:0].
  * Only the core protocol (0) exists; every other protocol is UNSUPPORTED_PROTOCOL, an unknown core

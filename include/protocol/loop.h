@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The request loop, on every vCPU (SVSM spec #58019; [L]): run VMPL1; when it requests VMPL0,
  * serve the call its calling area announces, write the results into its VMSA, and run it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The core PVALIDATE request (SVSM spec #58019, PVALIDATE request): parsing and checking, pure C
  * (host-tested and fuzzed). The caller copies the request out of guest memory into SVSM memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one mapping from what the SVSM's mechanisms return to SVSM result codes (RAX[31:0],
  * protocol/svsm.h). Below protocol/ every failure is a negative errno (lib/errno.h) or, where

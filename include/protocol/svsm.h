@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SVSM protocol, SVSM side (SVSM spec #58019 rev 1.00 as implemented by [L], [C], [K], [E]):
  * protocols, core call IDs, result codes, the calling area and the PVALIDATE request. Pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 1 of svsm_main: prove the SVSM runs where and how it must before it trusts anything.
  *   (VMPL0 is proven earlier, in start.S, before its first PVALIDATE: RMPADJUST of an own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SNP CPUID page (SNP ABI #56860, CPUID page (SNP_CPUID)): the launch-validated list of CPUID
  * results the SVSM answers CPUID from, instead of asking the hypervisor.

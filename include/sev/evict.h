@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PVALIDATE to "validated", followed by the SNP cache-line eviction where the processor
  * needs it: every path of csvsm that validates a page does it through snp_validate().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GHCB page layout, valid-bitmap accessors and MSR-protocol encoding (pure C, no asm).
  * Sources: GHCB spec #56421 (MSR protocol, GHCB layout, NAE events) — Linux asm/sev-common.h,

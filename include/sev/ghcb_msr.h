@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The GHCB MSR protocol (GHCB spec #56421, MSR protocol): a request in the GHCB MSR, VMGEXIT, the
  * response read back from the same MSR. Encodings are in sev/ghcb.h (pure, host-tested).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Non-automatic exits through this vCPU's GHCB (GHCB spec #56421, GHCB usage and NAE events).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Page state change through the GHCB NAE 0x80000010 (GHCB spec #56421, NAE "Page State Change").
  *

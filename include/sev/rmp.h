@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RMP helpers for SVSM-owned pages.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SEV_STATUS (MSR 0xc0010131) and the feature policy for VMPL0 (AMD APM vol 2 #24593, SEV_STATUS
  * MSR). Pure C.

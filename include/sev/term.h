@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Termination reasons: every fatal condition of the SVSM has one (reason set, code) pair,
  * sent to the hypervisor with the GHCB termination request (GHCB spec #56421, MSR protocol 0x100).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ending the SVSM: the GHCB MSR-protocol termination request (GHCB spec #56421, MSR protocol,
  * termination request: MSR = 0x100, reason set in [15:12], code in [23:16]; VMGEXIT; then hlt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The VMSA page (AMD APM vol 2 #24593, appendix B, table B-4 (VMSA layout): offsets as in Linux's
  * struct sev_es_save_area; segment attributes in the compressed VMCB format). Only the fields csvsm

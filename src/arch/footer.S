@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The end of svsm.bin: the SVSM metadata structure and the GUID table the launcher reads
  * backwards from the end of the file (README.md "svsm.bin image format"; [L] image layout).

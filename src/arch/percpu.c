@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Per-CPU data (include/arch/percpu.h): the BSP's static block and the table of every vCPU's.
  * Only accessors: setting a block up is arch/percpu_setup.c's, so that the log, the allocator

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Setting up per-CPU data (include/arch/percpu_setup.h): the BSP's descriptor tables and #DF
  * stack, the AP blocks the BSP prepares, and the tables each vCPU loads for itself.

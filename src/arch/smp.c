@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 9 of svsm_main: start every AP (include/arch/smp.h). */
 #include "arch/smp.h"
 #include "arch/idt.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * fw_cfg items and files (include/dev/fwcfg.h; [L] start_bios). Every byte comes from the
  * hypervisor through the port seam and is checked before use.

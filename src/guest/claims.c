@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Claims of guest pages during a call (include/guest/claims.h). */
 #include "guest/claims.h"
 #include "guest/gmem.h"

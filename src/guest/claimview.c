@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What one PVALIDATE request's pages must not overlap (include/guest/claimview.h). */
 #include "guest/claimview.h"
 #include "guest/memrange.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Guest memory access (include/guest/gmem.h). */
 #include "guest/gmem.h"
 #include "arch/insn.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Guest pages a request names (include/guest/gpage.h). */
 #include "guest/gpage.h"
 #include "guest/claims.h"

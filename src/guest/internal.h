@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * State shared by the files of src/guest/ that keep the guest's vCPUs (vcpu.c, vmpl1.c,
  * claims.c, gpage.c); nothing outside src/guest/ includes it. Everything here is under the

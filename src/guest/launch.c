@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The guest launch (include/guest/launch.h). */
 #include "guest/launch.h"
 #include "arch/extable.h"

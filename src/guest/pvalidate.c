@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PVALIDATE of one guest page for the core call (include/guest/pvalidate.h). */
 #include "guest/pvalidate.h"
 #include "arch/insn.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The guest's VMPL1 vCPUs and the registry of protected pages (include/guest/vcpu.h). */
 #include "guest/vcpu.h"
 #include "arch/insn.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* This vCPU's VMPL1 for the request loop (include/guest/vmpl1.h). */
 #include "guest/vmpl1.h"
 #include "arch/insn.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* VMPL1 VMSA checks (include/guest/vmsa_check.h). */
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * GUID tables read backwards from their end (include/lib/guidtable.h; edk2 OvmfPkg ResetVector, [L]
  * image layout).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 4 of svsm_main: dynamic memory private, validated, allocatable
  * (include/mm/mem_init.h). */
 #include "mm/mem_init.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The core protocol calls that act on guest memory and vCPUs (include/protocol/dispatch.h):
  * each call's arguments checked in the order the README gives, its work done by src/guest/,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Routing of SVSM calls (include/protocol/dispatch.h). */
 #include "protocol/dispatch.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The request loop (include/protocol/loop.h). */
 #include "protocol/loop.h"
 #include "arch/insn.h"

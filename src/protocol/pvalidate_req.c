@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The core PVALIDATE request (include/protocol/pvalidate_req.h). */
 #include "protocol/pvalidate_req.h"
 #include "protocol/svsm.h"

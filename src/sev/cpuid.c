@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * SNP CPUID table check and lookup (include/sev/cpuid.h; SNP ABI #56860, CPUID page (SNP_CPUID)).
  * The table is the launch-validated CPUID page in SVSM memory: nobody else writes it, but its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GHCB request setup and result decoding (GHCB spec #56421, GHCB layout). Pure C: host-tested. */
 #include "sev/ghcb.h"
 #include "lib/string.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * NAE calls through this vCPU's GHCB (include/sev/ghcb_nae.h), and the psc_issue() seam of
  * sev/psc.h. Everything read back from the GHCB is hypervisor input: each output is read

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 3 of svsm_main: GHCB protocol negotiation and registration (include/sev/ghcb_setup.h). */
 #include "sev/ghcb_setup.h"
 #include "arch/insn.h"

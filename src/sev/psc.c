@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Page state change batching and the re-issue loop (include/sev/psc.h; GHCB spec #56421, NAE "Page
  * State Change" descriptor"). The transport, psc_issue(), is the link-time seam to the GHCB.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SEV_STATUS feature policy (include/sev/sev_status.h; AMD APM vol 2 #24593, SEV_STATUS MSR). */
 #include "sev/sev_status.h"
 #include "lib/errno.h"

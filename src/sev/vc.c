@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The #VC handler (include/sev/vc.h). */
 #include "sev/vc.h"
 #include "arch/exception.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # csvsm: the one entry point. `make help` lists the targets and variables.
 
 SVSM_GPA ?= 0x8000000000

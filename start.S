@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * start.S: the first instructions of svsm.bin, for the BSP and for every AP.
  *
@@ -16,25 +17,15 @@
  * APs start at svsm_ap_start from a VMSA the BSP built (src/arch/smp.c): RIP, RSP, GS base
  * and the final page tables already set; they go straight to ap_main.
  *
- * Anything wrong terminates with the raw GHCB MSR protocol termination request (facts §1):
- * GHCB MSR = 0x100 | set << 12 | code << 16, VMGEXIT, then hlt forever. Codes: sev/term.h.
+ * Anything wrong terminates with the raw GHCB MSR protocol termination request (GHCB spec #56421,
+ * MSR protocol): GHCB MSR = 0x100 | set << 12 | code << 16, VMGEXIT, then hlt forever. Codes:
+ * sev/term.h.
  */
 #include "arch/layout.h"
 #include "arch/x86.h"
+#include "sev/cpuid.h"
+#include "sev/ghcb.h"
 #include "sev/term.h"
-
-/* GHCB MSR protocol values used before C runs (facts §1). */
-#define MSRP_PSC_REQ 0x014
-#define MSRP_PSC_RESP 0x015
-#define MSRP_TERM_REQ 0x100
-#define PSC_OP_SHARED 2
-
-/* SNP CPUID page (facts §7): u32 count at 0, entries of 0x30 bytes from 0x10, at most 64. */
-#define CPUID_PAGE_ENTRIES 0x10
-#define CPUID_ENTRY_SIZE 0x30
-#define CPUID_ENTRY_EBX 0x1c
-#define CPUID_PAGE_MAX 64
-#define CPUID_LEAF_SEV 0x8000001f
 
 #define CBIT (1 << SVSM_CBIT)
 #define GPA(sym) ((sym) - SVSM_GVA + SVSM_GPA)
@@ -50,7 +41,7 @@
 
 /* Terminate with csvsm reason set 15, code \code. */
 .macro TERMINATE code
-	movl	$(MSRP_TERM_REQ | (SVSM_TERM_SET_CSVSM << 12) | ((\code) << 16)), %eax
+	movl	$(GHCB_MSR_TERM_REQ | (SVSM_TERM_SET_CSVSM << 12) | ((\code) << 16)), %eax
 	jmp	early_terminate
 .endm
 
@@ -67,16 +58,16 @@ svsm_start:
 	movl	(%rsi), %ecx
 	testl	%ecx, %ecx
 	jz	.Lbad_cpuid_page
-	cmpl	$CPUID_PAGE_MAX, %ecx
+	cmpl	$SNP_CPUID_MAX_ENTRIES, %ecx
 	ja	.Lbad_cpuid_page
-	leaq	CPUID_PAGE_ENTRIES(%rsi), %rdi
-1:	cmpl	$CPUID_LEAF_SEV, (%rdi)
+	leaq	SNP_CPUID_FN_OFFSET(%rsi), %rdi
+1:	cmpl	$SNP_CPUID_LEAF_SEV, (%rdi)
 	je	2f
-	addq	$CPUID_ENTRY_SIZE, %rdi
+	addq	$SNP_CPUID_FN_SIZE, %rdi
 	decl	%ecx
 	jnz	1b
 	jmp	.Lbad_cbit			/* no 0x8000001f entry: no C-bit to check */
-2:	movl	CPUID_ENTRY_EBX(%rdi), %eax
+2:	movl	SNP_CPUID_FN_EBX(%rdi), %eax
 	andl	$0x3f, %eax
 	cmpl	$SVSM_CBIT, %eax
 	jne	.Lbad_cbit
@@ -88,9 +79,9 @@ svsm_start:
 	cmpq	%rdx, %rax
 	jne	.Lbad_load_address
 
-	/* 3. VMPL0: RMPADJUST may only target a VMPL less privileged than the caller's (facts
-	 * §4), so granting VMPL1 nothing on an own page succeeds only at VMPL0; FAIL_PERMISSION
-	 * (2) means a more privileged VMPL exists that is not us. A host that launched the
+	/* 3. VMPL0: RMPADJUST may only target a VMPL less privileged than the caller's (AMD
+	 * APM vol 3 #24594, RMPADJUST), so granting VMPL1 nothing on an own page succeeds only
+	 * at VMPL0; FAIL_PERMISSION (2) means a more privileged VMPL exists that is not us. A host that launched the
 	 * image at a lower VMPL (snpemu --fault launch-vmpl) is stopped here. */
 	leaq	__image_start(%rip), %rax
 	xorl	%ecx, %ecx			/* 4 KiB */
@@ -102,8 +93,8 @@ svsm_start:
 	jnz	.Lrmpadjust_failed
 
 	/* 4. Early GHCB. To make a page shared: rescind its validation first, then the PSC
-	 * (facts §3 "Ordering"). CF = 1 (nothing changed) is a failure too: the launcher
-	 * validated the whole image. */
+	 * (GHCB spec #56421, page state change; AMD APM vol 2 #24593 section 15.36). CF = 1
+	 * (nothing changed) is a failure too: the launcher validated the whole image. */
 	leaq	early_ghcb(%rip), %rax
 	xorl	%ecx, %ecx			/* 4 KiB */
 	xorl	%edx, %edx			/* rescind */
@@ -114,19 +105,19 @@ svsm_start:
 
 	/* MSR-protocol PSC: [51:12] GFN, [55:52] operation; the response must be exactly
 	 * 0x015 (error code [63:32] zero, reserved bits zero). */
-	movabsq	$((PSC_OP_SHARED << 52) | MSRP_PSC_REQ), %rax
+	movabsq	$((PSC_OP_SHARED << 52) | GHCB_MSR_PSC_REQ), %rax
 	movabsq	$GPA(early_ghcb), %rdx
 	orq	%rdx, %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	wrmsr
 	VMGEXIT
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	rdmsr
 	shlq	$32, %rdx
 	orq	%rdx, %rax
-	cmpq	$MSRP_PSC_RESP, %rax
+	cmpq	$GHCB_MSR_PSC_RESP, %rax
 	jne	.Lghcb_share_failed
 
 	/* Split the first 2 MiB: early_pt maps it page by page with the C-bit; the GHCB's
@@ -198,7 +189,7 @@ svsm_ap_start:
 /* eax = the termination request. Never returns. */
 early_terminate:
 	xorl	%edx, %edx
-	movl	$MSR_SEV_GHCB, %ecx
+	movl	$MSR_GHCB, %ecx
 	wrmsr
 	VMGEXIT
 1:	hlt

@@ -1,11 +1,15 @@
+// SPDX-License-Identifier: MIT
 /*
- * svsm_main: the BSP's boot sequence, from start.S to every vCPU ready. Each step is a
+ * svsm_main: the BSP's boot sequence, from start.S to every vCPU ready, then the steady state:
+ * the guest launched and the request loop. ap_main: the same for each AP. Each step is a
  * module of its own; each failure inside one is a documented termination (README.md
- * "Termination reasons"), so a step that returns has succeeded.
+ * "Termination reasons"), so a step that returns has succeeded. Only this file calls both the
+ * boot modules and the protocol (protocol/loop.h), so nothing below it calls up into protocol/.
  */
 #include "arch/boot.h"
 #include "arch/idt.h"
 #include "arch/percpu.h"
+#include "arch/percpu_setup.h"
 #include "arch/smp.h"
 #include "dev/platform.h"
 #include "dev/serial.h"
@@ -14,6 +18,7 @@
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
 #include "mm/paging.h"
+#include "protocol/loop.h"
 #include "sev/boot_checks.h"
 #include "sev/ghcb_setup.h"
 #include "sev/sev_status.h"
@@ -49,5 +54,21 @@ __noreturn void svsm_main(void)
 	platform_probe();      /* 8. fw_cfg: CPU count, e820 */
 	smp_init();	       /* 9. every AP started, each reports ready */
 	boot_summary();
-	guest_launch(); /* 10. the guest firmware at VMPL1, the request loop */
+	guest_launch(); /* 10. the guest firmware ready to run at VMPL1 */
+	request_loop(); /* 11. its first run-VMPL starts the firmware */
+}
+
+/* The AP's C entry (start.S svsm_ap_start), on the stack and GS base smp_init gave it. */
+__noreturn void ap_main(void)
+{
+	struct percpu *p = this_cpu();
+
+	/* The GHCB first: the VMSA has loaded this vCPU's GDT, TSS and IDT already, so a fault
+	 * from here on is reported, and the report goes through the GHCB, which must be
+	 * registered (using an unregistered one, the host stops the guest instead). */
+	ghcb_register_this_cpu();
+	percpu_load_descriptors(p);
+	smp_ap_ready(p);
+	/* The request loop parks this vCPU (hlt) until its VMPL1 exists and calls. */
+	request_loop();
 }

@@ -1,4 +1,5 @@
-# svsm.bin: the freestanding VMPL0 image (design.md 4.1).
+# SPDX-License-Identifier: MIT
+# svsm.bin: the freestanding VMPL0 image (docs/design.md §4).
 #
 # Linked at SVSM_GVA, loaded at SVSM_GPA. The build C-bit is SVSM_CBIT (EPYC: 51); start.S
 # checks it against the CPUID page at boot. Changing a make variable rebuilds everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The BSP's boot sequence (src/main.c). */
 #ifndef CSVSM_ARCH_BOOT_H
 #define CSVSM_ARCH_BOOT_H

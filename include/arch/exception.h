@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CPU exceptions in the SVSM. Every vector but #VC is fatal: the handler prints the
  * registers, CR2 and a bounded, range-checked frame-pointer stack trace on the console (once

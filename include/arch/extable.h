@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exception fixups: code that may fault on purpose (guest-memory copies, src/guest/
  * gmem_copy.S) lists its instruction ranges in the .extable section with a fixup address.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GDT and TSS (64-bit). Every vCPU has its own GDT (arch/percpu) with the same layout as
  * the boot GDT (arch/layout.h): null, 64-bit code, then its TSS descriptor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The IDT: one table shared by every vCPU, exception vectors only (interrupts stay off). */
 #ifndef CSVSM_ARCH_IDT_H
 #define CSVSM_ARCH_IDT_H

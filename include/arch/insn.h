@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hardware boundary: every privileged or SEV-SNP instruction svsm.bin executes from C is
  * one of the static inline wrappers below, and so is every other instruction C cannot express
- * (rep stosq). No other C file contains inline asm (design §3).
+ * (rep stosq). No other C file contains inline asm (docs/design.md section 3).
  *
- * Encodings come from facts §1 (VMGEXIT), §4 (PVALIDATE, RMPADJUST, INVLPGB, TLBSYNC); they
+ * Encodings come from AMD APM vol 3 #24594 (VMGEXIT, PVALIDATE, RMPADJUST, INVLPGB, TLBSYNC); they
  * are spelled as bytes so that the assembler's knowledge of SNP mnemonics does not matter.
  */
 #ifndef CSVSM_ARCH_INSN_H
@@ -61,7 +62,8 @@ static inline int pvalidate(u64 va, bool size_2m, bool validate, bool *unchanged
 #define RMPADJUST_FAIL_PERMISSION 2
 #define RMPADJUST_FAIL_SIZEMISMATCH 6
 
-/* RMPADJUST attributes (facts §4): target VMPL in [7:0], permissions, VMSA bit. */
+/* RMPADJUST attributes (AMD APM vol 3 #24594, RMPADJUST): target VMPL in [7:0], permissions, VMSA
+ * bit. */
 #define RMP_ATTR_READ BIT_ULL(8)
 #define RMP_ATTR_WRITE BIT_ULL(9)
 #define RMP_ATTR_UEXEC BIT_ULL(10)
@@ -83,7 +85,7 @@ static inline int rmpadjust(u64 va, bool size_2m, u64 attrs)
 /*
  * INVLPGB (0F 01 FE) of the whole ASID including global entries (rax bit 3), then TLBSYNC
  * (0F 01 FF): used after reducing a lower VMPL's permissions on pages whose guest virtual
- * addresses the SVSM does not know (facts §4 "Other instructions").
+ * addresses the SVSM does not know (AMD APM vol 3 #24594, INVLPGB and TLBSYNC).
  */
 static inline void invlpgb_all(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * svsm.bin's memory map (README.md "Memory map"). SVSM_GPA, SVSM_MEM, SVSM_GVA and SVSM_CBIT
  * come from the build (build/svsm/config.h). All of SVSM memory is mapped at one offset:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU data, reached through GS: GS_BASE (MSR 0xc0000101) holds the address of this
  * vCPU's struct percpu, whose first field points at itself. The BSP's is static (start.S
@@ -50,13 +51,8 @@ static inline struct percpu *this_cpu(void)
 unsigned int percpu_count(void);
 struct percpu *percpu_get(unsigned int index);
 
-/* Step 6 of svsm_main: the BSP's GDT, TSS (IST stack for #DF) and GS. */
-void percpu_init_bsp(void);
-
-/* Prepare an AP's per-CPU data on the BSP: stacks, GDT, TSS, GHCB page. -ENOMEM. */
-int percpu_prepare_ap(struct percpu **out, unsigned int index, u32 apic_id);
-
-/* On the vCPU itself: load its GDT, CS, TSS and the IDT. */
-void percpu_load_descriptors(struct percpu *p);
+/* Append an AP's block (its index the next one). -EINVAL if that is not its index or the
+ * table is full. */
+int percpu_add(struct percpu *p);
 
 #endif

@@ -1,15 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86-64 architectural constants used by both start.S and C (no C types here).
  */
 #ifndef CSVSM_ARCH_X86_H
 #define CSVSM_ARCH_X86_H
 
-/* MSRs (APM vol. 2; facts §1, §5). */
+/* MSRs (AMD APM vol 2 #24593; GHCB spec #56421, MSR protocol). */
 #define MSR_EFER 0xc0000080
 #define MSR_GS_BASE 0xc0000101
-#define MSR_SEV_GHCB 0xc0010130 /* = MSR_GHCB of sev/ghcb.h, for assembly */
 
-/* Control-register values the SVSM runs with (README "SVSM INFO"; facts §6). */
+/* Control-register values the SVSM runs with (README "SVSM INFO"; [L] smp.rs). */
 #define SVSM_EFER 0x1d00    /* SVME | NXE | LMA | LME */
 #define SVSM_CR0 0x80010033 /* PG | WP | NE | ET | MP | PE */
 #define SVSM_CR4 0x668	    /* OSXMMEXCPT | OSFXSR | MCE | PAE | DE */

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * QEMU fw_cfg: reading items and files (facts §8 "BIOS (OVMF) launch" step 1).
+ * QEMU fw_cfg: reading items and files ([L] start_bios: fw_cfg etc/bios_gpa, etc/bios_size).
  *
  * Everything read from fw_cfg comes from the hypervisor and is checked: directory entries
  * bounded and NUL-terminated, file sizes against the caller's buffer, e820 entries for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 8 of svsm_main: what the host tells the SVSM about the machine, through fw_cfg over
  * the GHCB (dev/fwcfg parses; dev/fwcfg_port does the I/O): the device's signature and file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The serial console: COM1 (a 16550 at 0x3f8), reached only through the GHCB's IOIO NAE —
  * never with IN/OUT plus a #VC — so printing cannot disturb a GHCB in use. One line is one

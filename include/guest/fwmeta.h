@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * The guest firmware's metadata (README "Guest firmware (VMPL1)"; facts §8 "BIOS (OVMF)
- * launch" steps 2-3, §10): pure C, host-tested and fuzzed. The firmware image comes from the
- * host, so every offset, length and count is checked before it is used.
+ * The guest firmware's metadata (README "Guest firmware (VMPL1)"; [L] start_bios, edk2
+ * OvmfPkg): pure C, host-tested and fuzzed. The firmware image comes from the host, so every
+ * offset, length and count is checked before it is used.
  *
  * Two steps, because the SVSM reads the image through small mappings:
  *   1. fwmeta_parse_footer() on the image's last bytes: the footer GUID table (OVMF_FOOTER_GUID,
@@ -30,7 +31,7 @@
 #define FWMETA_MAX_SECTIONS 32
 #define FWMETA_ASEV_MAX (FWMETA_ASEV_HDR_SIZE + FWMETA_MAX_SECTIONS * FWMETA_SECTION_SIZE)
 
-/* Section types (facts §8 step 3; edk2 OvmfSevMetadata.asm). */
+/* Section types (edk2 OvmfPkg ResetVector OvmfSevMetadata.asm). */
 #define FW_SECTION_PREVALIDATED 1
 #define FW_SECTION_SECRETS 2
 #define FW_SECTION_CPUID 3

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest memory, as the SVSM sees it: the one place that maps guest pages and reads or writes
- * them (design §3 "Guest memory"). Nothing else in the SVSM holds a pointer into guest
+ * them (docs/design.md §3 "Guest memory"). Nothing else in the SVSM holds a pointer into guest
  * memory.
  *
  * - Which addresses: guest RAM from the host's e820 map, never SVSM memory, no wrap-around
@@ -11,9 +12,10 @@
  *   access to a shared page is an RMP fault the SVSM must never cause, so before the SVSM
  *   reads or writes a page a request names it proves the page private and validated with
  *   gmem_probe().
- * - Copies: gmem_read()/gmem_write()/gmem_zero() run under the exception fixup table (arch/extable.h): if
- *   the page stops being validated in between (a #VC 0x404), the copy returns -EFAULT and
- *   the request fails with INVALID_ADDRESS instead of bringing the SVSM down.
+ * - Copies: gmem_read()/gmem_write()/gmem_zero() run under the exception fixup table
+ *   (arch/extable.h): if the page stops being validated in between (a #VC 0x404), the copy
+ *   returns -EFAULT and the request fails with INVALID_ADDRESS instead of bringing the SVSM
+ *   down.
  */
 #ifndef CSVSM_GUEST_GMEM_H
 #define CSVSM_GUEST_GMEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Which guest-physical addresses a request may name (pure C, host-tested): guest RAM as the
  * host's e820 map describes it, never SVSM memory, never an address range that wraps. MMIO

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The registry of guest pages the SVSM protects for as long as they are registered (pure C,
  * host-tested): VMPL1 VMSAs registered with CREATE_VCPU and every vCPU's calling area. (The
- * pages a vCPU works on during one call are its claims, guest/vcpu.c.) The caller holds
+ * pages a vCPU works on during one call are its claims, guest/claims.h.) The caller holds
  * r->lock around every function here and around the work that depends on the answer
  * (README.md "Lock order").
  */

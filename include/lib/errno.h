@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Error codes: functions that can fail return 0 or a negative code from this list.
  * The values are Linux's, so a host build that also sees libc's <errno.h> gets
@@ -39,6 +40,9 @@
 #ifndef EINVAL
 #define EINVAL 22 /* invalid argument */
 #endif
+#ifndef ETXTBSY
+#define ETXTBSY 26 /* in use by a running vCPU (a VMSA a call is being served from) */
+#endif
 #ifndef ENOSPC
 #define ENOSPC 28 /* no room left */
 #endif
@@ -53,6 +57,9 @@
 #endif
 #ifndef ENOTSUP
 #define ENOTSUP 95 /* not supported */
+#endif
+#ifndef EALREADY
+#define EALREADY 114 /* already in the requested state (PVALIDATE with CF = 1) */
 #endif
 
 #endif

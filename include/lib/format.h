@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printf-style formatting into a buffer (src/lib/format.c). Named fmt_* so that host
  * builds can link it next to libc.

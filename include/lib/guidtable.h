@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID tables in the OVMF footer style, read backwards from their end
- * (facts §8 BIOS launch step 2 and §9 "Metadata in the image"):
+ * (edk2 OvmfPkg ResetVector footer; [L] image metadata):
  *
  *   ... [entry data][u16 entry_len][GUID] ... [u16 table_len][footer GUID] <- table_end
  *
@@ -30,7 +31,7 @@ struct guid {
 		}                                                                               \
 	}
 
-/* svsm.bin footer (design 4.1; facts §9). */
+/* svsm.bin footer (docs/design.md §4; README "svsm.bin image format"). */
 #define SVSM_ENVELOPE_GUID \
 	GUID_INIT(0x81384fea, 0xad48, 0x4eb6, 0xaf, 0x4f, 0x6a, 0xc4, 0x93, 0x16, 0xdf, 0x2b)
 #define SVSM_INFO_GUID \
@@ -38,7 +39,7 @@ struct guid {
 #define SVSM_METADATA_GUID \
 	GUID_INIT(0xbe30189b, 0xab44, 0x4a97, 0x82, 0xdd, 0xea, 0x81, 0x39, 0x41, 0x04, 0x7e)
 
-/* OVMF firmware footer (design 4.2; facts §8, §10). */
+/* OVMF firmware footer (docs/design.md §4; edk2 OvmfPkg ResetVector). */
 #define OVMF_FOOTER_GUID \
 	GUID_INIT(0x96b582de, 0x1fb2, 0x45f7, 0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d)
 #define OVMF_SEV_ES_RESET_BLOCK_GUID \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Log lines on the console: "[cpuN] message", one line per call, never interleaved between
  * vCPUs. Until a console is attached (svsm_main step 7) lines wait in a small early buffer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ticket spinlock: FIFO, so no vCPU starves while others keep calling in.
  * Lock order (outer first) is documented in README.md; never take a lock of a lower rank

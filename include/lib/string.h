@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Freestanding string and memory functions. src/lib/string.c provides them in svsm.bin
  * (the compiler may also emit calls to memcpy/memset/memmove/memcmp); host builds use libc's,

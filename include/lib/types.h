@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Basic types and helpers shared by every module (freestanding and host builds). */
 #ifndef CSVSM_LIB_TYPES_H
 #define CSVSM_LIB_TYPES_H

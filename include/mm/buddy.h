@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Buddy page allocator over one contiguous, mapped range of SVSM memory.
  *

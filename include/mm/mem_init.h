@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 4 of svsm_main: SVSM memory after the image becomes the SVSM's own.
  *

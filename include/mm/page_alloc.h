@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SVSM's page allocator: one global buddy allocator over the SVSM's dynamic memory,
  * behind a spinlock (lock rank: see README.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 5 of svsm_main: the SVSM's own page tables, built in C with mm/pgtable, replacing
  * start.S's static early tables (which are not used after the CR3 switch).

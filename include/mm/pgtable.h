@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * 4-level x86-64 page-table construction in plain C (no asm; TLB flushes are the caller's).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SLAB caches for objects of up to SLAB_MAX_OBJECT bytes, on pages from page_alloc().
  *

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * Routing of one SVSM call (facts §7): the protocol in RAX[63:32], the call in RAX[31:0].
- * Only the core protocol (0) exists; every other protocol is UNSUPPORTED_PROTOCOL, an unknown
- * core call UNSUPPORTED_CALL. QUERY_PROTOCOL, CONFIGURE_VTOM, DEPOSIT_MEM and WITHDRAW_MEM are
- * answered here (pure C, host-tested); the calls that touch guest memory go to the handlers
- * below (protocol/core.c; the unit tests link fakes).
+ * Routing of one SVSM call (SVSM spec #58019): the protocol in RAX[63:32], the call in RAX[31:0].
+ * Only the core protocol (0) exists; every other protocol is UNSUPPORTED_PROTOCOL, an unknown core
+ * call UNSUPPORTED_CALL. QUERY_PROTOCOL, CONFIGURE_VTOM, DEPOSIT_MEM and WITHDRAW_MEM are answered
+ * here (pure C, host-tested); the calls that touch guest memory go to the handlers below
+ * (protocol/core.c; the unit tests link fakes).
  *
  * Decisions where the facts are thin (README "Guest launch and the SVSM protocol"):
  * - DEPOSIT_MEM, WITHDRAW_MEM: UNSUPPORTED_CALL. Their formats exist only in a secondary
@@ -21,7 +22,7 @@
 void svsm_dispatch(struct svsm_call *call);
 
 /* QUERY_PROTOCOL's answer for RCX = protocol << 32 | version: (max << 32) | min if that
- * version is supported, else 0 (facts §7). */
+ * version is supported, else 0 (SVSM spec #58019). */
 u64 svsm_query_protocol(u64 rcx);
 
 /* The core calls that act on guest memory and vCPUs (protocol/core.c). Each returns the

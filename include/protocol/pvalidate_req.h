@@ -1,19 +1,21 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * The core PVALIDATE request (facts §7 "PVALIDATE request"): parsing and checking, pure C
- * (host-tested and fuzzed). The caller copies the request out of guest memory into SVSM
- * memory first (another vCPU can change it) and checks only the copy.
+ * The core PVALIDATE request (SVSM spec #58019, PVALIDATE request): parsing and checking, pure C
+ * (host-tested and fuzzed). The caller copies the request out of guest memory into SVSM memory
+ * first (another vCPU can change it) and checks only the copy.
  *
  *   RCX = GPA of { u16 entries; u16 next; u8 reserved[4]; u64 entry[entries]; }, 8-byte
  *   aligned, header and entries within one 4 KiB page. Entry: [1:0] page size (0 4 KiB,
  *   1 2 MiB), bit 2 validate (else rescind), bit 3 ignore_CF, [11:4] reserved (0), [63:12]
  *   GFN (2 MiB entries: GFN bits [20:12] zero).
  *
- * Every malformed request is SVSM_ERR_INVALID_PARAMETER and nothing is done (facts §7: entries
- * != 0, next < entries, the request within the page; [C] checks the reserved bits).
+ * Every malformed request is SVSM_ERR_INVALID_PARAMETER and nothing is done (SVSM spec #58019:
+ * entries != 0, next < entries, the request within the page; [C] checks the reserved bits).
  */
 #ifndef CSVSM_PROTOCOL_PVALIDATE_REQ_H
 #define CSVSM_PROTOCOL_PVALIDATE_REQ_H
 
+#include "guest/pagelist.h"
 #include "lib/types.h"
 
 struct pvalidate_hdr {
@@ -35,6 +37,12 @@ struct pvalidate_hdr {
 #define PVALIDATE_E_IGNORE_CF BIT_ULL(3)
 #define PVALIDATE_E_RESERVED GENMASK_ULL(11, 4)
 #define PVALIDATE_E_GFN_MASK GENMASK_ULL(63, 12)
+
+/* A checked request's entries are a page list as they stand (guest/claims.h claims them). */
+_Static_assert(PVALIDATE_E_GFN_MASK == PAGELIST_GPA_MASK &&
+		       PVALIDATE_E_SIZE_MASK == PAGELIST_SIZE_MASK &&
+		       PVALIDATE_E_SIZE_2M == PAGELIST_SIZE_2M,
+	       "a PVALIDATE entry is a page-list entry");
 
 struct pvalidate_entry {
 	u64 gpa;
@@ -71,10 +79,5 @@ static inline bool pvalidate_entry_decode(u64 raw, struct pvalidate_entry *e)
 
 /* Check @n copied entries: SVSM_SUCCESS if every one decodes, else INVALID_PARAMETER. */
 u32 pvalidate_req_check_entries(const u64 *raw, u32 n);
-
-/* The result of one PVALIDATE instruction (@rc, @cf = CF) for an entry (facts §7):
- * SUCCESS, 0x80001000 + rc, 0x80001011 for rc > 0xf, or 0x80001010 for CF = 1 unless
- * ignore_CF. */
-u32 pvalidate_result(int rc, bool cf, bool ignore_cf);
 
 #endif

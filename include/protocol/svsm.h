@@ -1,21 +1,22 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * The SVSM protocol, SVSM side (facts §7, AMD 58019 as implemented by [L], [C], [K], [E]):
- * protocols, core call IDs, result codes, the calling area and the PVALIDATE request.
- * Pure constants and layouts.
+ * The SVSM protocol, SVSM side (SVSM spec #58019 rev 1.00 as implemented by [L], [C], [K], [E]):
+ * protocols, core call IDs, result codes, the calling area and the PVALIDATE request. Pure
+ * constants and layouts.
  */
 #ifndef CSVSM_PROTOCOL_SVSM_H
 #define CSVSM_PROTOCOL_SVSM_H
 
 #include "lib/types.h"
 
-/* Protocols (facts §7 "Protocols"). Only the core protocol is implemented. */
+/* Protocols (SVSM spec #58019, protocols). Only the core protocol is implemented. */
 #define SVSM_PROTOCOL_CORE 0
 
-/* Core protocol version: min = max = 1 (facts §7). */
+/* Core protocol version: min = max = 1 (SVSM spec #58019). */
 #define SVSM_CORE_VERSION_MIN 1
 #define SVSM_CORE_VERSION_MAX 1
 
-/* Core call IDs (facts §7 "Core protocol call IDs"). */
+/* Core call IDs (SVSM spec #58019, core protocol call IDs). */
 #define SVSM_CORE_REMAP_CA 0
 #define SVSM_CORE_PVALIDATE 1
 #define SVSM_CORE_CREATE_VCPU 2
@@ -25,7 +26,7 @@
 #define SVSM_CORE_QUERY_PROTOCOL 6
 #define SVSM_CORE_CONFIGURE_VTOM 7
 
-/* Result codes, RAX[31:0] (facts §7 "Result codes"). */
+/* Result codes, RAX[31:0] (SVSM spec #58019, result codes). */
 #define SVSM_SUCCESS 0x00000000u
 #define SVSM_ERR_INCOMPLETE 0x80000000u
 #define SVSM_ERR_UNSUPPORTED_PROTOCOL 0x80000001u
@@ -45,17 +46,11 @@
 #define SVSM_ERR_PVALIDATE_RANGE 0x80001011u
 #define SVSM_ERR_VCPU_IN_USE 0x80001003u
 
-/* The result for a PVALIDATE or RMPADJUST return code @rc (1..): facts §7 "Errors". */
-static inline u32 svsm_err_from_insn(int rc)
-{
-	return rc > 0 && rc <= 0xf ? SVSM_ERR_PROTOCOL_BASE + (u32)rc : SVSM_ERR_PVALIDATE_RANGE;
-}
-
-/* The calling area (facts §7 "Calling area"): byte 0 call_pending. */
+/* The calling area (SVSM spec #58019, calling area): byte 0 call_pending. */
 #define SVSM_CAA_CALL_PENDING 0
 
 /* One call: RAX = protocol << 32 | call on entry, the result on return; RCX, RDX, R8, R9
- * arguments and outputs (facts §7 "Call convention"). */
+ * arguments and outputs (SVSM spec #58019, call convention). */
 struct svsm_call {
 	u64 rax, rcx, rdx, r8, r9;
 };

@@ -1,13 +1,21 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * The SNP CPUID page (facts §7 "SNP CPUID table"): the launch-validated list of CPUID
+ * The SNP CPUID page (SNP ABI #56860, CPUID page (SNP_CPUID)): the launch-validated list of CPUID
  * results the SVSM answers CPUID from, instead of asking the hypervisor.
  */
 #ifndef CSVSM_SEV_CPUID_H
 #define CSVSM_SEV_CPUID_H
 
-#include "lib/types.h"
-
 #define SNP_CPUID_MAX_ENTRIES 64
+/* Layout offsets for start.S, which reads the page before any C runs (checked below). */
+#define SNP_CPUID_FN_OFFSET 0x10      /* the first entry, after count and reserved fields */
+#define SNP_CPUID_FN_SIZE 0x30	      /* one entry */
+#define SNP_CPUID_FN_EBX 0x1c	      /* an entry's EBX result */
+#define SNP_CPUID_LEAF_SEV 0x8000001f /* EBX[5:0]: the C-bit position */
+
+#ifndef __ASSEMBLY__
+
+#include "lib/types.h"
 
 struct snp_cpuid_fn {
 	u32 eax_in;
@@ -28,7 +36,9 @@ struct snp_cpuid_table {
 	struct snp_cpuid_fn fn[SNP_CPUID_MAX_ENTRIES];
 } __packed;
 
-_Static_assert(sizeof(struct snp_cpuid_fn) == 0x30, "CPUID entry");
+_Static_assert(sizeof(struct snp_cpuid_fn) == SNP_CPUID_FN_SIZE, "CPUID entry");
+_Static_assert(__builtin_offsetof(struct snp_cpuid_fn, ebx) == SNP_CPUID_FN_EBX, "CPUID EBX");
+_Static_assert(__builtin_offsetof(struct snp_cpuid_table, fn) == SNP_CPUID_FN_OFFSET, "CPUID fn");
 _Static_assert(sizeof(struct snp_cpuid_table) <= 4096, "CPUID page");
 
 struct cpuid_result {
@@ -61,5 +71,7 @@ int snp_cpuid_cbit(const struct snp_cpuid_table *t);
 /* Leaf 0x8000001f EBX[31], COHERENCY_SFW_NO (sev/evict.h); false if the table has no such
  * leaf or is malformed: then the mitigation is done. */
 bool snp_cpuid_coherency_sfw_no(const struct snp_cpuid_table *t);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

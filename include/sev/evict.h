@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PVALIDATE to "validated", followed by the SNP cache-line eviction where the processor
  * needs it: every path of csvsm that validates a page does it through snp_validate().
@@ -7,8 +8,8 @@
  * EBX[31]), cache lines of a page from before its page state change to private may outlive
  * the change. Software that validates the page must read the first and the last byte of each
  * of its 4 KiB pages through its private mapping before the page is used; rescinding needs
- * nothing. The bit is read from the SNP CPUID page (launch-validated, facts §7), never asked
- * of the hypervisor; a page without the leaf means "not known to be safe": evict.
+ * nothing. The bit is read from the SNP CPUID page (launch-validated, SNP ABI #56860, CPUID page),
+ * never asked of the hypervisor; a page without the leaf means "not known to be safe": evict.
  */
 #ifndef CSVSM_SEV_EVICT_H
 #define CSVSM_SEV_EVICT_H

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GHCB page layout, valid-bitmap accessors and MSR-protocol encoding (pure C, no asm).
- * Sources: facts §1 (MSR protocol), §2 (page layout), §3 (NAE exit codes) — Linux
- * asm/sev-common.h, asm/svm.h, uapi/asm/svm.h and edk2 Ghcb.h agree on every value here.
+ * Sources: GHCB spec #56421 (MSR protocol, GHCB layout, NAE events) — Linux asm/sev-common.h,
+ * asm/svm.h, uapi/asm/svm.h and edk2 Ghcb.h agree on every value here.
  *
  * The GHCB is shared with the hypervisor: everything read back from it is hostile input.
  * Read each field once (the accessors do) and check its valid bit before trusting it.
@@ -9,10 +10,7 @@
 #ifndef CSVSM_SEV_GHCB_H
 #define CSVSM_SEV_GHCB_H
 
-#include "lib/errno.h"
-#include "lib/types.h"
-
-/* ---- GHCB MSR protocol (facts §1) ---- */
+/* ---- GHCB MSR protocol (GHCB spec #56421, MSR protocol) ---- */
 #define MSR_GHCB 0xc0010130
 #define MSR_SEV_STATUS 0xc0010131
 
@@ -37,11 +35,12 @@
 #define GHCB_MSR_HV_FT_RESP 0x081
 #define GHCB_MSR_TERM_REQ 0x100
 
-/* SNP guests must speak GHCB protocol version 2 (facts §2 "Protocol versions"). */
+/* SNP guests must speak GHCB protocol version 2 (GHCB spec #56421, protocol versions). */
 #define GHCB_PROTOCOL_MIN 2
 #define GHCB_PROTOCOL_MAX 2
 
-/* Hypervisor feature bits: MSR response >> 12 and NAE 0x8000fffd (facts §1). */
+/* Hypervisor feature bits: MSR response >> 12 and NAE 0x8000fffd (GHCB spec #56421, MSR
+ * protocol). */
 #define GHCB_HV_FT_SNP BIT_ULL(0)
 #define GHCB_HV_FT_SNP_AP_CREATION BIT_ULL(1)
 #define GHCB_HV_FT_SNP_RESTRICTED_INJ BIT_ULL(2)
@@ -54,6 +53,11 @@
 #define PSC_OP_SHARED 2
 #define PSC_OP_PSMASH 3
 #define PSC_OP_UNSMASH 4
+
+#ifndef __ASSEMBLY__
+
+#include "lib/errno.h"
+#include "lib/types.h"
 
 static inline u64 ghcb_msr_sev_info_req(void)
 {
@@ -111,7 +115,7 @@ static inline int ghcb_msr_psc_decode(u64 resp, u32 *err)
 	return *err ? -EIO : 0;
 }
 
-/* Run-VMPL request: target VMPL in [39:32] (facts §1). */
+/* Run-VMPL request: target VMPL in [39:32] (GHCB spec #56421, MSR protocol). */
 static inline u64 ghcb_msr_vmpl_req(unsigned int vmpl)
 {
 	return ((u64)(vmpl & 0xff) << 32) | GHCB_MSR_VMPL_REQ;
@@ -144,7 +148,7 @@ static inline u64 ghcb_msr_term_req(unsigned int set, unsigned int code)
 	return ((u64)(code & 0xff) << 16) | ((u64)(set & 0xf) << 12) | GHCB_MSR_TERM_REQ;
 }
 
-/* ---- NAE exit codes (facts §3; uapi/asm/svm.h) ---- */
+/* ---- NAE exit codes (GHCB spec #56421, NAE events; Linux uapi/asm/svm.h) ---- */
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_RDTSC 0x6e
 #define SVM_EXIT_CPUID 0x72
@@ -170,10 +174,12 @@ static inline u64 ghcb_msr_term_req(unsigned int set, unsigned int code)
 #define SVM_VMGEXIT_TERM_REQUEST 0x8000fffeULL
 #define SVM_VMGEXIT_UNSUPPORTED_EVENT 0x8000ffffULL
 
-/* #VC error code for an access to a private page that is not validated (facts §4). */
+/* #VC error code for an access to a private page that is not validated (AMD APM vol 2 #24593
+ * §15.36, #VC error codes). */
 #define VC_ERR_PAGE_NOT_VALIDATED 0x404
 
-/* AP creation: exit_info_1[15:0] request, VMPL from bit 16, APIC ID in [63:32] (facts §3). */
+/* AP creation: exit_info_1[15:0] request, VMPL from bit 16, APIC ID in [63:32] (GHCB spec #56421,
+ * NAE events). */
 #define SVM_VMGEXIT_AP_CREATE_ON_INIT 0
 #define SVM_VMGEXIT_AP_CREATE 1
 #define SVM_VMGEXIT_AP_DESTROY 2
@@ -183,7 +189,7 @@ static inline u64 ghcb_ap_creation_info1(unsigned int request, unsigned int vmpl
 	return ((u64)apic_id << 32) | ((u64)(vmpl & 0xf) << 16) | (request & 0xffff);
 }
 
-/* IOIO exit_info_1 (APM IOIO intercept format; facts §3). */
+/* IOIO exit_info_1 (APM IOIO intercept format; GHCB spec #56421, NAE events). */
 #define IOIO_TYPE_IN BIT_ULL(0)
 #define IOIO_STR BIT_ULL(2)
 #define IOIO_REP BIT_ULL(3)
@@ -197,7 +203,7 @@ static inline u64 ghcb_ap_creation_info1(unsigned int request, unsigned int vmpl
 #define IOIO_SEG_DS (3ULL << 10)
 #define IOIO_PORT(p) ((u64)(p) << 16)
 
-/* ---- The GHCB page (facts §2) ---- */
+/* ---- The GHCB page (GHCB spec #56421, GHCB layout) ---- */
 #define GHCB_OFF_CPL 0x0cb
 #define GHCB_OFF_XSS 0x140
 #define GHCB_OFF_DR7 0x160
@@ -250,7 +256,8 @@ _Static_assert(offsetof(struct ghcb, shared_buffer) == GHCB_OFF_SHARED_BUFFER, "
 _Static_assert(offsetof(struct ghcb, protocol_version) == GHCB_OFF_PROTOCOL_VERSION, "version");
 _Static_assert(offsetof(struct ghcb, ghcb_usage) == GHCB_OFF_USAGE, "usage");
 
-/* Valid-bitmap bit of the qword at save-area offset off: off / 8 (facts §2). */
+/* Valid-bitmap bit of the qword at save-area offset off: off / 8 (GHCB spec #56421, GHCB
+ * layout). */
 static inline void ghcb_mark_valid(struct ghcb *g, unsigned int off)
 {
 	unsigned int bit = off / 8;
@@ -284,7 +291,7 @@ static inline int ghcb_get(const struct ghcb *g, unsigned int off, u64 *val)
  * earlier request reaches the hypervisor; version and usage set. */
 void ghcb_reset(struct ghcb *g);
 
-/* sw_exit_info_1[31:0] after a NAE (facts §2 "Call sequence"). */
+/* sw_exit_info_1[31:0] after a NAE (GHCB spec #56421, GHCB usage). */
 #define GHCB_RESULT_OK 0
 #define GHCB_RESULT_EXCEPTION 1
 #define GHCB_RESULT_MALFORMED 2
@@ -295,5 +302,7 @@ void ghcb_reset(struct ghcb *g);
  * valid or holds an undefined result.
  */
 int ghcb_result(const struct ghcb *g, u64 *info2);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * Non-automatic exits through this vCPU's GHCB (facts §2 "Call sequence", §3).
+ * Non-automatic exits through this vCPU's GHCB (GHCB spec #56421, GHCB usage and NAE events).
  *
  * Usage: g = ghcb_begin(); fill inputs with ghcb_set(); ghcb_nae(g, exit code, info1,
  * info2, &err); read outputs with ghcb_get(); ghcb_end(g). ghcb_begin() resets the page
@@ -37,7 +38,8 @@ u64 ghcb_buffer_gpa(void);
  */
 int ghcb_nae(struct ghcb *g, u64 exit_code, u64 info1, u64 info2, u64 *host_err);
 
-/* IOIO exit_info_1 (facts §3): port, operand size 1/2/4, direction, string and REP forms. */
+/* IOIO exit_info_1 (GHCB spec #56421, NAE events): port, operand size 1/2/4, direction, string and
+ * REP forms. */
 static inline u64 ioio_exit_info1(u16 port, unsigned int size, bool in, bool string, bool rep)
 {
 	u64 info = IOIO_PORT(port) | IOIO_ADDR_64;
@@ -64,15 +66,16 @@ int ghcb_io_ins(u16 port, unsigned int size, void *buf, size_t count);
 int ghcb_msr_read(u32 msr, u64 *val);
 int ghcb_msr_write(u32 msr, u64 val);
 
-/* AP creation NAE, request CREATE at VMPL0 (facts §3): rax = sev_features. 0 or -EIO. */
+/* AP creation NAE, request CREATE at VMPL0 (GHCB spec #56421, NAE events): rax = sev_features. 0 or
+ * -EIO. */
 int ghcb_ap_create(u32 apic_id, u64 vmsa_gpa, u64 sev_features, u64 *host_err);
 /* The same for a VMSA of VMPL @vmpl (the guest's BSP VMSA at VMPL1). */
 int ghcb_ap_create_vmpl(u32 apic_id, unsigned int vmpl, u64 vmsa_gpa, u64 sev_features,
 			u64 *host_err);
 
 /*
- * The hypervisor's APIC ID list (NAE 0x80000017; facts §3): first the number of pages it
- * needs, then the list into the shared page at @page (GPA @page_gpa). *count = entries.
+ * The hypervisor's APIC ID list (NAE 0x80000017; GHCB spec #56421, NAE events): first the number of
+ * pages it needs, then the list into the shared page at @page (GPA @page_gpa). *count = entries.
  * -EIO if the host refuses, -E2BIG if it needs more than one page, -EPROTO if the list is
  * malformed (count 0 or more than fits).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 3 of svsm_main: the GHCB protocol with the hypervisor.
  *   - SEV information (MSR protocol 0x002): the version range must include 2, else

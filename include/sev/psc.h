@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * Page state change through the GHCB NAE 0x80000010 (facts §3 "PSC descriptor").
+ * Page state change through the GHCB NAE 0x80000010 (GHCB spec #56421, NAE "Page State Change").
  *
  * psc_build() batches a range into descriptor entries (2 MiB entries where the GPA is 2 MiB
  * aligned and 2 MiB remain, 4 KiB otherwise, at most PSC_MAX_ENTRIES). psc_change_range()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RMP helpers for SVSM-owned pages.
  */
@@ -10,9 +11,9 @@
  * RMPADJUST one 4 KiB page of SVSM memory (e.g. to set a VMSA bit). Dynamic memory is
  * validated in 2 MiB pages, so its RMP entries may be 2 MiB ones: if the CPU answers
  * FAIL_SIZEMISMATCH, the host is asked to PSMASH the 2 MiB page (page state change
- * operation 3, facts §3; the validated state survives the split) and RMPADJUST is tried
- * once more. Returns the RMPADJUST result (arch/insn.h RMPADJUST_*), or a negative error
- * if the PSMASH request failed (-EIO host error, -EPROTO broken progress rules).
+ * operation 3, GHCB spec #56421, "Page State Change"; the validated state survives the split) and
+ * RMPADJUST is tried once more. Returns the RMPADJUST result (arch/insn.h RMPADJUST_*), or a
+ * negative error if the PSMASH request failed (-EIO host error, -EPROTO broken progress rules).
  */
 int rmp_adjust_4k(void *va, u64 attrs);
 

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * SEV_STATUS (MSR 0xc0010131) and the feature policy for VMPL0 (facts §5). Pure C.
+ * SEV_STATUS (MSR 0xc0010131) and the feature policy for VMPL0 (AMD APM vol 2 #24593, SEV_STATUS
+ * MSR). Pure C.
  *
  * The VMSA's sev_features are SEV_STATUS >> 2. csvsm requires SEV, SEV-ES, SNP and
  * RestrictedInjection (so the hypervisor cannot inject #VC or interrupts into VMPL0), and
@@ -23,7 +25,7 @@
 #define SEV_STATUS_REQUIRED \
 	(SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP | SEV_STATUS_RESTRICTED_INJ)
 
-/* sev_features bits that must be clear at VMPL0 ([L]; facts §5). */
+/* sev_features bits that must be clear at VMPL0 ([L]; AMD APM vol 2 #24593, SEV_STATUS MSR). */
 #define SEV_FEATURES_VMPL0_FORBIDDEN 0xffffffffffff7e16ULL
 
 static inline u64 sev_status_to_features(u64 status)

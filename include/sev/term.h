@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Termination reasons: every fatal condition of the SVSM has one (reason set, code) pair,
- * sent to the hypervisor with the GHCB termination request (MSR protocol 0x100, facts §1).
+ * sent to the hypervisor with the GHCB termination request (GHCB spec #56421, MSR protocol 0x100).
  * README.md carries the same table; tests match on these numbers.
  *
- * Set 0 is the GHCB specification's own (facts §1 "Termination reason codes"); set 15
- * holds csvsm's codes. (linux-svsm also used set 15 with other meanings and colliding
- * values; csvsm's table is its own.)
+ * Set 0 is the GHCB specification's own (GHCB spec #56421, termination request reason codes); set
+ * 15 holds csvsm's codes. (linux-svsm also used set 15 with other meanings and colliding values;
+ * csvsm's table is its own.)
  */
 #ifndef CSVSM_SEV_TERM_H
 #define CSVSM_SEV_TERM_H

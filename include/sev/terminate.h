@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * Ending the SVSM: the GHCB MSR-protocol termination request (facts §1: MSR = 0x100,
- * reason set in [15:12], code in [23:16]; VMGEXIT; then hlt forever). The (set, code)
- * pairs are in sev/term.h and the README table.
+ * Ending the SVSM: the GHCB MSR-protocol termination request (GHCB spec #56421, MSR protocol,
+ * termination request: MSR = 0x100, reason set in [15:12], code in [23:16]; VMGEXIT; then hlt
+ * forever). The (set, code) pairs are in sev/term.h and the README table.
  */
 #ifndef CSVSM_SEV_TERMINATE_H
 #define CSVSM_SEV_TERMINATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The #VC handler (vector 29). Handled: CPUID (answered from the SNP CPUID page, never from
  * the hypervisor), IN/OUT/INS/OUTS (IOIO NAE) and RDMSR/WRMSR (MSR NAE), and #VC 0x404

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoding the port-I/O instruction that raised a #VC with exit code IOIO (0x7b): the
  * hardware gives only the exit code, so the SVSM reads the instruction bytes itself. Pure C.

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * The VMSA page (facts §6: offsets recomputed from Linux's struct sev_es_save_area; segment
- * attributes in the compressed VMCB format). Only the fields csvsm writes or reads are named;
- * the rest is reserved space. Pure C: host-tested.
+ * The VMSA page (AMD APM vol 2 #24593, appendix B, table B-4 (VMSA layout): offsets as in Linux's
+ * struct sev_es_save_area; segment attributes in the compressed VMCB format). Only the fields csvsm
+ * writes or reads are named; the rest is reserved space. Pure C: host-tested.
  */
 #ifndef CSVSM_SEV_VMSA_H
 #define CSVSM_SEV_VMSA_H
@@ -85,7 +86,7 @@ _Static_assert(offsetof(struct vmsa, xcr0) == 0x3e8, "VMSA xcr0");
 _Static_assert(offsetof(struct vmsa, mxcsr) == 0x408, "VMSA mxcsr");
 _Static_assert(offsetof(struct vmsa, x87_fcw) == 0x410, "VMSA x87_fcw");
 
-/* Values for a VMPL0 AP (facts §6, [L] smp.rs; edk2's AP reset values for the FPU/debug). */
+/* Values for a VMPL0 AP ([L] smp.rs; edk2's AP reset values for the FPU/debug). */
 #define VMSA_RFLAGS_RESET 0x2
 #define VMSA_DR6_RESET 0xffff0ff0
 #define VMSA_DR7_RESET 0x400

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exception entry stubs: each pushes a dummy error code where the CPU pushes none, then its
  * vector number, saves the general registers into a struct trap_frame (arch/exception.h)

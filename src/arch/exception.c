@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Exception dispatch and the fatal-exception report (include/arch/exception.h).
  */

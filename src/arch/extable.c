@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Exception fixups (include/arch/extable.h). */
 #include "arch/extable.h"
 #include "arch/exception.h"

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The end of svsm.bin: the SVSM metadata structure and the GUID table the launcher reads
- * backwards from the end of the file (README.md "svsm.bin image format"; facts §9).
+ * backwards from the end of the file (README.md "svsm.bin image format"; [L] image layout).
  *
  *   [SVSM metadata][INFO data (86)][u16][INFO GUID][u32 offset][u16][metadata GUID]
  *   [u16 table_len][envelope GUID] <EOF>

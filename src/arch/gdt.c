@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GDT construction (APM vol. 2, 4.8: 64-bit system-segment descriptors are 16 bytes). */
 #include "arch/gdt.h"
 

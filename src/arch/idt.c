@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The IDT (APM vol. 2, 8.9.1: 16-byte 64-bit interrupt gates). Built once by the BSP and
  * shared: gates never change after idt_init except for the #DF IST index, set when the

@@ -1,19 +1,11 @@
+// SPDX-License-Identifier: MIT
 /*
- * Per-CPU data (include/arch/percpu.h): the BSP's static block, the AP blocks the BSP
- * prepares, and the descriptor tables each vCPU loads for itself.
+ * Per-CPU data (include/arch/percpu.h): the BSP's static block and the table of every vCPU's.
+ * Only accessors: setting a block up is arch/percpu_setup.c's, so that the log, the allocator
+ * and the GHCB code can reach this_cpu() without depending on what sets it up.
  */
 #include "arch/percpu.h"
-#include "arch/idt.h"
-#include "arch/x86.h"
 #include "lib/errno.h"
-#include "lib/log.h"
-#include "lib/string.h"
-#include "mm/mem_init.h"
-#include "mm/page_alloc.h"
-#include "mm/paging.h"
-#include "mm/slab.h"
-#include "sev/ghcb.h"
-#include "sev/terminate.h"
 
 extern char boot_stack_bottom[], boot_stack_top[]; /* start.S */
 
@@ -38,69 +30,13 @@ struct percpu *percpu_get(unsigned int index)
 	return index < percpu_count() ? percpu_table[index] : NULL;
 }
 
-/* The #DF stack: its own page with a guard below, so a stack overflow still gets a report. */
-static int alloc_ist(struct percpu *p)
+int percpu_add(struct percpu *p)
 {
-	u64 bottom;
-	u64 top = paging_alloc_stack(IST_STACK_SIZE, &bottom);
+	unsigned int index = percpu_count();
 
-	if (!top)
-		return -ENOMEM;
-	p->tss.ist[IST_DF - 1] = top;
-	p->tss.iomap_base = sizeof(struct tss); /* no I/O permission bitmap */
-	p->ist_lo = bottom;
-	p->ist_hi = top;
-	return 0;
-}
-
-void percpu_load_descriptors(struct percpu *p)
-{
-	struct desc_ptr gdtr = { .limit = sizeof(p->gdt) - 1, .base = (u64)(uintptr_t)p->gdt };
-
-	lgdt(&gdtr);
-	load_cs(GDT_SEL_CODE);
-	ltr(GDT_SEL_TSS);
-	idt_load();
-}
-
-void percpu_init_bsp(void)
-{
-	struct percpu *p = &bsp_percpu;
-
-	if (alloc_ist(p))
-		fatal(TERM_NOMEM, "no memory for the BSP's #DF stack");
-	gdt_build(p->gdt, &p->tss);
-	percpu_load_descriptors(p);
-	/* GS already points here (start.S); make sure it still does. */
-	wrmsr(MSR_GS_BASE, (u64)(uintptr_t)p);
-	idt_set_ist(X86_TRAP_DF, IST_DF);
-	p->ready = 1;
-	log_info("percpu: GDT, TSS with #DF stack, GS base %p", (void *)p);
-}
-
-int percpu_prepare_ap(struct percpu **out, unsigned int index, u32 apic_id)
-{
-	struct percpu *p;
-	u64 bottom, top;
-
-	if (index >= SVSM_MAX_CPUS || index != percpu_count())
+	if (index >= SVSM_MAX_CPUS || p->index != index)
 		return -EINVAL;
-	p = kzalloc(sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	p->self = p;
-	p->index = index;
-	p->apic_id = apic_id;
-	top = paging_alloc_stack(CPU_STACK_SIZE, &bottom);
-	p->ghcb_backup = page_zalloc(0);
-	p->ghcb = shared_page_alloc(&p->ghcb_gpa);
-	if (!top || !p->ghcb_backup || !p->ghcb || alloc_ist(p))
-		return -ENOMEM; /* fatal for the caller: nothing to give back */
-	p->stack_lo = bottom;
-	p->stack_hi = top;
-	gdt_build(p->gdt, &p->tss);
 	percpu_table[index] = p;
 	WRITE_ONCE(nr_percpu, index + 1);
-	*out = p;
 	return 0;
 }

@@ -1,16 +1,18 @@
+// SPDX-License-Identifier: MIT
 /* Step 9 of svsm_main: start every AP (include/arch/smp.h). */
 #include "arch/smp.h"
 #include "arch/idt.h"
 #include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
+#include "arch/percpu_setup.h"
 #include "arch/x86.h"
 #include "dev/platform.h"
+#include "lib/format.h"
 #include "lib/log.h"
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
 #include "mm/paging.h"
-#include "protocol/loop.h"
 #include "sev/boot_checks.h"
 #include "sev/ghcb_nae.h"
 #include "sev/ghcb_setup.h"
@@ -72,12 +74,30 @@ static void collect_apic_ids(void)
 }
 
 /* Two pages, the VMSA in the second: an 8 KiB-aligned block's second page is never 2 MiB
- * aligned (AMD erratum 1467; facts §4 "VMSA page placement"). The first page stays unused. */
-static struct vmsa *alloc_vmsa_page(void)
+ * aligned (AMD erratum 1467, as edk2 UefiCpuPkg MpInitLib notes). The first page stays unused. */
+struct vmsa *smp_vmsa_alloc(void)
 {
 	u8 *block = page_zalloc(1);
 
 	return block ? (struct vmsa *)(block + PAGE_SIZE) : NULL;
+}
+
+void smp_vmsa_start(struct vmsa *v, u32 apic_id, unsigned int vmpl, const char *what)
+{
+	u64 err;
+	int rc;
+
+	/* From here on the page belongs to the hardware: no more writes to it. RMPADJUST from
+	 * VMPL0 targets a lower-privileged VMPL (1); the VMSA bit is the page's. */
+	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
+	if (rc < 0)
+		fatal(TERM_PSC, "PSMASH for %s page failed (%d)", what, rc);
+	if (rc)
+		fatal(TERM_RMPADJUST, "RMPADJUST (VMSA) of %s failed (%d)", what, rc);
+	rc = ghcb_ap_create_vmpl(apic_id, vmpl, svsm_va_to_pa(v), v->sev_features, &err);
+	if (rc)
+		fatal(TERM_AP_CREATE, "the hypervisor refused %s (APIC ID %u, VMPL %u): %#llx",
+		      what, apic_id, vmpl, (unsigned long long)err);
 }
 
 void smp_build_ap_vmsa(struct vmsa *v, const struct percpu *p, u64 rip)
@@ -106,30 +126,19 @@ void smp_build_ap_vmsa(struct vmsa *v, const struct percpu *p, u64 rip)
 
 static void start_ap(unsigned int index, u32 apic_id)
 {
-	u64 sev_features = sev_status_to_features(sev_status());
+	char what[32];
 	struct percpu *p;
 	struct vmsa *v;
-	u64 err;
-	int rc;
 
 	if (percpu_prepare_ap(&p, index, apic_id))
 		fatal(TERM_NOMEM, "no memory for vCPU %u", index);
-	v = alloc_vmsa_page();
+	v = smp_vmsa_alloc();
 	if (!v)
 		fatal(TERM_NOMEM, "no memory for vCPU %u's VMSA", index);
 	smp_build_ap_vmsa(v, p, (u64)(uintptr_t)svsm_ap_start);
-	/* From here on the page belongs to the hardware: no more writes to it. */
-	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | 1);
-	if (rc < 0)
-		fatal(TERM_PSC, "PSMASH for vCPU %u's VMSA page failed (%d)", index, rc);
-	if (rc)
-		fatal(TERM_RMPADJUST, "RMPADJUST (VMSA) for vCPU %u failed: %d", index, rc);
 	p->vmsa = v;
-	rc = ghcb_ap_create(apic_id, svsm_va_to_pa(v), sev_features, &err);
-	if (rc)
-		fatal(TERM_AP_CREATE,
-		      "the hypervisor refused to create vCPU %u (APIC ID %u): %#llx", index,
-		      apic_id, (unsigned long long)err);
+	fmt_snprintf(what, sizeof(what), "vCPU %u's VMSA", index);
+	smp_vmsa_start(v, apic_id, 0, what);
 	/* The host may delay an AP, never skip it unnoticed: waiting is the only safe option. */
 	while (!READ_ONCE(p->ready))
 		cpu_relax();
@@ -147,17 +156,8 @@ void smp_init(void)
 	log_info("smp: %u vCPU%s ready", nr_cpus, nr_cpus == 1 ? "" : "s");
 }
 
-__noreturn void ap_main(void)
+void smp_ap_ready(struct percpu *p)
 {
-	struct percpu *p = this_cpu();
-
-	/* The GHCB first: the VMSA has loaded this vCPU's GDT, TSS and IDT already, so a fault
-	 * from here on is reported, and the report goes through the GHCB, which must be
-	 * registered (using an unregistered one, the host stops the guest instead). */
-	ghcb_register_this_cpu();
-	percpu_load_descriptors(p);
 	log_ready(p);
 	WRITE_ONCE(p->ready, 1);
-	/* The request loop parks this vCPU (hlt) until its VMPL1 exists and calls. */
-	request_loop();
 }

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 /*
- * fw_cfg items and files (include/dev/fwcfg.h; facts §8 "BIOS (OVMF) launch" step 1).
- * Every byte comes from the hypervisor through the port seam and is checked before use.
+ * fw_cfg items and files (include/dev/fwcfg.h; [L] start_bios). Every byte comes from the
+ * hypervisor through the port seam and is checked before use.
  */
 #include "dev/fwcfg.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The port side of fw_cfg (the seam of include/dev/fwcfg.h): selector writes and bulk data
  * reads through the GHCB IOIO NAE. Data is read with string IN (rep insb) into the GHCB's

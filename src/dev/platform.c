@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 8 of svsm_main: fw_cfg facts about the machine (include/dev/platform.h). */
 #include "dev/platform.h"
 #include "arch/layout.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The serial console on COM1 through the GHCB (include/dev/serial.h). */
 #include "dev/serial.h"
 #include "lib/log.h"

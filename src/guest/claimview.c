@@ -1,9 +1,9 @@
+// SPDX-License-Identifier: MIT
 /* What one PVALIDATE request's pages must not overlap (include/guest/claimview.h). */
 #include "guest/claimview.h"
 #include "guest/memrange.h"
+#include "guest/pagelist.h"
 #include "lib/errno.h"
-#include "protocol/pvalidate_req.h"
-#include "protocol/svsm.h"
 
 void claim_view_reset(struct claim_view *v)
 {
@@ -11,7 +11,7 @@ void claim_view_reset(struct claim_view *v)
 	v->nr_lists = 0;
 }
 
-int claim_view_add(struct claim_view *v, u64 gpa, u64 size, u32 res)
+int claim_view_add(struct claim_view *v, u64 gpa, u64 size, int res)
 {
 	if (v->n >= v->cap)
 		return -ENOSPC;
@@ -31,18 +31,14 @@ static bool list_overlaps(const struct claim_list *l, u64 gpa, u64 size)
 {
 	u32 i;
 
-	for (i = 0; i < l->n; i++) {
-		struct pvalidate_entry e;
-
-		/* Claimed lists were checked when claimed; decode them as the claimer did. */
-		pvalidate_entry_decode(l->entries[i], &e);
-		if (ranges_overlap(gpa, size, e.gpa, e.is_2m ? PAGE_2M_SIZE : PAGE_SIZE))
+	for (i = 0; i < l->n; i++)
+		if (ranges_overlap(gpa, size, pagelist_gpa(l->entries[i]),
+				   pagelist_size(l->entries[i])))
 			return true;
-	}
 	return false;
 }
 
-u32 claim_view_check(const struct claim_view *v, u64 gpa, u64 size)
+int claim_view_check(const struct claim_view *v, u64 gpa, u64 size)
 {
 	u32 i;
 
@@ -51,6 +47,6 @@ u32 claim_view_check(const struct claim_view *v, u64 gpa, u64 size)
 			return v->r[i].res;
 	for (i = 0; i < v->nr_lists; i++)
 		if (list_overlaps(&v->lists[i], gpa, size))
-			return SVSM_ERR_BUSY;
-	return SVSM_SUCCESS;
+			return -EBUSY;
+	return 0;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The guest firmware's metadata (include/guest/fwmeta.h). */
 #include "guest/fwmeta.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Guest memory access (include/guest/gmem.h). */
 #include "guest/gmem.h"
 #include "arch/insn.h"
@@ -11,7 +12,8 @@
 
 _Static_assert(GMEM_NR_SLOTS <= PAGING_WINDOW_SLOTS, "gmem slots fit the paging window");
 
-/* RMPADJUST attributes of the probe: target VMPL3, no permissions (facts §4). */
+/* RMPADJUST attributes of the probe: target VMPL3, no permissions (AMD APM vol 3 #24594, RMPADJUST;
+ * AMD APM vol 2 #24593 §15.36). */
 #define PROBE_ATTRS 3
 
 static struct guest_ram ram;

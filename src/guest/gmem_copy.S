@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest-memory copy: the only SVSM code that reads or writes a guest page a request
  * named. A #VC 0x404 or #PF inside [.Lcopy_start, .Lcopy_end) resumes at .Lcopy_fault with

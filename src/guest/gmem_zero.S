@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Zeroing guest pages after validation (guest/pvalidate.c, guest/launch.c): 16-byte SSE
  * stores, 256 bytes per loop. This is the one place csvsm uses an SSE register: the C code

@@ -1,19 +1,21 @@
+// SPDX-License-Identifier: MIT
 /* The guest launch (include/guest/launch.h). */
 #include "guest/launch.h"
 #include "arch/extable.h"
 #include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
+#include "arch/smp.h"
 #include "dev/fwcfg.h"
 #include "guest/fwmeta.h"
 #include "guest/gmem.h"
 #include "guest/vcpu.h"
+#include "guest/vmpl.h"
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
-#include "protocol/loop.h"
 #include "sev/ghcb.h"
 #include "sev/evict.h"
 #include "sev/ghcb_nae.h"
@@ -21,10 +23,8 @@
 #include "sev/rmp.h"
 #include "sev/terminate.h"
 
-#define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
-#define GUEST_RW (RMP_ATTR_READ | RMP_ATTR_WRITE)
-
-/* Secrets page offsets (facts §7 "Secrets page offsets"). */
+/* Secrets page offsets (SNP ABI #56860, secrets page; SVSM spec #58019, the SVSM fields of the
+ * secrets page). */
 #define SECRETS_VMPCK0 0x20
 #define SECRETS_VMPCK_SIZE 32
 #define SECRETS_SVSM_BASE 0x140
@@ -233,7 +233,7 @@ static void validate_sections(const struct fwmeta *m)
 	}
 }
 
-/* facts §7: the guest's secrets page is the SVSM's with VMPCK0 cleared and the SVSM fields
+/* SVSM spec #58019: the guest's secrets page is the SVSM's with VMPCK0 cleared and the SVSM fields
  * filled in; its CPUID page a copy of the SVSM's; its calling area starts empty. */
 static void fill_pages(const struct fwmeta *m)
 {
@@ -262,16 +262,11 @@ static void fill_pages(const struct fwmeta *m)
 
 static struct vmsa *boot_vmsa(void)
 {
-	u8 *block = page_zalloc(1);
-	struct vmsa *v;
+	struct vmsa *v = smp_vmsa_alloc();
 	const char *why;
-	u64 err;
-	int rc;
 
-	if (!block)
+	if (!v)
 		fatal(TERM_NOMEM, "no memory for the guest's boot VMSA");
-	/* The second page of an 8 KiB block is never 2 MiB aligned (erratum 1467, facts §4). */
-	v = (struct vmsa *)(block + PAGE_SIZE);
 	memcpy(v, __bios_vmsa_page, sizeof(*v));
 	if (vmsa_check_boot(v, &why))
 		fatal(TERM_BIOS_VMSA,
@@ -279,16 +274,7 @@ static struct vmsa *boot_vmsa(void)
 		      "sev_features %#llx)",
 		      why, v->vmpl, (unsigned long long)v->efer,
 		      (unsigned long long)v->sev_features);
-	rc = rmp_adjust_4k(v, RMP_ATTR_VMSA | GUEST_VMPL);
-	if (rc < 0)
-		fatal(TERM_PSC, "PSMASH for the boot VMSA page failed (%d)", rc);
-	if (rc)
-		fatal(TERM_RMPADJUST, "RMPADJUST (VMSA) of the boot VMSA failed (%d)", rc);
-	rc = ghcb_ap_create_vmpl(bsp_percpu.apic_id, GUEST_VMPL, svsm_va_to_pa(v), v->sev_features,
-				 &err);
-	if (rc)
-		fatal(TERM_AP_CREATE, "the hypervisor refused the guest's boot VMSA: %#llx",
-		      (unsigned long long)err);
+	smp_vmsa_start(v, bsp_percpu.apic_id, GUEST_VMPL, "the guest's boot VMSA");
 	return v;
 }
 
@@ -328,7 +314,7 @@ static void fault_path_selftest(void)
 		      copy_rc);
 }
 
-__noreturn void guest_launch(void)
+void guest_launch(void)
 {
 	static struct fwmeta meta;
 	struct fwmeta *m = &meta;
@@ -355,5 +341,4 @@ __noreturn void guest_launch(void)
 		 (unsigned long long)v->rip, (unsigned long long)v->sev_features);
 	vcpu_launch_boot(v, m->sec[m->caa].gpa);
 	log_info("guest: running the firmware at VMPL1");
-	request_loop();
 }

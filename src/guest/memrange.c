@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Guest RAM checks (include/guest/memrange.h). */
 #include "guest/memrange.h"
 #include "lib/errno.h"

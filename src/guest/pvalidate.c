@@ -1,15 +1,13 @@
+// SPDX-License-Identifier: MIT
 /* PVALIDATE of one guest page for the core call (include/guest/pvalidate.h). */
 #include "guest/pvalidate.h"
 #include "arch/insn.h"
 #include "guest/gmem.h"
 #include "guest/memrange.h"
-#include "guest/vcpu.h"
+#include "guest/vmpl.h"
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
-#include "protocol/svsm.h"
 #include "sev/evict.h"
-
-#define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
 /* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. 0, or -EFAULT
  * if the page stopped being validated meanwhile (only the host can do that: the page is
@@ -28,27 +26,29 @@ static int zero_validated(u8 *va, u64 gpa, u64 size)
 	return 0;
 }
 
-static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
+/* The instruction's outcome: its result, or -EALREADY for CF = 1 unless that is @unchanged_ok. */
+static int outcome(int rc, bool cf, bool unchanged_ok)
 {
-	bool cf;
-	int rc = snp_validate(va, e->is_2m, &cf);
-	u32 res;
-
-	/* The host unvalidated the page between the PVALIDATE and the eviction reads. */
-	if (rc == -EFAULT)
-		return SVSM_ERR_INVALID_ADDRESS;
-	res = pvalidate_result(rc, cf, e->ignore_cf);
-	if (res)
-		return res;
-	/* CF = 1 (already validated, ignore_CF set): the guest's own content stays. A page that
-	 * cannot be zeroed is not given to VMPL1. */
-	if (!cf && zero_validated(va, e->gpa, size))
-		return SVSM_ERR_INVALID_ADDRESS;
-	rc = rmpadjust((u64)(uintptr_t)va, e->is_2m, GUEST_RWX | GUEST_VMPL);
-	return rc ? svsm_err_from_insn(rc) : SVSM_SUCCESS;
+	return rc ? rc : cf && !unchanged_ok ? -EALREADY : 0;
 }
 
-static u32 do_rescind(const struct pvalidate_entry *e, u8 *va)
+static int do_validate(u64 gpa, bool is_2m, bool unchanged_ok, u8 *va, u64 size)
+{
+	bool cf;
+	int rc = snp_validate(va, is_2m, &cf);
+
+	/* The host unvalidated the page between the PVALIDATE and the eviction reads: -EFAULT. */
+	rc = outcome(rc, cf, unchanged_ok);
+	if (rc)
+		return rc;
+	/* CF = 1 (already validated, allowed): the guest's own content stays. A page that
+	 * cannot be zeroed is not given to VMPL1. */
+	if (!cf && zero_validated(va, gpa, size))
+		return -EFAULT;
+	return rmpadjust((u64)(uintptr_t)va, is_2m, GUEST_RWX | GUEST_VMPL);
+}
+
+static int do_rescind(bool is_2m, bool unchanged_ok, u8 *va)
 {
 	u64 addr = (u64)(uintptr_t)va;
 	unsigned int vmpl;
@@ -58,28 +58,29 @@ static u32 do_rescind(const struct pvalidate_entry *e, u8 *va)
 	/* VMPL1-3 lose all access first. FAIL_INPUT: not validated (or not private) — then the
 	 * PVALIDATE below gives the answer (CF = 1 or FAIL_INPUT). */
 	for (vmpl = 1; vmpl <= 3; vmpl++) {
-		rc = rmpadjust(addr, e->is_2m, vmpl);
+		rc = rmpadjust(addr, is_2m, vmpl);
 		if (rc == RMPADJUST_FAIL_INPUT)
 			break;
 		if (rc)
-			return svsm_err_from_insn(rc);
+			return rc;
 	}
-	rc = pvalidate(addr, e->is_2m, false, &cf);
-	return pvalidate_result(rc, cf, e->ignore_cf);
+	rc = pvalidate(addr, is_2m, false, &cf);
+	return outcome(rc, cf, unchanged_ok);
 }
 
-u32 guest_pvalidate(const struct pvalidate_entry *e)
+int guest_pvalidate(u64 gpa, bool is_2m, bool validate, bool unchanged_ok)
 {
-	u64 size = e->is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
-	u32 res;
+	u64 size = is_2m ? PAGE_2M_SIZE : PAGE_SIZE;
 	u8 *va;
+	int rc;
 
-	va = e->is_2m ? gmem_map_2m(e->gpa, true) : gmem_map(GMEM_SLOT_PAGE, e->gpa, true);
-	res = e->validate ? do_validate(e, va, size) : do_rescind(e, va);
+	va = is_2m ? gmem_map_2m(gpa, true) : gmem_map(GMEM_SLOT_PAGE, gpa, true);
+	rc = validate ? do_validate(gpa, is_2m, unchanged_ok, va, size)
+		      : do_rescind(is_2m, unchanged_ok, va);
 	/* A 4 KiB mapping stays until the next entry replaces it (guest_pvalidate_done). */
-	if (e->is_2m)
+	if (is_2m)
 		gmem_unmap_2m();
-	return res;
+	return rc;
 }
 
 /*

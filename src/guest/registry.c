@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The registry of protected guest pages (include/guest/registry.h). */
 #include "guest/registry.h"
 #include "guest/memrange.h"

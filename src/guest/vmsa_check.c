@@ -1,7 +1,7 @@
+// SPDX-License-Identifier: MIT
 /* VMPL1 VMSA checks (include/guest/vmsa_check.h). */
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
-#include "protocol/svsm.h"
 
 int vmsa_check_boot(const struct vmsa *v, const char **why)
 {
@@ -20,9 +20,9 @@ int vmsa_check_boot(const struct vmsa *v, const char **why)
 	return -EINVAL;
 }
 
-u32 vmsa_check_create(u8 vmpl, u64 efer, u64 sev_features, u64 boot_features)
+int vmsa_check_create(u8 vmpl, u64 efer, u64 sev_features, u64 boot_features)
 {
 	if (vmpl != GUEST_VMPL || !(efer & VMSA_EFER_SVME) || sev_features != boot_features)
-		return SVSM_ERR_INVALID_PARAMETER;
-	return SVSM_SUCCESS;
+		return -EINVAL;
+	return 0;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * printf-style formatting into a bounded buffer (contract in include/lib/format.h).
  *

@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: MIT
 /*
- * GUID tables read backwards from their end (include/lib/guidtable.h; facts §8 step 2, §9).
+ * GUID tables read backwards from their end (include/lib/guidtable.h; edk2 OvmfPkg ResetVector, [L]
+ * image layout).
  *
  * The parser reads images the hypervisor or the guest supplied: every offset is derived
  * from lengths checked against the bytes still unparsed, so no read leaves buf.

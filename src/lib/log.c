@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Log lines with the vCPU number and level, serialized by one lock (include/lib/log.h).
  */

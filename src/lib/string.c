@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Freestanding memory and string functions for svsm.bin (the compiler may emit calls to
  * memcpy/memset/memmove/memcmp itself). Bulk operations move 8 bytes at a time; memset uses

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Buddy page allocator (include/mm/buddy.h).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 4 of svsm_main: dynamic memory private, validated, allocatable
  * (include/mm/mem_init.h). */
 #include "mm/mem_init.h"
@@ -56,8 +57,8 @@ void *shared_page_alloc(u64 *gpa)
 	return page;
 }
 
-/* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (facts §3). A host that
- * keeps reporting partial progress gets a bounded number of retries. */
+/* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (GHCB spec #56421, NAE events). A
+ * host that keeps reporting partial progress gets a bounded number of retries. */
 static void make_private(u64 start, u64 end)
 {
 	u64 entries = (end - start) >> PAGE_2M_SHIFT;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The global page allocator: the buddy allocator behind one spinlock (include/mm/page_alloc.h). */
 #include "mm/page_alloc.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 5 of svsm_main: the SVSM's final page tables (include/mm/paging.h). */
 #include "mm/paging.h"
 #include "arch/insn.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * 4-level page-table construction (include/mm/pgtable.h; entry format: APM vol. 2, 5.3).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SLAB caches and kmalloc (include/mm/slab.h). */
 #include "mm/slab.h"
 #include "lib/errno.h"

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 /* Routing of SVSM calls (include/protocol/dispatch.h). */
 #include "protocol/dispatch.h"
 
-#define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (facts §7) */
+#define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (SVSM spec #58019) */
 
 u64 svsm_query_protocol(u64 rcx)
 {
@@ -44,9 +45,15 @@ void svsm_dispatch(struct svsm_call *call)
 {
 	u32 rc;
 
-	if (svsm_call_protocol(call) == SVSM_PROTOCOL_CORE)
+	/* One case per protocol; each protocol's calls are served by a module of its own
+	 * (the core protocol: core_call above, protocol/core.c). */
+	switch (svsm_call_protocol(call)) {
+	case SVSM_PROTOCOL_CORE:
 		rc = core_call(call);
-	else
+		break;
+	default:
 		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
+		break;
+	}
 	call->rax = rc;
 }

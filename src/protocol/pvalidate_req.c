@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The core PVALIDATE request (include/protocol/pvalidate_req.h). */
 #include "protocol/pvalidate_req.h"
 #include "protocol/svsm.h"
@@ -27,14 +28,5 @@ u32 pvalidate_req_check_entries(const u64 *raw, u32 n)
 	for (i = 0; i < n; i++)
 		if (!pvalidate_entry_decode(raw[i], &e))
 			return SVSM_ERR_INVALID_PARAMETER;
-	return SVSM_SUCCESS;
-}
-
-u32 pvalidate_result(int rc, bool cf, bool ignore_cf)
-{
-	if (rc)
-		return svsm_err_from_insn(rc);
-	if (cf && !ignore_cf)
-		return SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE;
 	return SVSM_SUCCESS;
 }

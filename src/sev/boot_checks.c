@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 1 of svsm_main: the initial checks (include/sev/boot_checks.h). */
 #include "sev/boot_checks.h"
 #include "arch/insn.h"

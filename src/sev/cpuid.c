@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: MIT
 /*
- * SNP CPUID table check and lookup (include/sev/cpuid.h; facts §7 "SNP CPUID table").
- * The table is the launch-validated CPUID page in SVSM memory: nobody else writes it, but
- * its contents come from the host and are checked before use (count bounded).
+ * SNP CPUID table check and lookup (include/sev/cpuid.h; SNP ABI #56860, CPUID page (SNP_CPUID)).
+ * The table is the launch-validated CPUID page in SVSM memory: nobody else writes it, but its
+ * contents come from the host and are checked before use (count bounded).
  */
 #include "sev/cpuid.h"
 #include "lib/errno.h"
 
 #define CPUID_LEAF_XSAVE 0xd
-#define CPUID_LEAF_SEV 0x8000001f
+#define CPUID_LEAF_SEV SNP_CPUID_LEAF_SEV
 
 int snp_cpuid_table_check(const struct snp_cpuid_table *t)
 {

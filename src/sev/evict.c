@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PVALIDATE with the SNP cache-line eviction (include/sev/evict.h). */
 #include "sev/evict.h"
 #include "arch/insn.h"

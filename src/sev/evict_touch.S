@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The eviction reads of snp_validate() (src/sev/evict.c): the first and the last byte of each
  * 4 KiB page, through the private mapping.

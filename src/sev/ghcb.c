@@ -1,4 +1,5 @@
-/* GHCB request setup and result decoding (facts §2). Pure C: host-tested. */
+// SPDX-License-Identifier: MIT
+/* GHCB request setup and result decoding (GHCB spec #56421, GHCB layout). Pure C: host-tested. */
 #include "sev/ghcb.h"
 #include "lib/string.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GHCB MSR-protocol exchange (include/sev/ghcb_msr.h). */
 #include "sev/ghcb_msr.h"
 #include "arch/insn.h"

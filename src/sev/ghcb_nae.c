@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * NAE calls through this vCPU's GHCB (include/sev/ghcb_nae.h), and the psc_issue() seam of
  * sev/psc.h. Everything read back from the GHCB is hypervisor input: each output is read
@@ -266,7 +267,7 @@ int psc_issue(struct psc_desc *d, u64 *host_err)
 	ghcb_set(g, GHCB_OFF_SW_SCRATCH, ghcb_buffer_gpa());
 	rc = ghcb_nae(g, SVM_VMGEXIT_PSC, 0, 0, &err);
 	/* exit_info_1 = 0 and exit_info_2 = 0 is "no error" (not "done"); non-zero
-	 * exit_info_2 is the host's PSC error (facts §3). */
+	 * exit_info_2 is the host's PSC error (GHCB spec #56421, NAE events). */
 	if (!rc && ghcb_get(g, GHCB_OFF_SW_EXIT_INFO_2, &err))
 		rc = -EPROTO;
 	else if (!rc && err)

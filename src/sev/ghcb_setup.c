@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Step 3 of svsm_main: GHCB protocol negotiation and registration (include/sev/ghcb_setup.h). */
 #include "sev/ghcb_setup.h"
 #include "arch/insn.h"
@@ -9,7 +10,8 @@
 #include "sev/ghcb_msr.h"
 #include "sev/terminate.h"
 
-/* An SVSM needs SNP, AP creation (to start its APs) and multi-VMPL (facts §1). */
+/* An SVSM needs SNP, AP creation (to start its APs) and multi-VMPL (GHCB spec #56421, MSR
+ * protocol). */
 #define HV_FEATURES_REQUIRED \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | GHCB_HV_FT_SNP_MULTI_VMPL)
 
@@ -75,7 +77,8 @@ void ghcb_register_this_cpu(void)
 	if (!ghcb_msr_register_ok(resp, gfn))
 		fatal(TERM_GHCB_REGISTER, "GHCB registration of GFN %#llx answered %#llx",
 		      (unsigned long long)gfn, (unsigned long long)resp);
-	/* From now on the MSR holds the GHCB's GPA between requests (facts §1). */
+	/* From now on the MSR holds the GHCB's GPA between requests (GHCB spec #56421, MSR
+	 * protocol). */
 	wrmsr(MSR_GHCB, p->ghcb_gpa);
 	p->ghcb_registered = 1;
 }

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 /*
- * Page state change batching and the re-issue loop (include/sev/psc.h; facts §3 "PSC
- * descriptor"). The transport, psc_issue(), is the link-time seam to the GHCB.
+ * Page state change batching and the re-issue loop (include/sev/psc.h; GHCB spec #56421, NAE "Page
+ * State Change" descriptor"). The transport, psc_issue(), is the link-time seam to the GHCB.
  */
 #include "sev/psc.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* RMP helpers for SVSM-owned pages (include/sev/rmp.h). */
 #include "sev/rmp.h"
 #include "arch/insn.h"

@@ -1,4 +1,5 @@
-/* SEV_STATUS feature policy (include/sev/sev_status.h; facts §5). */
+// SPDX-License-Identifier: MIT
+/* SEV_STATUS feature policy (include/sev/sev_status.h; AMD APM vol 2 #24593, SEV_STATUS MSR). */
 #include "sev/sev_status.h"
 #include "lib/errno.h"
 #include "lib/format.h"

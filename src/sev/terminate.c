@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Termination through the GHCB MSR protocol (include/sev/terminate.h). */
 #include "sev/terminate.h"
 #include "arch/insn.h"

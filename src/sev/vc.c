@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The #VC handler (include/sev/vc.h). */
 #include "sev/vc.h"
 #include "arch/exception.h"
@@ -12,7 +13,7 @@
 #include "sev/vc_insn.h"
 
 /* XCR0 for CPUID lookups: CR4.OSXSAVE is clear in the SVSM, which counts as XCR0 = 1 (x87
- * only; facts §3 CPUID row). */
+ * only; GHCB spec #56421, NAE events: CPUID). */
 #define SVSM_XCR0 1
 #define SVSM_XSS 0
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Port-I/O instruction decoding for the #VC handler (include/sev/vc_insn.h). */
 #include "sev/vc_insn.h"
 #include "lib/errno.h"

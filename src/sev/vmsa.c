@@ -1,4 +1,6 @@
-/* A VMPL0 AP's initial VMSA (include/sev/vmsa.h; facts §6). */
+// SPDX-License-Identifier: MIT
+/* A VMPL0 AP's initial VMSA (include/sev/vmsa.h; AMD APM vol 2 #24593, appendix B, table B-4 (VMSA
+ * layout)). */
 #include "sev/vmsa.h"
 #include "lib/string.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make bench: run every tests/bench/*.bench.sh in turn (each prints its own report).
 #
 # Benchmarks print figures and compare them with their targets; they are not pass/fail tests

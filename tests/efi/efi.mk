@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/efi: a UEFI application built with gnu-efi that finds and calls the SVSM the way an
 # operating system does, and a FAT disk image that boots it (tests/efi/README.md).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fuzz: libFuzzer targets for the parsers of untrusted input (clang, ASan + UBSan).
 #
 # Every tests/fuzz/fuzz_<name>.c becomes build/fuzz/fuzz_<name>, linked with the files it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/guest: the VMPL1 test firmware (tests/guest/README.md).
 #
 #   build/guest.fd              the test suite (the default --bios of `make run`)

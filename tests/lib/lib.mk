@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib: the shared freestanding library of the test programs (tests/lib/README.md).
 #
 # There is no library archive: each program compiles the sources it links with its own flags

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # snpemu: the emulated SEV-SNP machine (tests/snpemu/README.md).
 #
 #   build/snpemu/snpemu.rom   QEMU -bios image: reset stub + the L1 hypervisor

@@ -21,8 +21,8 @@ static int setup(void **state)
 static void test_empty(void **state)
 {
 	(void)state;
-	assert_int_equal(claim_view_check(&view, 0x1000, PAGE_SIZE), SVSM_SUCCESS);
-	assert_int_equal(claim_view_check(&view, 0, PAGE_2M_SIZE), SVSM_SUCCESS);
+	assert_int_equal(claim_view_check(&view, 0x1000, PAGE_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 0, PAGE_2M_SIZE), 0);
 }
 
 /* A registered page (or own claim) answers INVALID_ADDRESS, another vCPU's claim BUSY;
@@ -30,27 +30,25 @@ static void test_empty(void **state)
 static void test_ranges(void **state)
 {
 	(void)state;
-	assert_int_equal(
-		claim_view_add(&view, 8 * MiB + 0x2000, PAGE_SIZE, SVSM_ERR_INVALID_ADDRESS), 0);
-	assert_int_equal(claim_view_add(&view, 16 * MiB, PAGE_SIZE, SVSM_ERR_BUSY), 0);
-	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x2000, PAGE_SIZE),
-			 SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x1000, PAGE_SIZE), SVSM_SUCCESS);
-	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x3000, PAGE_SIZE), SVSM_SUCCESS);
-	assert_int_equal(claim_view_check(&view, 8 * MiB, PAGE_2M_SIZE), SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(claim_view_check(&view, 16 * MiB, PAGE_SIZE), SVSM_ERR_BUSY);
-	assert_int_equal(claim_view_check(&view, 16 * MiB, PAGE_2M_SIZE), SVSM_ERR_BUSY);
-	assert_int_equal(claim_view_check(&view, 18 * MiB, PAGE_2M_SIZE), SVSM_SUCCESS);
+	assert_int_equal(claim_view_add(&view, 8 * MiB + 0x2000, PAGE_SIZE, -EFAULT), 0);
+	assert_int_equal(claim_view_add(&view, 16 * MiB, PAGE_SIZE, -EBUSY), 0);
+	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x2000, PAGE_SIZE), -EFAULT);
+	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x1000, PAGE_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 8 * MiB + 0x3000, PAGE_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 8 * MiB, PAGE_2M_SIZE), -EFAULT);
+	assert_int_equal(claim_view_check(&view, 16 * MiB, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 16 * MiB, PAGE_2M_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 18 * MiB, PAGE_2M_SIZE), 0);
 }
 
 /* The first range added decides when several overlap (registry before claims). */
 static void test_order(void **state)
 {
 	(void)state;
-	assert_int_equal(claim_view_add(&view, 0x5000, PAGE_SIZE, SVSM_ERR_INVALID_ADDRESS), 0);
-	assert_int_equal(claim_view_add(&view, 0x4000, 0x2000, SVSM_ERR_BUSY), 0);
-	assert_int_equal(claim_view_check(&view, 0x5000, PAGE_SIZE), SVSM_ERR_INVALID_ADDRESS);
-	assert_int_equal(claim_view_check(&view, 0x4000, PAGE_SIZE), SVSM_ERR_BUSY);
+	assert_int_equal(claim_view_add(&view, 0x5000, PAGE_SIZE, -EFAULT), 0);
+	assert_int_equal(claim_view_add(&view, 0x4000, 0x2000, -EBUSY), 0);
+	assert_int_equal(claim_view_check(&view, 0x5000, PAGE_SIZE), -EFAULT);
+	assert_int_equal(claim_view_check(&view, 0x4000, PAGE_SIZE), -EBUSY);
 }
 
 /* Another vCPU's claimed entries: any overlap is BUSY, by each entry's own size. */
@@ -61,15 +59,15 @@ static void test_lists(void **state)
 
 	(void)state;
 	assert_int_equal(claim_view_add_list(&view, other, ARRAY_SIZE(other)), 0);
-	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), SVSM_ERR_BUSY);
-	assert_int_equal(claim_view_check(&view, 0x101000, PAGE_SIZE), SVSM_SUCCESS);
-	assert_int_equal(claim_view_check(&view, 0x400000 + 0x1ff000, PAGE_SIZE), SVSM_ERR_BUSY);
-	assert_int_equal(claim_view_check(&view, 0x600000, PAGE_2M_SIZE), SVSM_SUCCESS);
-	assert_int_equal(claim_view_check(&view, 0x000000, PAGE_2M_SIZE), SVSM_ERR_BUSY);
+	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 0x101000, PAGE_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 0x400000 + 0x1ff000, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 0x600000, PAGE_2M_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 0x000000, PAGE_2M_SIZE), -EBUSY);
 	/* An empty list (the other vCPU claimed nothing yet) overlaps nothing. */
 	claim_view_reset(&view);
 	assert_int_equal(claim_view_add_list(&view, other, 0), 0);
-	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), SVSM_SUCCESS);
+	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), 0);
 }
 
 static void test_capacity(void **state)
@@ -78,9 +76,9 @@ static void test_capacity(void **state)
 
 	(void)state;
 	for (i = 0; i < 4; i++)
-		assert_int_equal(claim_view_add(&view, i * PAGE_SIZE, PAGE_SIZE, SVSM_ERR_BUSY), 0);
-	assert_int_equal(claim_view_add(&view, 99 * PAGE_SIZE, PAGE_SIZE, SVSM_ERR_BUSY), -ENOSPC);
-	assert_int_equal(claim_view_check(&view, 99 * PAGE_SIZE, PAGE_SIZE), SVSM_SUCCESS);
+		assert_int_equal(claim_view_add(&view, i * PAGE_SIZE, PAGE_SIZE, -EBUSY), 0);
+	assert_int_equal(claim_view_add(&view, 99 * PAGE_SIZE, PAGE_SIZE, -EBUSY), -ENOSPC);
+	assert_int_equal(claim_view_check(&view, 99 * PAGE_SIZE, PAGE_SIZE), 0);
 	assert_int_equal(claim_view_add_list(&view, NULL, 0), 0);
 	assert_int_equal(claim_view_add_list(&view, NULL, 0), 0);
 	assert_int_equal(claim_view_add_list(&view, NULL, 0), -ENOSPC);

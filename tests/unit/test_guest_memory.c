@@ -183,12 +183,12 @@ static void test_vmsa_boot(void **state)
 static void test_vmsa_create(void **state)
 {
 	(void)state;
-	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x9, 0x9), SVSM_SUCCESS);
-	assert_int_equal(vmsa_check_create(0, 0x1d00, 0x9, 0x9), SVSM_ERR_INVALID_PARAMETER);
-	assert_int_equal(vmsa_check_create(2, 0x1d00, 0x9, 0x9), SVSM_ERR_INVALID_PARAMETER);
-	assert_int_equal(vmsa_check_create(1, 0xd00, 0x9, 0x9), SVSM_ERR_INVALID_PARAMETER);
-	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x19, 0x9), SVSM_ERR_INVALID_PARAMETER);
-	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x1, 0x9), SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x9, 0x9), 0);
+	assert_int_equal(vmsa_check_create(0, 0x1d00, 0x9, 0x9), -EINVAL);
+	assert_int_equal(vmsa_check_create(2, 0x1d00, 0x9, 0x9), -EINVAL);
+	assert_int_equal(vmsa_check_create(1, 0xd00, 0x9, 0x9), -EINVAL);
+	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x19, 0x9), -EINVAL);
+	assert_int_equal(vmsa_check_create(1, 0x1d00, 0x1, 0x9), -EINVAL);
 }
 
 int main(void)

@@ -3,6 +3,7 @@
 /* unit-srcs: src/protocol/pvalidate_req.c */
 #include "unit.h"
 #include "protocol/pvalidate_req.h"
+#include "protocol/result.h"
 #include "protocol/svsm.h"
 
 static u32 hdr(u64 gpa, u16 entries, u16 next)
@@ -98,19 +99,24 @@ static void test_entries(void **state)
 	assert_int_equal(pvalidate_req_check_entries(raw, 2), SVSM_SUCCESS);
 }
 
+/* The one mapping from the mechanisms' answers to result codes (protocol/result.h). */
 static void test_result(void **state)
 {
 	(void)state;
-	assert_int_equal(pvalidate_result(0, false, false), SVSM_SUCCESS);
-	assert_int_equal(pvalidate_result(0, true, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE);
-	assert_int_equal(pvalidate_result(0, true, true), SVSM_SUCCESS);
-	assert_int_equal(pvalidate_result(1, false, false), SVSM_ERR_PVALIDATE_FAIL_INPUT);
-	assert_int_equal(pvalidate_result(1, true, true), SVSM_ERR_PVALIDATE_FAIL_INPUT);
-	assert_int_equal(pvalidate_result(6, false, true), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH);
-	assert_int_equal(pvalidate_result(0xf, false, false), 0x8000100fu);
-	assert_int_equal(pvalidate_result(0x10, false, false), SVSM_ERR_PVALIDATE_RANGE);
-	assert_int_equal(pvalidate_result(-1, false, false), SVSM_ERR_PVALIDATE_RANGE);
-	assert_int_equal(svsm_err_from_insn(2), 0x80001002u);
+	assert_int_equal(svsm_result(0), SVSM_SUCCESS);
+	assert_int_equal(svsm_result(-EALREADY), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE);
+	assert_int_equal(svsm_result(1), SVSM_ERR_PVALIDATE_FAIL_INPUT);
+	assert_int_equal(svsm_result(6), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH);
+	assert_int_equal(svsm_result(0xf), 0x8000100fu);
+	assert_int_equal(svsm_result(0x10), SVSM_ERR_PVALIDATE_RANGE);
+	assert_int_equal(svsm_result(-1), SVSM_ERR_PVALIDATE_RANGE);
+	assert_int_equal(svsm_result(2), 0x80001002u);
+	assert_int_equal(svsm_result(-EFAULT), SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(svsm_result(-EINVAL), SVSM_ERR_INVALID_PARAMETER);
+	assert_int_equal(svsm_result(-EBUSY), SVSM_ERR_BUSY);
+	assert_int_equal(svsm_result(-ENOSPC), SVSM_ERR_INVALID_REQUEST);
+	assert_int_equal(svsm_result(-EPROTO), SVSM_ERR_INVALID_FORMAT);
+	assert_int_equal(svsm_result(-ETXTBSY), SVSM_ERR_VCPU_IN_USE);
 }
 
 int main(void)

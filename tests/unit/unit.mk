@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # unit: cmocka host tests of the pure-C modules, under ASan + UBSan.
 #
 # Every tests/unit/test_<name>.c becomes build/unit/test_<name>. A test names the other

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # snpemu conformance payload (tests/snpemu/conformance): build fragment, included by
 # tests/snpemu/snpemu.mk.
 #

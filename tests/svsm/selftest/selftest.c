@@ -22,6 +22,7 @@
 #include "arch/insn.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
+#include "arch/percpu_setup.h"
 #include "arch/smp.h"
 #include "arch/x86.h"
 #include "dev/fwcfg.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The SVSM self-test images (tests/svsm/selftest/README.md): svsm.bin's own objects, except
 # src/guest/launch.c, linked with the self-test module, which provides guest_launch(). One
 # image per case; svsm.bin is not touched (none of its objects or flags change).

@@ -40,8 +40,10 @@ b=$(sched_line)
 
 guest_run --sched 1 --preempt 500
 c=$(sched_line)
-n1=$(echo "$a" | sed 's/.*: \([0-9]*\) switches.*/\1/')
-n2=$(echo "$c" | sed 's/.*: \([0-9]*\) switches.*/\1/')
+n1=${a%% switches*}
+n1=${n1##* }
+n2=${c%% switches*}
+n2=${n2##* }
 [ "$n2" -gt $((n1 * 4)) ] || fail "slices up to 500 should switch far more often ($n2 vs $n1)"
 
 guest_run

@@ -340,7 +340,9 @@ static bool pv_answer_ok(u32 who)
 		return next == PV_EACH;
 	if (rc == SVSM_ERR_BUSY)
 		return next == PV_EACH - 4; /* its first page the other request names */
-	return rc == SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE && next < PV_EACH;
+	/* Its first four pages are its own and start in the other state: the page that is
+	 * already in the requested state can only be a shared one. */
+	return rc == SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE && next >= PV_EACH - 4 && next < PV_EACH;
 }
 
 static void race_pvalidate(void)

@@ -19,9 +19,11 @@ guest_run --sched 1
 a=$(sched_line)
 cp "$STATS" "$TEST_TMP/a.json"
 grep '^\[guest\]' "$OUT" >"$TEST_TMP/a.txt"
-[[ "$a" =~ ^snpemu:\ schedule:\ seed\ 1,\ slices\ up\ to\ 10000:\ ([0-9]+)\ switches ]] ||
+[[ "$a" =~ ^snpemu:\ schedule:\ seed\ 1,\ slices\ up\ to\ 10000:\ ([0-9]+)\ switches\ \(([0-9]+)\ inside\ VMPL0\) ]] ||
 	fail "unexpected schedule line: $a"
 [ "${BASH_REMATCH[1]}" -gt 10 ] || fail "too few switches for two vCPUs: $a"
+# the timer preempts the SVSM itself, not only at its exits
+[ "${BASH_REMATCH[2]}" -gt 0 ] || fail "no switch in the middle of VMPL0: $a"
 
 guest_run --sched 1
 [ "$(sched_line)" = "$a" ] || fail "same seed, another schedule: '$(sched_line)' vs '$a'"

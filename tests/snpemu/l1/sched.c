@@ -34,6 +34,7 @@ static struct {
 	u64 rng;
 	u64 slice_left; /* guest instructions the holder may still run */
 	u64 switches;
+	u64 switches_in_image; /* of them, by the timer in the middle of the image's VMPL */
 	u64 digest;
 } sc;
 
@@ -124,6 +125,8 @@ void sched_exit(struct vcpu *v, u64 w, bool expired)
 	if (next == v->id)
 		return;
 	sc.switches++;
+	if (expired && v->cur == launch.vmpl)
+		sc.switches_in_image++;
 	digest_add(st.exits);
 	digest_add((u64)v->id << 32 | (u64)next << 16 | (u64)(v->cur & 0xff));
 	digest_add(sc.slice_left);
@@ -134,7 +137,8 @@ void sched_exit(struct vcpu *v, u64 w, bool expired)
 void sched_report(void)
 {
 	if (cfg.sched)
-		con_printf("snpemu: schedule: seed %lu, slices up to %lu: %lu switches, digest "
-			   "0x%016lx\n",
-			   cfg.sched_seed, cfg.preempt, sc.switches, sc.digest);
+		con_printf("snpemu: schedule: seed %lu, slices up to %lu: %lu switches (%lu inside "
+			   "VMPL%d), digest 0x%016lx\n",
+			   cfg.sched_seed, cfg.preempt, sc.switches, sc.switches_in_image,
+			   launch.vmpl, sc.digest);
 }

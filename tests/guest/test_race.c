@@ -39,7 +39,7 @@ void svsm_vmgexit(struct race_gprs *g);
  * One core call, exactly once (svsm.h: the MSR form of the run-VMPL request): call_pending = 1
  * in this vCPU's calling area, VMGEXIT, and — only if @own_caa_after (the calling area is
  * still ours after this call) — call_pending read back, which must be 0. RAX[31:0], or
- * SVSM_NO_ANSWER. *rcx_out (if not NULL) gets RCX.
+ * SVSM_NO_ANSWER.
  */
 static u32 race_call(u32 call, u64 rcx, u64 rdx, u64 r8, bool own_caa_after)
 {

@@ -28,3 +28,32 @@ e2e_fatal() {
 	# snpemu's wording (tests/snpemu/l1/exit.c handle_npf) for an RMP permission violation
 	expect_out "snpemu: RULE: VMPL permission violation: VMPL1 $access of page $gpa "
 }
+
+# e2e_race CASE SMP PREEMPT SEED...
+#                          run build/guest-race-CASE.fd once per SEED under snpemu's seeded
+#                          schedule (--sched SEED --preempt PREEMPT): every run must pass (no
+#                          "not ok", no SVSM termination). The firmware's "race CASE: ..." lines
+#                          are collected in $RACE_LINES, one per seed, prefixed "seed N: ".
+#                          A failure names the seed: `scripts/snpemu ... --sched N` replays it.
+e2e_race() {
+	local case=$1 smp=$2 preempt=$3 seed
+	shift 3
+	RACE_LINES=$TEST_TMP/race-lines.txt
+	: >"$RACE_LINES"
+	for seed in "$@"; do
+		echo "# seed $seed"
+		run_snpemu --smp "$smp" --timeout 120 --sched "$seed" --preempt "$preempt" \
+			--bios "build/guest-race-$case.fd" svsm.bin
+		grep -q '^snpemu: schedule: ' "$OUT" || fail "seed $seed: snpemu ran no schedule"
+		! grep -q '\[guest\] not ok - ' "$OUT" || fail "seed $seed: a check failed"
+		[ "$RC" -eq 0 ] || fail "seed $seed: exit status $RC, want 0"
+		grep -q '\[guest\] PASS$' "$OUT" || fail "seed $seed: the firmware did not pass"
+		sed -n "s/^\[guest\] race $case: /seed $seed: /p" "$OUT" >>"$RACE_LINES"
+	done
+	cat "$RACE_LINES"
+}
+
+# race_sum REGEX   the sum over $RACE_LINES of the number REGEX's first group matches
+race_sum() {
+	sed -n -E "s/.*$1.*/\1/p" "$RACE_LINES" | awk '{ n += $1 } END { print n + 0 }'
+}

@@ -4,6 +4,8 @@
 #   build/guest.fd              the test suite (the default --bios of `make run`)
 #   build/guest-<mode>.fd       one fatal check each (GUEST_FATAL_MODES)
 #   build/guest-bench.fd        SVSM calls in a fixed order for tests/bench/protocol.bench.sh
+#   build/guest-race-<case>.fd  one two-vCPU race each (test_race.c, GUEST_RACE_CASES), for
+#                               tests/guest/race-<case>.test.sh under snpemu --sched
 #
 # The C code is built for the guest only, plus pure modules of the SVSM: the GHCB helpers of
 # src/sev/ghcb.c, the CPUID-table lookup of src/sev/cpuid.c, formatting and the string
@@ -18,7 +20,13 @@ GUEST_MODE_normal := 0
 GUEST_MODE_svsm-read := 1
 GUEST_MODE_vmsa-write := 2
 GUEST_MODE_bench := 3
-GUEST_MODES := $(GUEST_FATAL_MODES) bench
+# 4 + enum race_case of tests.h
+GUEST_RACE_CASES := busy pvalidate caa vmsas
+GUEST_MODE_race-busy := 4
+GUEST_MODE_race-pvalidate := 5
+GUEST_MODE_race-caa := 6
+GUEST_MODE_race-vmsas := 7
+GUEST_MODES := $(GUEST_FATAL_MODES) bench $(patsubst %,race-%,$(GUEST_RACE_CASES))
 
 GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \

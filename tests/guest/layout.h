@@ -19,7 +19,8 @@
  *   0x01000000  test pages: start shared; tests convert them to private and ask the SVSM to
  *               validate them. 4 KiB tests at 0x01000000, the 2 MiB test at 0x01200000, one
  *               range per vCPU for the concurrency test from 0x01400000, the RMP checks'
- *               2 MiB page at 0x01600000
+ *               2 MiB page at 0x01600000; a VMSA candidate on a 2 MiB boundary at 0x01800000;
+ *               the race images' pages at 0x01a00000 (1 MiB)
  *   0xfffc0000  the firmware image (FW_SIZE), launch-measured; its last page (FW_TAIL_BASE)
  *               holds the reset vector, the SEV metadata and the footer GUID table
  */
@@ -74,6 +75,9 @@
 #define RMP_TEST_2M_GPA 0x01600000
 /* A 4 KiB page on a 2 MiB boundary, offered as a VMSA (test_vcpu.c; erratum 1467). */
 #define VMSA_2M_TEST_GPA 0x01800000
+/* The race images' pages (test_race.c): 1 MiB, start shared. */
+#define RACE_BASE 0x01a00000
+#define RACE_PAGES 256
 
 /*
  * Control registers the reset code loads and every AP VMSA copies: CR0 = PG|WP|NE|ET|MP|PE,

@@ -22,6 +22,7 @@
 #define GUEST_MODE_SVSM_READ 1
 #define GUEST_MODE_VMSA_WRITE 2
 #define GUEST_MODE_BENCH 3
+#define GUEST_MODE_RACE 4 /* 4 and up: test_race.c's cases (enum race_case) */
 #ifndef GUEST_MODE
 #define GUEST_MODE GUEST_MODE_NORMAL
 #endif
@@ -46,6 +47,8 @@ static const char *mode_name(void)
 	case GUEST_MODE_BENCH:
 		return "bench";
 	default:
+		if (GUEST_MODE >= GUEST_MODE_RACE)
+			return "race";
 		return "normal";
 	}
 }
@@ -197,6 +200,10 @@ __noreturn void guest_main(void)
 		bench_calls();
 		break;
 	default:
+		if (GUEST_MODE >= GUEST_MODE_RACE) {
+			test_race((enum race_case)(GUEST_MODE - GUEST_MODE_RACE));
+			break;
+		}
 		test_rmp();
 		test_core();
 		test_pvalidate();

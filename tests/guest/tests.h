@@ -108,6 +108,15 @@ void test_smp(void);
 void test_faulting_addresses(void);
 void test_registers_preserved(void);
 
+/* Race images (test_race.c): one case each, GUEST_MODE_RACE + the case. */
+enum race_case {
+	RACE_BUSY,
+	RACE_PVALIDATE,
+	RACE_CAA,
+	RACE_VMSAS,
+};
+void test_race(enum race_case which);
+
 /* Fatal modes (fatal.c): never return when the SVSM and snpemu do their job. */
 void fatal_svsm_read(void);
 void fatal_vmsa_write(void);

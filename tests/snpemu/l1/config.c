@@ -190,6 +190,7 @@ void config_load(void)
 
 	cfg.smp = 1;
 	cfg.mem = 512ULL << 20;
+	cfg.preempt = 10000;
 	if (qfw_find("opt/snpemu/config", &size, &sel))
 		panic("no opt/snpemu/config in QEMU fw_cfg (start snpemu through scripts/snpemu)");
 	if (size >= sizeof(buf))
@@ -238,6 +239,13 @@ void config_load(void)
 			cfg.coherency_sfw_no = val != 0;
 		} else if (word_is(w, we, "evict_check=")) {
 			cfg.evict_check = val != 0;
+		} else if (word_is(w, we, "sched=")) {
+			cfg.sched = true;
+			cfg.sched_seed = val;
+		} else if (word_is(w, we, "preempt=")) {
+			if (val < 1 || val > 0xffffffffULL)
+				bad(w, we, "1..2^32-1 instructions");
+			cfg.preempt = val;
 		} else {
 			bad(w, we, "unknown option");
 		}

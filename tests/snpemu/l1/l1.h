@@ -136,6 +136,9 @@ struct config {
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */
 	bool evict_check;      /* --evict-check: the eviction books (evict.c) */
+	bool sched;	       /* --sched SEED: the seeded vCPU schedule (sched.c) */
+	u64 sched_seed;
+	u64 preempt; /* --preempt N: the longest slice, in guest instructions */
 	/* guest-visible extra fw_cfg files given with --fw-cfg (QEMU selectors) */
 	int nr_extra;
 	struct {
@@ -467,6 +470,18 @@ void evict_stepped(struct vcpu *v);
 /* @v's image VMPL hands over to a lower VMPL (a call or the boot ends): its pages that are
  * still pending are missed. */
 void evict_window_end(struct vcpu *v);
+
+/* ---- the seeded vCPU schedule (sched.c; --sched) ---- */
+void sched_init(void);
+/* May @v's L1 CPU run it now (it holds the token, or there is no schedule)? */
+bool sched_may_run(const struct vcpu *v);
+/* Around VMRUN: the slice timer; sched_disarm says whether it expired. */
+void sched_arm(struct vcpu *v);
+bool sched_disarm(struct vcpu *v);
+/* The preemption point, at every #VMEXIT after handle_exit (under emu_lock). */
+void sched_exit(struct vcpu *v, u64 guest_insns, bool expired);
+/* The "snpemu: schedule: ..." line, when the machine stops. */
+void sched_report(void);
 
 /* ---- launch (launch.c) ---- */
 struct launch_info {

@@ -61,6 +61,7 @@ __noreturn void machine_exit(int status)
 {
 	/* One CPU writes the statistics and leaves; any other one that gets here waits. */
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL) == 0) {
+		sched_report();
 		stats_write();
 		outl(DEBUG_EXIT_PORT, 0x10 + (u32)status);
 	}

@@ -453,6 +453,7 @@ void vcpus_init(void)
 		v->cur = -1;
 	}
 	nr_idle = cfg.smp - 1;
+	sched_init();
 	if (vmsa_import(&vcpus[0], launch.vmpl, why, sizeof(why)))
 		panic("launch VMSA unusable: %s", why);
 }
@@ -469,9 +470,10 @@ __noreturn void vcpu_loop(int cpu)
 	for (;;) {
 		u64 w;
 		int vmpl;
+		bool expired;
 
 		spin_lock(&emu_lock);
-		while (v->cur < 0) {
+		while (v->cur < 0 || !sched_may_run(v)) {
 			spin_unlock(&emu_lock);
 			idle_wait();
 			spin_lock(&emu_lock);
@@ -487,7 +489,9 @@ __noreturn void vcpu_loop(int cpu)
 		}
 		spin_unlock(&emu_lock);
 
+		sched_arm(v);
 		svm_run((u64)v->vmcb, &v->g, v->tsc);
+		expired = sched_disarm(v);
 
 		w = v->tsc[1] - v->tsc[0];
 		w = w > world_switch_cost ? w - world_switch_cost : 0;
@@ -496,6 +500,7 @@ __noreturn void vcpu_loop(int cpu)
 		if (v->in_call && vmpl == 0)
 			v->call_insns += w;
 		handle_exit(v);
+		sched_exit(v, w, expired);
 		spin_unlock(&emu_lock);
 	}
 }

@@ -47,6 +47,7 @@ struct slab_cache {
 	unsigned int objs_per_slab;
 	unsigned int objs_first_page; /* objects in the first page, after the header */
 	unsigned int first_offset;    /* of object 0 in the first page */
+	unsigned int objs_per_page;   /* in every later page */
 	u32 size_recip;		      /* ceil(2^32 / obj_size): offset / obj_size without div */
 	u32 per_page_recip;	      /* ceil(2^16 / objects per later page) */
 };

@@ -123,19 +123,20 @@ int slab_cache_init(struct slab_cache *c, const char *name, size_t obj_size, siz
 	c->objs_per_slab = n;
 	c->objs_first_page = first;
 	c->first_offset = (unsigned int)first_off;
+	c->objs_per_page = (unsigned int)(PAGE_SIZE / stride);
 	/*
 	 * Reciprocals, so that the hot paths divide by multiplying: for n < 2^12 and d <= 2^12,
 	 * (n * ceil(2^32 / d)) >> 32 == n / d; for n < 2^8 and d <= 2^8, the same with 2^16.
 	 */
 	c->size_recip = (u32)((((u64)1 << 32) + stride - 1) / stride);
-	c->per_page_recip = (u32)((((u32)1 << 16) + PAGE_SIZE / stride - 1) / (PAGE_SIZE / stride));
+	c->per_page_recip = (((u32)1 << 16) + c->objs_per_page - 1) / c->objs_per_page;
 	return 0;
 }
 
-static void *obj_addr(const struct slab_cache *c, struct slab *s, unsigned int i)
+static inline void *obj_addr(const struct slab_cache *c, struct slab *s, unsigned int i)
 {
 	uintptr_t base = (uintptr_t)s;
-	unsigned int per_page = (unsigned int)(PAGE_SIZE / c->obj_size), page;
+	unsigned int per_page = c->objs_per_page, page;
 
 	if (i < c->objs_first_page)
 		return (void *)(base + c->first_offset + i * c->obj_size);
@@ -145,11 +146,11 @@ static void *obj_addr(const struct slab_cache *c, struct slab *s, unsigned int i
 }
 
 /* Index of the object starting exactly at p in slab s, or -1. */
-static int obj_index(const struct slab_cache *c, const struct slab *s, uintptr_t p)
+static inline int obj_index(const struct slab_cache *c, const struct slab *s, uintptr_t p)
 {
 	uintptr_t off = p - (uintptr_t)s;
 	size_t page = off >> PAGE_SHIFT, in = off & (PAGE_SIZE - 1);
-	size_t per_page = PAGE_SIZE / c->obj_size, i, q;
+	size_t per_page = c->objs_per_page, i, q;
 
 	if (page == 0) {
 		if (in < c->first_offset)
@@ -195,7 +196,7 @@ static struct slab *slab_new(struct slab_cache *c)
 }
 
 /* Take the first free object of s (nr_free > 0): the lock is held or the caller owns s. */
-static void *slab_take(struct slab_cache *c, struct slab *s)
+static inline __attribute__((always_inline)) void *slab_take(struct slab_cache *c, struct slab *s)
 {
 	unsigned int w, i;
 	u64 m = 0;
@@ -636,7 +637,7 @@ static void *kmalloc_once(size_t size)
 	return page_alloc_owned(order, PAGE_OWNER_KMALLOC);
 }
 
-static void *kmalloc_slow(size_t size)
+static __attribute__((noinline)) void *kmalloc_slow(size_t size)
 {
 	void *p;
 
@@ -708,7 +709,7 @@ static void *kmalloc_lookup(const void *p, struct slab_cache **cache, unsigned i
 }
 
 /* kfree of anything but an object of a slab this CPU owns. */
-static int kfree_slow(void *p)
+static __attribute__((noinline)) int kfree_slow(void *p)
 {
 	struct slab_cache *c;
 	struct slab_cpu *pc;

@@ -717,10 +717,11 @@ static __attribute__((noinline)) int kfree_slow(void *p)
 	unsigned int order, ci;
 	int i, rc = -EINVAL;
 
-	if (!kmalloc_lookup(p, &c, &order))
+	/* A large block: one call, which refuses anything but the start of a live one. */
+	if (IS_ALIGNED((uintptr_t)p, PAGE_SIZE) && page_free_owned(p, PAGE_OWNER_KMALLOC) == 0)
+		return 0;
+	if (!kmalloc_lookup(p, &c, &order) || !c)
 		return -EINVAL;
-	if (!c)
-		return page_free_owned(p, PAGE_OWNER_KMALLOC);
 	ci = (unsigned int)(c - kmalloc_caches);
 	pc = cpu_state();
 	spin_lock(&c->lock);

@@ -10,6 +10,14 @@
 
 static u8 *region;
 
+/* Each thread is one "CPU" of the per-CPU fast path: the main thread 0, workers their own. */
+static __thread unsigned int cpu_id;
+
+unsigned int slab_cpu_id(void)
+{
+	return cpu_id;
+}
+
 /* Every test leaves the allocators as it found them: all pages back after a shrink. */
 static void expect_all_pages_free(void)
 {
@@ -450,6 +458,7 @@ static void *worker(void *arg)
 	void *held[32] = { 0 };
 	unsigned int i;
 
+	cpu_id = (unsigned int)(seed & 0xf);
 	for (i = 0; i < 20000; i++) {
 		unsigned int slot = (unsigned int)prng_below(&seed, ARRAY_SIZE(held));
 
@@ -468,6 +477,7 @@ static void *worker(void *arg)
 	for (i = 0; i < ARRAY_SIZE(held); i++)
 		if (held[i] && kfree(held[i]))
 			return (void *)1;
+	kmalloc_cpu_flush(); /* this CPU's slabs back, so that every page can be freed */
 	return NULL;
 }
 
@@ -477,8 +487,8 @@ static void test_two_threads(void **state)
 	void *r1, *r2;
 
 	(void)state;
-	assert_int_equal(pthread_create(&t1, NULL, worker, (void *)0x1111), 0);
-	assert_int_equal(pthread_create(&t2, NULL, worker, (void *)0x2222), 0);
+	assert_int_equal(pthread_create(&t1, NULL, worker, (void *)0x1111ULL), 0);
+	assert_int_equal(pthread_create(&t2, NULL, worker, (void *)0x2222ULL), 0);
 	assert_int_equal(pthread_join(t1, &r1), 0);
 	assert_int_equal(pthread_join(t2, &r2), 0);
 	assert_null(r1);

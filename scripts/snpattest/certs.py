@@ -144,8 +144,8 @@ def check_pss_signed(child, issuer, what):
 def check_validity(cert, what, now=None):
     now = now or datetime.datetime.utcnow()
     if not cert.not_valid_before <= now <= cert.not_valid_after:
-        return "%s is not valid now (%s .. %s)" % (what, cert.not_valid_before,
-                                                   cert.not_valid_after)
+        return "%s is not valid at %s (%s .. %s)" % (what, now.replace(microsecond=0),
+                                                     cert.not_valid_before, cert.not_valid_after)
     return None
 
 

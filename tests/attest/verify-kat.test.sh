@@ -5,7 +5,9 @@
 . tests/attest/lib.sh
 
 D=tests/attest/data
-REAL=(--report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem")
+# The VCEK expires in 2029: check validity at a fixed time inside every certificate's period.
+T=(--time 2024-06-01T00:00:00)
+REAL=(--report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem" "${T[@]}")
 
 # the data is what the README says it is
 (cd "$D" && sha256sum -c --quiet SHA256SUMS) || fail "test data changed (SHA256SUMS)"
@@ -31,7 +33,7 @@ expect_out '^snp-verify: accepted$'
 # one bit of the signed part flipped (REPORT_ID, which no other check reads): the signature fails
 cp "$D/milan-report.bin" "$TEST_TMP/r.bin"
 printf '\x28' | dd of="$TEST_TMP/r.bin" bs=1 seek=$((0x140)) conv=notrunc status=none
-verify --report "$TEST_TMP/r.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem" \
+verify --report "$TEST_TMP/r.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem" "${T[@]}" \
 	--no-report-data --no-measurement
 expect_rc 1
 expect_check signature FAIL
@@ -39,11 +41,11 @@ expect_check chain-vcek PASS
 expect_out '^snp-verify: REJECTED: 1 check\(s\) failed: signature$'
 
 # ASK and VCEK swapped; the ARK given as the ASK: the chain breaks where it should
-verify --report "$D/milan-report.bin" --vcek "$D/milan-ask.pem" --ask "$D/milan-vcek.pem" \
+verify --report "$D/milan-report.bin" --vcek "$D/milan-ask.pem" --ask "$D/milan-vcek.pem" "${T[@]}" \
 	--no-report-data --no-measurement
 expect_rc 1
 expect_check chain-ask FAIL
-verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ark.pem" \
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ark.pem" "${T[@]}" \
 	--no-report-data --no-measurement
 expect_rc 1
 expect_check chain-ark PASS
@@ -60,11 +62,22 @@ expect_check chain-ark FAIL
 expect_out "the ARK's key is not the trusted ARK's"
 verify "${REAL[@]}" --trust-ark "$TEST_TMP/test/ark.pem" --no-report-data --no-measurement
 expect_rc 1
-expect_check chain-ark PASS
 expect_check chain-ask FAIL
+expect_out "ASK names issuer 'CN=ARK-Milan"
 
 # the report is not an SVSM report at VMPL1: VMPL 0 expected by default, 1 asked for here
 verify "${REAL[@]}" --vmpl 1 --no-report-data --no-measurement
 expect_rc 1
 expect_check vmpl FAIL
+# outside the VCEK's validity (it ends 2029-12-17; the ARK and ASK were not valid before 2020)
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem" \
+	--time 2030-01-01T00:00:00 --no-report-data --no-measurement
+expect_rc 1
+expect_check chain-ark PASS
+expect_check chain-vcek FAIL
+expect_out 'VCEK is not valid'
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ask.pem" \
+	--time 2019-01-01T00:00:00 --no-report-data --no-measurement
+expect_rc 1
+expect_check chain-ark FAIL
 echo PASS

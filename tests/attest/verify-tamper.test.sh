@@ -86,6 +86,9 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$R/p25
 	openssl req -new -key "$R/p256.key" -subj "/CN=SEV-VCEK" -out "$R/p256.csr" 2>/dev/null &&
 	openssl x509 -req -in "$R/p256.csr" -CA "$C/ask.pem" -CAkey "$C/ask.key" -set_serial 10 \
 		-days 30 "${PSS[@]}" -out "$R/vcek-p256.pem" 2>/dev/null || fail "P-256 VCEK"
+openssl req -new -x509 -key "$C/ark.key" -subj "/O=Advanced Micro Devices/OU=Engineering/CN=ARK-Test" \
+	-days 30 "${PSS[@]}" -addext "basicConstraints=critical,CA:false" -out "$R/ark-noca.pem" \
+	2>/dev/null || fail "ARK without CA"
 cp "$C/ark.der" "$R/ark-badsig.der"
 last=$(($(stat -c %s "$R/ark-badsig.der") - 1))
 b=$(od -An -tu1 -j $last -N1 "$R/ark-badsig.der" | tr -d ' ')
@@ -172,6 +175,10 @@ expect_out "VCEK's key is not ECDSA P-384"
 chain_reject chain-ark --vcek "$C/vcek.pem" --ask "$C/ask.pem" --ark "$R/ark-badsig.der" \
 	--trust-ark "$C/ark.pem"
 expect_out "ARK's signature does not verify"
+chain_reject chain-ark --vcek "$C/vcek.pem" --ask "$C/ask.pem" --ark "$R/ark-noca.pem" \
+	--trust-ark "$R/ark-noca.pem"
+expect_out 'ARK is not a CA certificate'
+expect_check chain-ask PASS
 
 # usage errors (exit 2): no expectation given, a truncated report, a bad nonce
 verify --report "$R/good.bin" --certs "$C/certs.bin" --trust-ark "$C/ark.pem" --no-measurement

@@ -270,13 +270,11 @@ def launch_pages(svsm, bios=None, vcpus=1, sev_features=SNPEMU_SEV_FEATURES,
         base = FOUR_GIB - len(bios)
         for off in range(0, len(bios), PAGE_SIZE):
             pages.append((base + off, PAGE_TYPE_NORMAL, bios[off:off + PAGE_SIZE]))
-    for gpa, stype in img.sections:
-        if stype == SECTION_SECRETS:
-            pages.append((gpa, PAGE_TYPE_SECRETS, None))
-        elif stype == SECTION_CPUID:
-            pages.append((gpa, PAGE_TYPE_CPUID, None))
-        else:
-            pages.append((gpa, PAGE_TYPE_NORMAL, bios_vmsa(cpuid1_eax)))
+    # the metadata pages by type, whatever their order in the table
+    meta = dict((t, g) for g, t in img.sections)
+    pages.append((meta[SECTION_SECRETS], PAGE_TYPE_SECRETS, None))
+    pages.append((meta[SECTION_CPUID], PAGE_TYPE_CPUID, None))
+    pages.append((meta[SECTION_BIOS_VMSA], PAGE_TYPE_NORMAL, bios_vmsa(cpuid1_eax)))
     if vmsas is None:
         if vcpus < 1:
             raise ValueError("at least one vCPU")

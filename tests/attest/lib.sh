@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for tests/attest (source after tests/lib.sh).
 #
 #   attest_py -            run Python (Debian's /usr/bin/python3, as the tools) from stdin with

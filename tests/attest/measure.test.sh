@@ -60,6 +60,9 @@ assert v1[0xca] == 1 and struct.unpack_from("<Q", v1, 0x310)[0] == 0x60fb1, "BIO
 # vCPUs: one VMSA page each, last; no firmware: no firmware pages
 assert [t for _, t, _ in m.launch_pages(img, None, vcpus=3)][-4:] == [1, 2, 2, 2]
 assert len(m.launch_pages(img, None)) == n_img + 4
+# the metadata pages come secrets, CPUID, BIOS VMSA whatever the table's order
+shuffled = m.launch_pages(synth_image(body=b"\xcc" * 0x1800, types=(5, 2, 3)), None)
+assert [(g, t) for g, t, _ in shuffled[-4:-1]] == [(META[1], 5), (META[2], 6), (META[0], 1)]
 print("synthetic launch: %d pages, %s" % (len(pages), d.hex()))
 EOF
 
@@ -91,7 +94,9 @@ for size in (0x800, 17 << 20):
 EOF
 
 # The CLI on the built image: digest, one log line per page, refusal of a non-image.
-[ -f svsm.bin ] && [ -f build/guest.fd ] || fail "svsm.bin and build/guest.fd not built (make)"
+if [ ! -f svsm.bin ] || [ ! -f build/guest.fd ]; then
+	fail "svsm.bin and build/guest.fd not built (make)"
+fi
 d=$(scripts/snp-measure svsm.bin --bios build/guest.fd) || fail "snp-measure failed"
 [[ "$d" =~ ^[0-9a-f]{96}$ ]] || fail "not a 48-byte hex digest: $d"
 n=$(scripts/snp-measure --log svsm.bin --bios build/guest.fd | grep -c '^ *[0-9]* 0x')

@@ -82,17 +82,19 @@ openssl req -new -x509 -key "$C/ark.key" -subj "/O=Advanced Micro Devices/CN=ARK
 openssl x509 -req -in "$R/ask.csr" -CA "$R/ark-other.pem" -CAkey "$C/ark.key" -set_serial 9 \
 	-days 30 "${PSS[@]}" -extfile "$R/ca.ext" -out "$R/ask-other-name.pem" 2>/dev/null ||
 	fail "ASK under another issuer name"
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$R/p256.key" 2>/dev/null &&
-	openssl req -new -key "$R/p256.key" -subj "/CN=SEV-VCEK" -out "$R/p256.csr" 2>/dev/null &&
-	openssl x509 -req -in "$R/p256.csr" -CA "$C/ask.pem" -CAkey "$C/ask.key" -set_serial 10 \
-		-days 30 "${PSS[@]}" -out "$R/vcek-p256.pem" 2>/dev/null || fail "P-256 VCEK"
+if ! openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$R/p256.key" ||
+	! openssl req -new -key "$R/p256.key" -subj "/CN=SEV-VCEK" -out "$R/p256.csr" ||
+	! openssl x509 -req -in "$R/p256.csr" -CA "$C/ask.pem" -CAkey "$C/ask.key" -set_serial 10 \
+		-days 30 "${PSS[@]}" -out "$R/vcek-p256.pem"; then
+	fail "P-256 VCEK"
+fi 2>/dev/null
 openssl req -new -x509 -key "$C/ark.key" -subj "/O=Advanced Micro Devices/OU=Engineering/CN=ARK-Test" \
 	-days 30 "${PSS[@]}" -addext "basicConstraints=critical,CA:false" -out "$R/ark-noca.pem" \
 	2>/dev/null || fail "ARK without CA"
 cp "$C/ark.der" "$R/ark-badsig.der"
 last=$(($(stat -c %s "$R/ark-badsig.der") - 1))
 b=$(od -An -tu1 -j $last -N1 "$R/ark-badsig.der" | tr -d ' ')
-printf "\\$(printf %03o $((b ^ 1)))" | dd of="$R/ark-badsig.der" bs=1 seek=$last conv=notrunc status=none
+printf '%b' "\\$(printf %03o $((b ^ 1)))" | dd of="$R/ark-badsig.der" bs=1 seek=$last conv=notrunc status=none
 
 GOOD=(--certs "$C/certs.bin" --trust-ark "$C/ark.pem" --nonce "@$R/nonce.bin"
 	--manifest "$R/manifest.bin" --svsm "$R/svsm.bin")

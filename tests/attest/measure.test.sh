@@ -109,5 +109,32 @@ d2=$(scripts/snp-measure svsm.bin) || fail "snp-measure without firmware failed"
 head -c 8192 /dev/zero >"$TEST_TMP/zero.bin"
 scripts/snp-measure "$TEST_TMP/zero.bin" 2>"$TEST_TMP/err" && fail "a file of zeros was measured"
 grep -q 'no footer GUID table' "$TEST_TMP/err" || fail "no reason given: $(cat "$TEST_TMP/err")"
+# options: N VMSAs; the VMSA pages given as files (the model's own page gives the model's
+# digest, a changed page another one); SEV features; JSON
+TEST_TMP=$TEST_TMP attest_py - >"$TEST_TMP/v.sh" <<'EOF' || fail "expected values"
+import os
+from snpattest import measure as m
+img = open("svsm.bin", "rb").read()
+open(os.environ["TEST_TMP"] + "/vmsa.bin", "wb").write(m.svsm_vmsa(m.SvsmImage(img)))
+print("want2=" + m.measure_launch(img, None, vcpus=2).hex())
+print("want_sf=" + m.measure_launch(img, None, sev_features=0x1).hex())
+EOF
+want2='' want_sf=''
+# shellcheck disable=SC1091
+. "$TEST_TMP/v.sh"
+[ "$(scripts/snp-measure svsm.bin --vcpus 2)" = "$want2" ] || fail "--vcpus 2"
+[ "$want2" != "$d2" ] || fail "a second VMSA changes nothing"
+[ "$(scripts/snp-measure svsm.bin --vmsa "$TEST_TMP/vmsa.bin")" = "$d2" ] ||
+	fail "--vmsa with the model's own VMSA page"
+[ "$(scripts/snp-measure svsm.bin --vmsa "$TEST_TMP/vmsa.bin" --vmsa "$TEST_TMP/vmsa.bin")" = "$want2" ] ||
+	fail "--vmsa twice"
+printf '\1' | dd of="$TEST_TMP/vmsa.bin" bs=1 seek=$((0x3b0)) conv=notrunc status=none
+[ "$(scripts/snp-measure svsm.bin --vmsa "$TEST_TMP/vmsa.bin")" = "$want_sf" ] ||
+	fail "--vmsa with SEV_FEATURES 1 != --sev-features 1"
+[ "$(scripts/snp-measure svsm.bin --sev-features 1)" = "$want_sf" ] || fail "--sev-features"
+scripts/snp-measure --json svsm.bin --bios build/guest.fd >"$TEST_TMP/j.json" || fail "--json"
+"$PY" -c 'import json,sys; j=json.load(open(sys.argv[1]))
+sys.exit(j["measurement"] != sys.argv[2] or j["pages"] != int(sys.argv[3]))' \
+	"$TEST_TMP/j.json" "$d" "$n" || fail "--json: $(cat "$TEST_TMP/j.json")"
 echo "svsm.bin + guest.fd: $d ($n pages)"
 echo PASS

@@ -285,14 +285,15 @@ def make_test_chain(outdir, chip_id=bytes(64), tcb=bytes.fromhex("03000000000008
         for n, f in (("ca.ext", ca_ext), ("vcek.ext", vcek_ext)):
             with open(t(n), "w") as fh:
                 fh.write(f)
-        run("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096", "-out", p["ark.key"])
-        run("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096", "-out", p["ask.key"])
+        for n in ("ark.key", "ask.key"):
+            run("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096", "-out", p[n])
         run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp384r1",
             "-out", p["vcek.key"])
         run("req", "-new", "-x509", "-key", p["ark.key"], "-subj", org + "/CN=ARK-Test",
             "-days", str(days), *pss, "-addext", "basicConstraints=critical,CA:true",
             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", p["ark.pem"])
-        run("req", "-new", "-key", p["ask.key"], "-subj", org + "/CN=SEV-Test", "-out", t("ask.csr"))
+        run("req", "-new", "-key", p["ask.key"], "-subj", org + "/CN=SEV-Test",
+            "-out", t("ask.csr"))
         run("x509", "-req", "-in", t("ask.csr"), "-CA", p["ark.pem"], "-CAkey", p["ark.key"],
             "-CAcreateserial", "-CAserial", t("serial"), "-days", str(days), *pss,
             "-extfile", t("ca.ext"), "-out", p["ask.pem"])

@@ -133,7 +133,8 @@ def services_manifest(services=()):
         entries += guid.bytes_le + struct.pack("<II", off, len(data))
         blobs += data
         off += len(data)
-    return SERVICES_MANIFEST_GUID.bytes_le + struct.pack("<II", off, len(services)) + entries + blobs
+    head = SERVICES_MANIFEST_GUID.bytes_le + struct.pack("<II", off, len(services))
+    return head + entries + blobs
 
 
 def parse_services_manifest(data):

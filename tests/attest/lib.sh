@@ -28,7 +28,7 @@ def synth_image(body=b"\x90" * 0x100, load=LOAD, types=(2, 3, 5), meta=META, sig
     for g, t in zip(meta, types):
         md += struct.pack("<QII", g, 0x1000, t)
     guid = lambda s: uuid.UUID(s).bytes_le
-    tail = (struct.pack("<I", 0) + struct.pack("<H", 22) + guid("be30189b-ab44-4a97-82dd-ea813941047e")
+    tail = (struct.pack("<IH", 0, 22) + guid("be30189b-ab44-4a97-82dd-ea813941047e")
             + info + struct.pack("<H", 104) + guid("a789a612-0597-4c4b-a49f-cbb1fe9d1ddd")
             + struct.pack("<H", 144) + guid("81384fea-ad48-4eb6-af4f-6ac49316df2b"))
     img = bytearray(body + md + tail)

@@ -11,7 +11,8 @@ REAL=(--report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-
 
 # the data is what the README says it is
 (cd "$D" && sha256sum -c --quiet SHA256SUMS) || fail "test data changed (SHA256SUMS)"
-cmp -s "$D/milan-ark.pem" scripts/snpattest/amd/ark-milan.pem || fail "bundled ARK differs from the test data"
+cmp -s "$D/milan-ark.pem" scripts/snpattest/amd/ark-milan.pem ||
+	fail "bundled ARK differs from the test data"
 
 # the real chain and report are accepted against the bundled ARK (the default trust anchor)
 verify "${REAL[@]}" --no-report-data --no-measurement
@@ -41,11 +42,13 @@ expect_check chain-vcek PASS
 expect_out '^snp-verify: REJECTED: 1 check\(s\) failed: signature$'
 
 # ASK and VCEK swapped; the ARK given as the ASK: the chain breaks where it should
-verify --report "$D/milan-report.bin" --vcek "$D/milan-ask.pem" --ask "$D/milan-vcek.pem" "${T[@]}" \
+verify --report "$D/milan-report.bin" --vcek "$D/milan-ask.pem" --ask "$D/milan-vcek.pem" \
+	"${T[@]}" \
 	--no-report-data --no-measurement
 expect_rc 1
 expect_check chain-ask FAIL
-verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ark.pem" "${T[@]}" \
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" --ask "$D/milan-ark.pem" \
+	"${T[@]}" \
 	--no-report-data --no-measurement
 expect_rc 1
 expect_check chain-ark PASS

@@ -44,7 +44,8 @@ def variant(name, resign=True, **fields):
         r = rp.with_field(r, f, v)
     open(R + "/" + name + ".bin", "wb").write(certs.sign_report(r, key) if resign else r)
 
-variant("sig-r", resign=False, signature_r=(int.from_bytes(good[0x2a0:0x2e8], "little") ^ 1).to_bytes(72, "little"))
+r_flipped = (int.from_bytes(good[0x2a0:0x2e8], "little") ^ 1).to_bytes(72, "little")
+variant("sig-r", resign=False, signature_r=r_flipped)
 variant("sig-signed-byte", resign=False, host_data=b"\x01" + bytes(31))
 variant("sig-high-bytes", resign=False, signature_s=good[0x2e8:0x318] + b"\x01" + bytes(23))
 variant("sig-algo", signature_algo=2)
@@ -88,13 +89,15 @@ if ! openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$
 		-days 30 "${PSS[@]}" -out "$R/vcek-p256.pem"; then
 	fail "P-256 VCEK"
 fi 2>/dev/null
-openssl req -new -x509 -key "$C/ark.key" -subj "/O=Advanced Micro Devices/OU=Engineering/CN=ARK-Test" \
+openssl req -new -x509 -key "$C/ark.key" \
+	-subj "/O=Advanced Micro Devices/OU=Engineering/CN=ARK-Test" \
 	-days 30 "${PSS[@]}" -addext "basicConstraints=critical,CA:false" -out "$R/ark-noca.pem" \
 	2>/dev/null || fail "ARK without CA"
 cp "$C/ark.der" "$R/ark-badsig.der"
 last=$(($(stat -c %s "$R/ark-badsig.der") - 1))
 b=$(od -An -tu1 -j $last -N1 "$R/ark-badsig.der" | tr -d ' ')
-printf '%b' "\\$(printf %03o $((b ^ 1)))" | dd of="$R/ark-badsig.der" bs=1 seek=$last conv=notrunc status=none
+printf '%b' "\\$(printf %03o $((b ^ 1)))" |
+	dd of="$R/ark-badsig.der" bs=1 seek="$last" conv=notrunc status=none
 
 GOOD=(--certs "$C/certs.bin" --trust-ark "$C/ark.pem" --nonce "@$R/nonce.bin"
 	--manifest "$R/manifest.bin" --svsm "$R/svsm.bin")

@@ -51,12 +51,35 @@ class CertError(ValueError):
     pass
 
 
+PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
+PEM_END = b"-----END CERTIFICATE-----"
+
+
+def load_pem_certs(data):
+    """Every certificate of a PEM file, in file order."""
+    data, out = bytes(data), []
+    pos = data.find(PEM_BEGIN)
+    while pos >= 0:
+        end = data.find(PEM_END, pos)
+        if end < 0:
+            raise CertError("unterminated PEM certificate")
+        try:
+            out.append(x509.load_pem_x509_certificate(data[pos:end + len(PEM_END)]))
+        except ValueError as e:
+            raise CertError("not an X.509 certificate: %s" % e) from None
+        pos = data.find(PEM_BEGIN, end)
+    return out
+
+
 def load_cert(data):
-    """One X.509 certificate from PEM or DER bytes."""
+    """The one X.509 certificate of PEM or DER bytes (a PEM file with more is refused)."""
     data = bytes(data)
+    if data.lstrip().startswith(b"-----BEGIN"):
+        certs = load_pem_certs(data)
+        if len(certs) != 1:
+            raise CertError("%d certificates where one was expected" % len(certs))
+        return certs[0]
     try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
         return x509.load_der_x509_certificate(data)
     except ValueError as e:
         raise CertError("not an X.509 certificate: %s" % e) from None

@@ -31,6 +31,29 @@ verify "${REAL[@]}" --report-data "$rd" --measurement "$ms"
 expect_rc 0
 expect_out '^snp-verify: accepted$'
 
+# KDS's cert_chain file (the ASK, then the ARK); the two in the other order; two certificates
+# where one is expected
+cat "$D/milan-ask.pem" "$D/milan-ark.pem" >"$TEST_TMP/cert_chain.pem"
+cat "$D/milan-ark.pem" "$D/milan-ask.pem" >"$TEST_TMP/reversed.pem"
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" \
+	--kds-chain "$TEST_TMP/cert_chain.pem" \
+	"${T[@]}" --no-report-data --no-measurement
+expect_rc 0
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" \
+	--kds-chain "$TEST_TMP/reversed.pem" \
+	"${T[@]}" --no-report-data --no-measurement
+expect_rc 1
+expect_check chain-ark FAIL
+verify "${REAL[@]}" --ark "$TEST_TMP/cert_chain.pem" --no-report-data --no-measurement
+expect_rc 2
+expect_out '2 certificates where one was expected'
+cat "$D/milan-vcek.pem" >>"$TEST_TMP/reversed.pem"
+verify --report "$D/milan-report.bin" --vcek "$D/milan-vcek.pem" \
+	--kds-chain "$TEST_TMP/reversed.pem" \
+	"${T[@]}" --no-report-data --no-measurement
+expect_rc 2
+expect_out 'expected the ASK and the ARK'
+
 # one bit of the signed part flipped (REPORT_ID, which no other check reads): the signature fails
 cp "$D/milan-report.bin" "$TEST_TMP/r.bin"
 printf '\x28' | dd of="$TEST_TMP/r.bin" bs=1 seek=$((0x140)) conv=notrunc status=none

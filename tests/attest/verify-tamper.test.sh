@@ -108,6 +108,11 @@ verify --report "$R/good.bin" "${GOOD[@]}"
 expect_rc 0
 for c in $ALL; do expect_check "$c" PASS; done
 expect_out '^snp-verify: accepted$'
+verify --report "$R/good.bin" "${GOOD[@]}" --show
+expect_rc 0
+expect_out '^  vmpl +0x0$'
+expect_out '^manifest .*: services manifest, 1 service\(s\)$'
+expect_out '^  c476f1eb-0123-45a5-9641-b4e7dde5bfe3 100 bytes$'
 verify --report "$R/good.bin" --vcek "$C/vcek.der" --ask "$C/ask.pem" --ark "$C/ark.der" \
 	--trust-ark "$C/ark.pem" --nonce "@$R/nonce.bin" --manifest "$R/manifest.bin" \
 	--measurement "$(scripts/snp-measure "$R/svsm.bin")"

@@ -11,7 +11,8 @@ set -eu
 FETCH=${*:-ovmf}
 
 PKGS="make gcc binutils libc6-dev clang libclang-rt-14-dev llvm libcmocka-dev \
-qemu-system-x86 ovmf nasm gnu-efi mtools python3 clang-format"
+qemu-system-x86 ovmf nasm gnu-efi mtools python3 clang-format \
+python3-cryptography openssl"
 
 missing=""
 for p in $PKGS; do

@@ -91,7 +91,7 @@ def sync_scratch(scratch):
     # whatever src/ holds.
     for dirpath, dirnames, filenames in os.walk(scratch):
         rel_dir = Path(dirpath).relative_to(scratch)
-        if rel_dir.parts and rel_dir.parts[0] in ("build", ".git"):
+        if rel_dir.parts and rel_dir.parts[0] in ("build", ".git", "mutation-logs"):
             dirnames[:] = []
             continue
         for fn in filenames:
@@ -193,7 +193,7 @@ def main():
 
     scratch = Path(args.scratch or Path(tempfile.gettempdir()) / f"csvsm-mutate-{os.getuid()}")
     scratch.mkdir(parents=True, exist_ok=True)
-    logdir = REPO / "build" / "mutation"
+    logdir = scratch / "mutation-logs"
     shutil.rmtree(logdir, ignore_errors=True)
     logdir.mkdir(parents=True)
     start = time.time()

@@ -147,13 +147,24 @@ def make(scratch, goals, log):
 def run_tests(scratch, filters, log, case_timeout):
     env = dict(os.environ, JOBS="2", TEST_TIMEOUT=str(case_timeout))
     rc = run(["scripts/run-tests.sh"] + filters, scratch, log, env=env)
-    failed = []
+    failed, why = [], ""
     logdir = scratch / "build" / "test-logs"
     for v in sorted(logdir.glob("*.verdict")):
         line = v.read_text().strip()
-        if line.startswith("FAIL"):
-            failed.append(line.split()[1])
-    return rc, failed
+        if not line.startswith("FAIL"):
+            continue
+        failed.append(line.split()[1])
+        # The first line that says what went wrong: a guest check, a test helper's FAIL, a
+        # cmocka failure, snpemu's verdict.
+        case_log = Path(str(v).removesuffix(".verdict"))
+        for text in case_log.read_text(errors="replace").splitlines():
+            if any(k in text for k in ("not ok - ", "FAIL:", "[  FAILED  ]", "RULE:",
+                                       "terminated:", "timed out")):
+                why = why or text.strip()
+                with open(log, "a") as f:
+                    f.write(f"{failed[-1]}: {text.strip()}\n")
+                break
+    return rc, failed, why
 
 
 def fmt_secs(s):
@@ -211,7 +222,7 @@ def main():
         die(f"the unmutated tree does not build (see {base_log})")
     if to_run and not args.no_baseline:
         t0 = time.time()
-        rc, failed = run_tests(scratch, all_filters, base_log, args.case_timeout)
+        rc, failed, _ = run_tests(scratch, all_filters, base_log, args.case_timeout)
         if rc:
             die(f"unmutated, these tests fail: {' '.join(failed) or '?'} (see {base_log})")
         print(f"baseline: {len(all_cases)} cases pass unmutated ({fmt_secs(time.time() - t0)})")
@@ -244,16 +255,16 @@ def main():
             elif make(scratch, goals_for(cases), log):
                 verdict, detail = "stillborn", "does not build"
             else:
-                rc, failed = run_tests(scratch, m["tests"], log, args.case_timeout)
+                rc, failed, why = run_tests(scratch, m["tests"], log, args.case_timeout)
                 if rc:
-                    verdict, detail = "killed", "by " + " ".join(failed)
+                    verdict, detail = "killed", "by " + " ".join(failed) + (f": {why}" if why else "")
                 elif args.all_tests:
                     with open(log, "a") as f:
                         f.write("survived its tests: the full suite\n")
                     if make(scratch, ["all"], log):
                         verdict, detail = "stillborn", "does not build (all)"
                     else:
-                        rc, failed = run_tests(scratch, [], log, args.case_timeout)
+                        rc, failed, why = run_tests(scratch, [], log, args.case_timeout)
                         verdict = "killed" if rc else "survived"
                         detail = ("by " + " ".join(failed) + " (full suite)") if rc else \
                             "the full suite passes"

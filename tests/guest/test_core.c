@@ -100,7 +100,8 @@ static void pending_other(void)
 		rc = svsm_call_once(&r, false, &pending);
 		check(rc == 0 && (u32)r.rax == SVSM_ERR_INVALID_FORMAT &&
 			      r.rcx == SVSM_RAX(SVSM_CORE_PROTOCOL, 1) && pending == 0,
-		      "call_pending = %u: INVALID_FORMAT, the call not served, call_pending cleared "
+		      "call_pending = %u: INVALID_FORMAT, the call not served, call_pending "
+		      "cleared "
 		      "(RAX 0x%lx, RCX 0x%lx, call_pending %u)",
 		      values[i], r.rax, r.rcx, pending);
 	}

@@ -144,8 +144,7 @@ static void ap_hello(struct cpu *cpu)
 	/* A VMSA for the boot vCPU (the BSP keeps its boot VMSA: README "Where the facts are
 	 * thin"). The calling area in SVSM memory would be INVALID_ADDRESS, so only the APIC ID
 	 * rule answers INVALID_PARAMETER, and an SVSM without it registers nothing. */
-	ap_boot_create_rc =
-		svsm_create_vcpu(scratch_gpa(SCR_VMSA), env.svsm.base, env.apic_id[0]);
+	ap_boot_create_rc = svsm_create_vcpu(scratch_gpa(SCR_VMSA), env.svsm.base, env.apic_id[0]);
 	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
 	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
 	rc = svsm_delete_vcpu(vcpu_vmsa_gpa(cpu->index));
@@ -271,8 +270,10 @@ static void replacement_never_ran(void)
 		check_rc(svsm_delete_vcpu(v), SVSM_SUCCESS, "DELETE_VCPU of the replacement VMSA");
 	}
 	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1's VMSA");
-	check(page_usable(v) && page_usable(c) && page_usable(vcpu_vmsa_gpa(1)),
-	      "after the deletes the pages are ordinary");
+	check(page_usable(v) && page_usable(c) && page_usable(vcpu_vmsa_gpa(1)), "after the "
+										 "deletes the "
+										 "pages are "
+										 "ordinary");
 }
 
 /*

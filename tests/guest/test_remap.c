@@ -60,12 +60,20 @@ static void move_and_back(void)
 	      "after REMAP_CA the old calling area is no longer read");
 	WRITE_ONCE(old_caa->call_pending, 0);
 	check(query_works(), "calls through the new calling area work");
+	/* The new calling area is protected like the boot one (README "PVALIDATE"). */
+	check_rc(rescind_4k(new, false), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE rescind of the new calling area");
 
 	rc = remap_ca(old);
 	check_rc(rc, SVSM_SUCCESS, "REMAP_CA back to the boot calling area");
 	if (rc == SVSM_SUCCESS)
 		use_caa(old);
 	check(query_works(), "calls through the boot calling area work again");
+	/* The page left behind is an ordinary page again: PVALIDATE may name it (validated
+	 * already: CF = 1, ignored, content kept). */
+	if (rc == SVSM_SUCCESS)
+		check_rc(validate_4k(new, true), SVSM_SUCCESS,
+			 "PVALIDATE (ignore_CF) of the former calling area");
 }
 
 static void refused(void)

@@ -319,6 +319,9 @@ static void vmsa_limit_per_vcpu(void)
 	vmsa_init_ap(gpa_ptr(v2), 2);
 	memset(gpa_ptr(c0), 0, PAGE_SIZE);
 	memset(gpa_ptr(c1), 0, PAGE_SIZE);
+	/* A page named by a PVALIDATE request is claimed only while that request runs. */
+	check_rc(validate_4k(v0, true), SVSM_SUCCESS,
+		 "PVALIDATE (ignore_CF) of the first VMSA page");
 	check_rc(svsm_create_vcpu(v0, c0, t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
 	check_rc(svsm_create_vcpu(v1, c1, t), SVSM_SUCCESS,
 		 "CREATE_VCPU: a replacement for the same vCPU");

@@ -291,6 +291,25 @@ static void guarded_addresses(void)
 		 "the boot calling area still works after the refused rescind");
 }
 
+/* Pages of the ISA ROM range 0xc0000-0xfffff are validated but not zeroed (README
+ * "PVALIDATE", as linux-svsm and coconut-svsm do): what the guest wrote there before a rescind
+ * is still there after the next validate. */
+static void isa_rom_kept(void)
+{
+	const u64 a = 0xc0000;
+
+	note("PVALIDATE: the ISA ROM range is not zeroed (page 0x%lx)", a);
+	if (!make_private(a, 1))
+		return;
+	check_rc(validate_4k(a, false), SVSM_SUCCESS, "PVALIDATE validate of the ISA ROM page");
+	page_fill(a, 9);
+	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind of the ISA ROM page");
+	check_rc(validate_4k(a, false), SVSM_SUCCESS,
+		 "PVALIDATE validate of the ISA ROM page again");
+	check(page_holds(a, 9), "the ISA ROM page kept its content across rescind and validate");
+	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind of the ISA ROM page again");
+}
+
 void test_pvalidate(void)
 {
 	if (!make_private(pg(0), PV_PAGES))
@@ -300,4 +319,5 @@ void test_pvalidate(void)
 	request_format();
 	huge_page();
 	guarded_addresses();
+	isa_rom_kept();
 }

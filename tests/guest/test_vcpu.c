@@ -120,8 +120,9 @@ static void refused_deletes(void)
 			 "DELETE_VCPU of %s", cases[i].what);
 }
 
-/* ap_hello's CREATE_VCPU naming the boot vCPU's APIC ID (set by the AP, read after its job). */
-static volatile u32 ap_boot_create_rc;
+/* ap_hello's CREATE_VCPU naming the boot vCPU's APIC ID and its PVALIDATE request in its own
+ * VMSA page (set by the AP, read after its job). */
+static volatile u32 ap_boot_create_rc, ap_own_vmsa_req_rc;
 
 /* The first AP's job: a call through its own calling area, proving the SVSM recorded it. */
 static void ap_hello(struct cpu *cpu)
@@ -145,6 +146,10 @@ static void ap_hello(struct cpu *cpu)
 	 * thin"). The calling area in SVSM memory would be INVALID_ADDRESS, so only the APIC ID
 	 * rule answers INVALID_PARAMETER, and an SVSM without it registers nothing. */
 	ap_boot_create_rc = svsm_create_vcpu(scratch_gpa(SCR_VMSA), env.svsm.base, env.apic_id[0]);
+	/* A request page must not be a registered VMSA, its own included: only its own calling
+	 * area is a page it may name unclaimed (README "Guest memory"). */
+	r = (struct svsm_regs){ .rcx = vcpu_vmsa_gpa(cpu->index) };
+	ap_own_vmsa_req_rc = svsm_core(SVSM_CORE_PVALIDATE, &r);
 	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
 	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
 	rc = svsm_delete_vcpu(vcpu_vmsa_gpa(cpu->index));
@@ -179,6 +184,8 @@ static void registered_vcpu(void)
 			 "CREATE_VCPU from an AP naming its own APIC ID");
 		check_rc(ap_boot_create_rc, SVSM_ERR_INVALID_PARAMETER,
 			 "CREATE_VCPU from an AP naming the boot vCPU's APIC ID");
+		check_rc(ap_own_vmsa_req_rc, SVSM_ERR_INVALID_ADDRESS,
+			 "PVALIDATE from an AP whose request is its own VMSA page");
 		if (cpu_by_index(1)->job_result2 == SVSM_SUCCESS)
 			svsm_delete_vcpu(v); /* leave the page ordinary for what follows */
 		check(page_usable(v) && page_usable(c), "after that refusal the candidate pages "
@@ -202,6 +209,9 @@ static void registered_vcpu(void)
 	r.rcx = v1;
 	check_rc(svsm_core(SVSM_CORE_REMAP_CA, &r), SVSM_ERR_INVALID_ADDRESS,
 		 "REMAP_CA onto a registered VMSA");
+	r = (struct svsm_regs){ .rcx = c1 };
+	check_rc(svsm_core(SVSM_CORE_PVALIDATE, &r), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE whose request is another vCPU's calling area");
 	check_rc(svsm_delete_vcpu(c1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a calling area");
 	check_rc(svsm_delete_vcpu(v1 + 8), SVSM_ERR_INVALID_PARAMETER,
 		 "DELETE_VCPU of a misaligned VMSA address");

@@ -12,6 +12,9 @@ restored. Verdicts:
   stale       the text is not in the file exactly once (src/ changed: update the mutant)
   equivalent  marked in mutants.toml with the reason the tests cannot tell it apart (not run)
 
+A mutant may carry `survives = "why"`: a rule known to lack a test (the reason says what the
+test needs). It still runs and still counts as survived; the reason is printed with it.
+
 Python 3.11 standard library only (tomllib).
 """
 
@@ -271,6 +274,10 @@ def main():
                             "the full suite passes"
                 else:
                     verdict, detail = "survived", "its tests pass: " + " ".join(m["tests"])
+                if verdict == "survived" and "survives" in m:
+                    detail += f" (known: {m['survives']})"
+                elif verdict == "killed" and "survives" in m:
+                    detail += " (listed as a known survivor: drop its `survives`)"
         finally:
             path.write_bytes(text)
         results[name] = (verdict, detail)

@@ -273,6 +273,20 @@ static void guarded_addresses(void)
 		{ PVAL_ENTRY(PREVALIDATED_BASE, PVAL_SIZE_2M, true, false), "a 2 MiB page that "
 									    "covers the boot "
 									    "calling area" },
+		/* README "Where the facts are thin": the request page itself is INVALID_ADDRESS
+		 * (validated already and ignore_CF: nothing else would refuse it). */
+		{ PVAL_ENTRY(scratch_gpa(SCR_REQ), PVAL_SIZE_4K, true, true), "validate "
+									      "(ignore_CF) "
+									      "of its own request "
+									      "page" },
+	};
+	const struct {
+		u64 gpa;
+		const char *what;
+	} requests[] = {
+		{ s->base, "SVSM memory (first page)" },
+		{ last, "SVSM memory (last page)" },
+		{ GPA_NO_RAM, "a GPA without RAM" },
 	};
 	struct svsm_regs r = { 0 };
 	u16 next;
@@ -286,6 +300,11 @@ static void guarded_addresses(void)
 			check(false, "PVALIDATE %s: next moved to %u", cases[i].what, next);
 	}
 	check(not_validated(j), "the refused C-bit request did not validate the page");
+	/* The request itself must be guest RAM outside SVSM memory: the SVSM never reads its own
+	 * memory as a guest's request (README "Guest memory"). */
+	for (unsigned int i = 0; i < ARRAY_SIZE(requests); i++)
+		check_rc(pvalidate_call(requests[i].gpa), SVSM_ERR_INVALID_ADDRESS,
+			 "PVALIDATE request in %s", requests[i].what);
 	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
 	check_rc(svsm_core(SVSM_CORE_QUERY_PROTOCOL, &r), SVSM_SUCCESS,
 		 "the boot calling area still works after the refused rescind");

@@ -70,6 +70,35 @@ def load_mutants(path):
     return data.get("threshold", 0.95), mutants
 
 
+def relocate(mutants):
+    """For each stale mutant whose text now sits exactly once in another file of src/,
+    include/ or start.S (code moved by a refactor), rewrite its `file` in mutants.toml."""
+    files = [f for f in source_files()
+             if f.startswith(("src/", "include/")) or f == "start.S"]
+    texts = {f: (REPO / f).read_bytes() for f in files}
+    toml = MUTANTS_FILE.read_text()
+    moved = 0
+    for m in mutants:
+        find = m["find"].encode()
+        cur = texts.get(m["file"])
+        if cur is not None and cur.count(find) == 1:
+            continue
+        hits = [f for f, t in texts.items() if t.count(find) == 1 and f != m["file"]]
+        if len(hits) != 1:
+            print(f"stale       {m['name']}: {m['file']}: found in {len(hits)} other files, "
+                  "edit it by hand")
+            continue
+        start = toml.index(f'name = "{m["name"]}"\n')
+        end = toml.find("[[mutant]]", start)
+        end = len(toml) if end < 0 else end
+        block = toml[start:end].replace(f'file = "{m["file"]}"', f'file = "{hits[0]}"', 1)
+        toml = toml[:start] + block + toml[end:]
+        print(f"moved       {m['name']}: {m['file']} -> {hits[0]}")
+        moved += 1
+    MUTANTS_FILE.write_text(toml)
+    print(f"mutate: {moved} mutants moved to the file that now holds their text")
+
+
 def source_files():
     """The tree as git sees it: tracked and untracked-but-not-ignored files."""
     out = subprocess.run(
@@ -189,6 +218,8 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--include-equivalent", action="store_true",
                     help="run the mutants marked equivalent too (to re-check the reasons)")
+    ap.add_argument("--relocate", action="store_true",
+                    help="point stale mutants at the file that now holds their text, then exit")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the unmutated run of the tests (only after one passed)")
     args = ap.parse_args()
@@ -200,6 +231,9 @@ def main():
         if unknown:
             die(f"no mutant named {', '.join(unknown)}")
         mutants = [m for m in mutants if m["name"] in names]
+    if args.relocate:
+        relocate(mutants)
+        return 0
     if args.list:
         for m in mutants:
             tag = " (equivalent)" if "equivalent" in m else ""

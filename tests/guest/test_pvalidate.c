@@ -214,6 +214,7 @@ static void request_format(void)
 static void huge_page(void)
 {
 	u64 first = TEST_2M_GPA, last = TEST_2M_GPA + PAGE_2M_SIZE - PAGE_SIZE;
+	struct svsm_pvalidate_req *req;
 	int psc;
 	u32 rc;
 
@@ -234,6 +235,15 @@ static void huge_page(void)
 	check(page_probe_read(first) == 0 && page_probe_read(last) == 0 && page_is_zero(first) &&
 		      page_is_zero(last) && page_usable(first) && page_usable(last),
 	      "after a 2 MiB validate its first and last 4 KiB pages read zero and are usable");
+	/* A request in a page of a 2 MiB RMP entry: the SVSM proves it private and validated as
+	 * that 2 MiB page (README "Guest memory"); its entry validates an ordinary page again
+	 * (ignore_CF: content kept). */
+	req = pvalidate_req_at(first + PAGE_SIZE);
+	memset(req, 0, 16);
+	req->entries = 1;
+	req->entry[0] = PVAL_ENTRY(scratch_gpa(SCR_PLAIN), PVAL_SIZE_4K, true, true);
+	check_rc(pvalidate_call(first + PAGE_SIZE), SVSM_SUCCESS,
+		 "PVALIDATE whose request lies in a 2 MiB validated page");
 	check_rc(pvalidate_one(PVAL_ENTRY(TEST_2M_GPA, PVAL_SIZE_2M, false, false), NULL),
 		 SVSM_SUCCESS, "PVALIDATE rescind of the 2 MiB page");
 	check(not_validated(first) && not_validated(last), "after the 2 MiB rescind its first and "

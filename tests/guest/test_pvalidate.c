@@ -75,6 +75,7 @@ static void effects(void)
 		 "PVALIDATE validate of a validated page with ignore_CF");
 	check(next == 1 && page_probe_read(a) == 0,
 	      "with ignore_CF the entry counts (next = %u) and the page stays validated", next);
+	check(page_holds(a, 7), "with ignore_CF the validated page keeps its content");
 
 	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind");
 	check_rc(rescind_4k(a, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE,

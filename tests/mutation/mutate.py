@@ -189,13 +189,13 @@ def run_tests(scratch, filters, log, case_timeout):
         failed.append(line.split()[1])
         # The first line that says what went wrong: a guest check, a test helper's FAIL, a
         # cmocka failure, snpemu's verdict.
-        case_log = Path(str(v).removesuffix(".verdict"))
-        for text in case_log.read_text(errors="replace").splitlines():
-            if any(k in text for k in ("not ok - ", "FAIL:", "[  FAILED  ]", "RULE:",
-                                       "terminated:", "timed out")):
-                why = why or text.strip()
+        lines = Path(str(v).removesuffix(".verdict")).read_text(errors="replace").splitlines()
+        for keys in (("not ok - ", "FAIL:", "[  FAILED  ]"), ("RULE:", "timed out")):
+            hit = next((t.strip() for t in lines if any(k in t for k in keys)), None)
+            if hit:
+                why = why or hit
                 with open(log, "a") as f:
-                    f.write(f"{failed[-1]}: {text.strip()}\n")
+                    f.write(f"{failed[-1]}: {hit}\n")
                 break
     return rc, failed, why
 

@@ -295,7 +295,8 @@ def main():
             else:
                 rc, failed, why = run_tests(scratch, m["tests"], log, args.case_timeout)
                 if rc:
-                    verdict, detail = "killed", "by " + " ".join(failed) + (f": {why}" if why else "")
+                    verdict = "killed"
+                    detail = "by " + " ".join(failed) + (f": {why}" if why else "")
                 elif args.all_tests:
                     with open(log, "a") as f:
                         f.write("survived its tests: the full suite\n")

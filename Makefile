@@ -14,7 +14,7 @@ CC := gcc
 HOSTCC := gcc
 
 .DEFAULT_GOAL := all
-.PHONY: all run test bench fuzz format format-check clean deps help
+.PHONY: all run test bench fuzz format format-check clean deps help mutate
 
 # Quiet build: one "  TAG  output" line per command; V=1 shows the commands instead. A recipe
 # line is written $(call msg,TAG,$@)command (in an $(eval)'d define, with $$); further
@@ -69,6 +69,11 @@ test: deps
 	$(MAKE) all
 	scripts/run-tests.sh $(T)
 
+# The mutation audit (tests/mutation/README.md): not part of `make test`. MUTANTS=a,b runs a
+# subset; MUTATE_ARGS passes options (--all-tests, --list, ...).
+mutate:
+	python3 tests/mutation/mutate.py $(if $(MUTANTS),--mutants '$(MUTANTS)') $(MUTATE_ARGS)
+
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 format:
@@ -90,6 +95,7 @@ help:
 	@echo '  bench          benchmarks: counts from snpemu --stats, allocator timings'
 	@echo '  fuzz           libFuzzer runs of FUZZ_SECONDS each'
 	@echo '  deps           scripts/setup-deps.sh (Debian packages)'
+	@echo '  mutate         mutation audit of the security rules (tests/mutation; MUTANTS=a,b)'
 	@echo '  format         clang-format the tree in place; format-check only checks'
 	@echo '  clean          remove build/ and svsm.bin'
 	@echo 'Variables:'

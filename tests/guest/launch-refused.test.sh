@@ -31,6 +31,9 @@ expect_out 'overlaps SVSM memory'
 # Not whole pages.
 location 0xfffff800 0x800 0x10
 expect_out 'is not whole pages below 4 GiB'
+# Empty.
+location 0xfffc0000 0 0x10
+expect_out 'is empty or wraps'
 # Guest RAM the host never measured: PVALIDATE changes it, so it is not the launch-measured
 # firmware (15, 0x10).
 location 0x100000 0x10000 0x10
@@ -66,6 +69,14 @@ bad_image mmio-section.fd 'pre-validated range \[0xfec00000, 0xfec01000\) is not
 bad_image fw-section.fd 'SEV metadata \(ASEV\) unusable'
 bad_image unknown-type.fd 'SEV metadata \(ASEV\) unusable'
 bad_image no-caa.fd 'SEV metadata \(ASEV\) unusable'
+
+# The host reports the sections' page state change done without doing it: their PVALIDATE fails
+# (15, 0x17). psc-lie counts entries: start.S's one, mem_init's one per 2 MiB of dynamic memory
+# (SVSM_MEM - 2 MiB), then the firmware's (private already: the lie changes nothing there).
+boot_svsm --bios build/guest.fd --fault psc-lie=$((1 + 0x10000000 / 0x200000 - 1 + 1))
+expect_termination 15 0x17
+expect_out 'PVALIDATE of the pre-validated range at 0x800000 failed'
+expect_no_out '^\[guest\]'
 
 # The host refuses to run VMPL1 at all (15, 0x18).
 boot_svsm --bios build/guest.fd --fault vmpl-run-fail

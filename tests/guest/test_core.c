@@ -82,6 +82,31 @@ static void not_pending(void)
 	      r.rax, r.rcx);
 }
 
+/* call_pending other than 0 or 1 is not a call: the SVSM answers INVALID_FORMAT without acting
+ * (README "The request loop"; SVSM spec #58019 "Calling Area": call_pending is 0 or 1). */
+static void pending_other(void)
+{
+	static const u8 values[] = { 2, 0x80, 0xff };
+	struct svsm_caa *caa = this_cpu()->caa;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(values); i++) {
+		struct svsm_regs r = { 0 };
+		u8 pending = 0xff;
+		int rc;
+
+		r.rax = SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL);
+		r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
+		__atomic_store_n(&caa->call_pending, values[i], __ATOMIC_SEQ_CST);
+		rc = svsm_call_once(&r, false, &pending);
+		check(rc == 0 && (u32)r.rax == SVSM_ERR_INVALID_FORMAT &&
+			      r.rcx == SVSM_RAX(SVSM_CORE_PROTOCOL, 1) && pending == 0,
+		      "call_pending = %u: INVALID_FORMAT, the call not served, call_pending "
+		      "cleared "
+		      "(RAX 0x%lx, RCX 0x%lx, call_pending %u)",
+		      values[i], r.rax, r.rcx, pending);
+	}
+}
+
 /* The GHCB form of the run-VMPL request is as good a way to call as the MSR form. */
 static void ghcb_form(void)
 {
@@ -145,6 +170,7 @@ void test_core(void)
 	query_protocol();
 	unknown_calls();
 	not_pending();
+	pending_other();
 	ghcb_form();
 	memory_calls();
 	configure_vtom();

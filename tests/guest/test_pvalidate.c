@@ -75,6 +75,7 @@ static void effects(void)
 		 "PVALIDATE validate of a validated page with ignore_CF");
 	check(next == 1 && page_probe_read(a) == 0,
 	      "with ignore_CF the entry counts (next = %u) and the page stays validated", next);
+	check(page_holds(a, 7), "with ignore_CF the validated page keeps its content");
 
 	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind");
 	check_rc(rescind_4k(a, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE,
@@ -214,6 +215,7 @@ static void request_format(void)
 static void huge_page(void)
 {
 	u64 first = TEST_2M_GPA, last = TEST_2M_GPA + PAGE_2M_SIZE - PAGE_SIZE;
+	struct svsm_pvalidate_req *req;
 	int psc;
 	u32 rc;
 
@@ -234,6 +236,15 @@ static void huge_page(void)
 	check(page_probe_read(first) == 0 && page_probe_read(last) == 0 && page_is_zero(first) &&
 		      page_is_zero(last) && page_usable(first) && page_usable(last),
 	      "after a 2 MiB validate its first and last 4 KiB pages read zero and are usable");
+	/* A request in a page of a 2 MiB RMP entry: the SVSM proves it private and validated as
+	 * that 2 MiB page (README "Guest memory"); its entry validates an ordinary page again
+	 * (ignore_CF: content kept). */
+	req = pvalidate_req_at(first + PAGE_SIZE);
+	memset(req, 0, 16);
+	req->entries = 1;
+	req->entry[0] = PVAL_ENTRY(scratch_gpa(SCR_PLAIN), PVAL_SIZE_4K, true, true);
+	check_rc(pvalidate_call(first + PAGE_SIZE), SVSM_SUCCESS,
+		 "PVALIDATE whose request lies in a 2 MiB validated page");
 	check_rc(pvalidate_one(PVAL_ENTRY(TEST_2M_GPA, PVAL_SIZE_2M, false, false), NULL),
 		 SVSM_SUCCESS, "PVALIDATE rescind of the 2 MiB page");
 	check(not_validated(first) && not_validated(last), "after the 2 MiB rescind its first and "
@@ -273,6 +284,20 @@ static void guarded_addresses(void)
 		{ PVAL_ENTRY(PREVALIDATED_BASE, PVAL_SIZE_2M, true, false), "a 2 MiB page that "
 									    "covers the boot "
 									    "calling area" },
+		/* README "Where the facts are thin": the request page itself is INVALID_ADDRESS
+		 * (validated already and ignore_CF: nothing else would refuse it). */
+		{ PVAL_ENTRY(scratch_gpa(SCR_REQ), PVAL_SIZE_4K, true, true), "validate "
+									      "(ignore_CF) "
+									      "of its own request "
+									      "page" },
+	};
+	const struct {
+		u64 gpa;
+		const char *what;
+	} requests[] = {
+		{ s->base, "SVSM memory (first page)" },
+		{ last, "SVSM memory (last page)" },
+		{ GPA_NO_RAM, "a GPA without RAM" },
 	};
 	struct svsm_regs r = { 0 };
 	u16 next;
@@ -286,9 +311,33 @@ static void guarded_addresses(void)
 			check(false, "PVALIDATE %s: next moved to %u", cases[i].what, next);
 	}
 	check(not_validated(j), "the refused C-bit request did not validate the page");
+	/* The request itself must be guest RAM outside SVSM memory: the SVSM never reads its own
+	 * memory as a guest's request (README "Guest memory"). */
+	for (unsigned int i = 0; i < ARRAY_SIZE(requests); i++)
+		check_rc(pvalidate_call(requests[i].gpa), SVSM_ERR_INVALID_ADDRESS,
+			 "PVALIDATE request in %s", requests[i].what);
 	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
 	check_rc(svsm_core(SVSM_CORE_QUERY_PROTOCOL, &r), SVSM_SUCCESS,
 		 "the boot calling area still works after the refused rescind");
+}
+
+/* Pages of the ISA ROM range 0xc0000-0xfffff are validated but not zeroed (README
+ * "PVALIDATE", as linux-svsm and coconut-svsm do): what the guest wrote there before a rescind
+ * is still there after the next validate. */
+static void isa_rom_kept(void)
+{
+	const u64 a = 0xc0000;
+
+	note("PVALIDATE: the ISA ROM range is not zeroed (page 0x%lx)", a);
+	if (!make_private(a, 1))
+		return;
+	check_rc(validate_4k(a, false), SVSM_SUCCESS, "PVALIDATE validate of the ISA ROM page");
+	page_fill(a, 9);
+	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind of the ISA ROM page");
+	check_rc(validate_4k(a, false), SVSM_SUCCESS,
+		 "PVALIDATE validate of the ISA ROM page again");
+	check(page_holds(a, 9), "the ISA ROM page kept its content across rescind and validate");
+	check_rc(rescind_4k(a, false), SVSM_SUCCESS, "PVALIDATE rescind of the ISA ROM page again");
 }
 
 void test_pvalidate(void)
@@ -300,4 +349,5 @@ void test_pvalidate(void)
 	request_format();
 	huge_page();
 	guarded_addresses();
+	isa_rom_kept();
 }

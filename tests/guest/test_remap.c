@@ -7,6 +7,7 @@
 #include "paging.h"
 #include "percpu.h"
 #include "tests.h"
+#include "vcpu.h"
 
 static u32 remap_ca(u64 gpa)
 {
@@ -28,6 +29,34 @@ static bool query_works(void)
 
 	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
 	return svsm_core(SVSM_CORE_QUERY_PROTOCOL, &r) == SVSM_SUCCESS && r.rcx != 0;
+}
+
+/* vCPU 1's job: PVALIDATE (ignore_CF: harmless if allowed) of the page in job_arg. */
+static void ap_validate(struct cpu *cpu)
+{
+	cpu->job_result = validate_4k(cpu->job_arg, true);
+}
+
+/* While this vCPU is between calls only the registry protects its calling area from the
+ * others (README "Guest memory"): another vCPU's PVALIDATE of it is INVALID_ADDRESS. */
+static void caa_guarded_from_others(u64 caa)
+{
+	u32 rc;
+
+	if (env.ncpus < 2) {
+		skip("REMAP_CA: the new calling area from another vCPU needs --smp 2 or more");
+		return;
+	}
+	rc = vcpu_create(1, env.apic_id[1], ap_validate, caa);
+	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of vCPU 1 (to name our calling area)");
+	if (rc != SVSM_SUCCESS)
+		return;
+	if (!vcpu_run(1) && vcpu_wait(1, CPU_DONE))
+		check_rc(cpu_by_index(1)->job_result, SVSM_ERR_INVALID_ADDRESS,
+			 "PVALIDATE from vCPU 1 of our new calling area");
+	else
+		check(false, "vCPU 1 ran its job");
+	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1");
 }
 
 static void move_and_back(void)
@@ -60,12 +89,21 @@ static void move_and_back(void)
 	      "after REMAP_CA the old calling area is no longer read");
 	WRITE_ONCE(old_caa->call_pending, 0);
 	check(query_works(), "calls through the new calling area work");
+	/* The new calling area is protected like the boot one (README "PVALIDATE"). */
+	check_rc(rescind_4k(new, false), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE rescind of the new calling area");
+	caa_guarded_from_others(new);
 
 	rc = remap_ca(old);
 	check_rc(rc, SVSM_SUCCESS, "REMAP_CA back to the boot calling area");
 	if (rc == SVSM_SUCCESS)
 		use_caa(old);
 	check(query_works(), "calls through the boot calling area work again");
+	/* The page left behind is an ordinary page again: PVALIDATE may name it (validated
+	 * already: CF = 1, ignored, content kept). */
+	if (rc == SVSM_SUCCESS)
+		check_rc(validate_4k(new, true), SVSM_SUCCESS,
+			 "PVALIDATE (ignore_CF) of the former calling area");
 }
 
 static void refused(void)

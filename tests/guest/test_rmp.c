@@ -346,10 +346,30 @@ static void vmsa_states(void)
 	expect_rmp(v, ordinary, "after DELETE_VCPU the VMSA page is VMPL1 RWX again, no VMSA bit");
 }
 
+/*
+ * Launch RAM that was not launch-measured is zeroed once validated (README "Launch" step 4):
+ * whatever the host left there must not reach the guest. The last scratch pages are
+ * pre-validated RAM nothing has written yet; snpemu scrambles a page's contents when its page
+ * state changes, so without the zeroing they would not read zero.
+ */
+static void launch_zeroed(void)
+{
+	u32 bad = 0, i;
+
+	for (i = SCR_COUNT; i < SCRATCH_PAGES; i++)
+		if (!page_is_zero(scratch_gpa(i)))
+			bad++;
+	check(bad == 0,
+	      "launch: the %u pre-validated pages nothing wrote yet read zero (%u do not)",
+	      SCRATCH_PAGES - SCR_COUNT, bad);
+}
+
 void test_rmp(void)
 {
 	char s[80];
 	u32 w;
+
+	launch_zeroed();
 
 	if (!ti_present()) {
 		check(false, "snpemu's test instrument answers (port 0x%x): the RMP checks need it",

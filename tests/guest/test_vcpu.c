@@ -120,6 +120,10 @@ static void refused_deletes(void)
 			 "DELETE_VCPU of %s", cases[i].what);
 }
 
+/* ap_hello's CREATE_VCPU naming the boot vCPU's APIC ID and its PVALIDATE request in its own
+ * VMSA page (set by the AP, read after its job). */
+static volatile u32 ap_boot_create_rc, ap_own_vmsa_req_rc;
+
 /* The first AP's job: a call through its own calling area, proving the SVSM recorded it. */
 static void ap_hello(struct cpu *cpu)
 {
@@ -138,6 +142,14 @@ static void ap_hello(struct cpu *cpu)
 	 * refuse it; this is an AP, so the boot-vCPU rule does not apply. */
 	cpu->job_result2 =
 		svsm_create_vcpu(scratch_gpa(SCR_VMSA), scratch_gpa(SCR_VMSA_CAA), cpu->apic_id);
+	/* A VMSA for the boot vCPU (the BSP keeps its boot VMSA: README "Where the facts are
+	 * thin"). The calling area in SVSM memory would be INVALID_ADDRESS, so only the APIC ID
+	 * rule answers INVALID_PARAMETER, and an SVSM without it registers nothing. */
+	ap_boot_create_rc = svsm_create_vcpu(scratch_gpa(SCR_VMSA), env.svsm.base, env.apic_id[0]);
+	/* A request page must not be a registered VMSA, its own included: only its own calling
+	 * area is a page it may name unclaimed (README "Guest memory"). */
+	r = (struct svsm_regs){ .rcx = vcpu_vmsa_gpa(cpu->index) };
+	ap_own_vmsa_req_rc = svsm_core(SVSM_CORE_PVALIDATE, &r);
 	/* Its own VMSA is the one the SVSM is serving this call from: in use (facts §7
 	 * DELETE_VCPU step 2, [L] 0x80001003 = SPEC-T FAIL_INUSE). */
 	rc = svsm_delete_vcpu(vcpu_vmsa_gpa(cpu->index));
@@ -170,6 +182,10 @@ static void registered_vcpu(void)
 			 "DELETE_VCPU of the VMSA the call comes from (in use)");
 		check_rc(cpu_by_index(1)->job_result2, SVSM_ERR_INVALID_PARAMETER,
 			 "CREATE_VCPU from an AP naming its own APIC ID");
+		check_rc(ap_boot_create_rc, SVSM_ERR_INVALID_PARAMETER,
+			 "CREATE_VCPU from an AP naming the boot vCPU's APIC ID");
+		check_rc(ap_own_vmsa_req_rc, SVSM_ERR_INVALID_ADDRESS,
+			 "PVALIDATE from an AP whose request is its own VMSA page");
 		if (cpu_by_index(1)->job_result2 == SVSM_SUCCESS)
 			svsm_delete_vcpu(v); /* leave the page ordinary for what follows */
 		check(page_usable(v) && page_usable(c), "after that refusal the candidate pages "
@@ -193,6 +209,9 @@ static void registered_vcpu(void)
 	r.rcx = v1;
 	check_rc(svsm_core(SVSM_CORE_REMAP_CA, &r), SVSM_ERR_INVALID_ADDRESS,
 		 "REMAP_CA onto a registered VMSA");
+	r = (struct svsm_regs){ .rcx = c1 };
+	check_rc(svsm_core(SVSM_CORE_PVALIDATE, &r), SVSM_ERR_INVALID_ADDRESS,
+		 "PVALIDATE whose request is another vCPU's calling area");
 	check_rc(svsm_delete_vcpu(c1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a calling area");
 	check_rc(svsm_delete_vcpu(v1 + 8), SVSM_ERR_INVALID_PARAMETER,
 		 "DELETE_VCPU of a misaligned VMSA address");
@@ -200,6 +219,71 @@ static void registered_vcpu(void)
 	check_rc(svsm_delete_vcpu(v1), SVSM_SUCCESS, "DELETE_VCPU of the parked vCPU's VMSA");
 	check(page_usable(v1), "after DELETE_VCPU the VMSA page is an ordinary guest page");
 	check_rc(svsm_delete_vcpu(v1), SVSM_ERR_INVALID_PARAMETER, "DELETE_VCPU of a deleted VMSA");
+}
+
+/*
+ * A call comes with a VMGEXIT (README "The request loop": guest_exit_code 0x403). A
+ * replacement VMSA registered while its vCPU runs has never exited: the registers and the
+ * call_pending = 1 it comes with are no call, though the SVSM's loop on that vCPU takes it up
+ * at the next exit of the running VMSA.
+ */
+static volatile u32 repl_go;
+
+static void ap_call_on_signal(struct cpu *cpu)
+{
+	struct svsm_regs r = { 0 };
+	u8 pending = 0;
+
+	for (u64 i = 0; i < (1ULL << 28) && !__atomic_load_n(&repl_go, __ATOMIC_ACQUIRE); i++)
+		cpu_relax();
+	r.rax = SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL);
+	r.rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
+	cpu->job_result = (u32)svsm_call_once(&r, true, &pending);
+	cpu->job_result2 = pending;
+}
+
+static void replacement_never_ran(void)
+{
+	const u64 rax = SVSM_RAX(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL);
+	const u64 rcx = SVSM_RAX(SVSM_CORE_PROTOCOL, 1);
+	u64 v = scratch_gpa(SCR_VMSA), c = scratch_gpa(SCR_VMSA_CAA);
+	struct svsm_caa *nc = gpa_ptr(c);
+	struct vmsa *nv = gpa_ptr(v);
+	u32 rc;
+
+	note("a call needs a VMGEXIT: a replacement VMSA that never ran (APIC ID %u)",
+	     env.apic_id[1]);
+	__atomic_store_n(&repl_go, 0, __ATOMIC_RELEASE);
+	rc = vcpu_create(1, env.apic_id[1], ap_call_on_signal, 0);
+	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of vCPU 1");
+	if (rc != SVSM_SUCCESS)
+		return;
+	if (vcpu_run(1) || !vcpu_wait(1, CPU_STARTED)) {
+		check(false, "vCPU 1 runs");
+		vcpu_delete(1);
+		return;
+	}
+	hostile_vmsa(VMSA_OK);
+	nv->guest_exit_code = 0;
+	nv->rax = rax;
+	nv->rcx = rcx;
+	nc->call_pending = 1;
+	rc = svsm_create_vcpu(v, c, env.apic_id[1]);
+	check_rc(rc, SVSM_SUCCESS, "CREATE_VCPU of a replacement VMSA for the running vCPU 1");
+	__atomic_store_n(&repl_go, 1, __ATOMIC_RELEASE);
+	check(vcpu_wait(1, CPU_DONE), "vCPU 1 exited to VMPL0 after the replacement");
+	if (rc == SVSM_SUCCESS) {
+		check(nc->call_pending == 1 && nv->rax == rax && nv->rcx == rcx,
+		      "the replacement's registers and call_pending were not taken for a call "
+		      "(call_pending %u, RAX 0x%lx, RCX 0x%lx)",
+		      nc->call_pending, nv->rax, nv->rcx);
+		check_rc(svsm_delete_vcpu(v), SVSM_SUCCESS, "DELETE_VCPU of the replacement VMSA");
+	}
+	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1's VMSA");
+	check(page_usable(v) && page_usable(c) && page_usable(vcpu_vmsa_gpa(1)), "after the "
+										 "deletes the "
+										 "pages are "
+										 "ordinary");
 }
 
 /*
@@ -245,6 +329,9 @@ static void vmsa_limit_per_vcpu(void)
 	vmsa_init_ap(gpa_ptr(v2), 2);
 	memset(gpa_ptr(c0), 0, PAGE_SIZE);
 	memset(gpa_ptr(c1), 0, PAGE_SIZE);
+	/* A page named by a PVALIDATE request is claimed only while that request runs. */
+	check_rc(validate_4k(v0, true), SVSM_SUCCESS,
+		 "PVALIDATE (ignore_CF) of the first VMSA page");
 	check_rc(svsm_create_vcpu(v0, c0, t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
 	check_rc(svsm_create_vcpu(v1, c1, t), SVSM_SUCCESS,
 		 "CREATE_VCPU: a replacement for the same vCPU");
@@ -278,6 +365,7 @@ void test_vcpu(void)
 	refused_creates();
 	vmsa_on_2m_boundary();
 	registered_vcpu();
+	replacement_never_ran();
 	if (env.ncpus < 4)
 		skip("CREATE_VCPU: the per-vCPU VMSA limit needs --smp 4 or more");
 	else

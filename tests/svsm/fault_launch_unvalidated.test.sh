@@ -23,3 +23,12 @@ fw=$(printf '0x%x' $((0x100000000 - size)))
 boot_svsm --bios build/guest.fd --fault "launch-unvalidated=$fw"
 expect_termination 15 0x10
 expect_out "the firmware at $fw was not launch-measured"
+
+# The BIOS VMSA page (SVSM metadata, read once at the launch): a #VC 0x404 outside the
+# guest-memory copy routines is fatal (15, 0x0c), never resumed (the access would fault again).
+gva=$(nm build/svsm/svsm.elf | awk '$3 == "__bios_vmsa_page" { print $1 }')
+[ -n "$gva" ] || fail "no __bios_vmsa_page in build/svsm/svsm.elf"
+gpa=$(printf '0x%x' $((0x$gva - 0xffffffff80000000 + 0x8000000000)))
+boot_svsm --bios build/guest.fd --fault "launch-unvalidated=$gpa"
+expect_termination 15 0x0c
+expect_out '#VC 0x404: access to a page that is not validated'

@@ -11,7 +11,7 @@ set -eu
 FETCH=${*:-ovmf}
 
 PKGS="make gcc binutils libc6-dev clang libclang-rt-14-dev llvm libcmocka-dev \
-qemu-system-x86 ovmf nasm gnu-efi mtools python3 clang-format"
+qemu-system-x86 ovmf nasm gnu-efi mtools python3 clang-format openssl"
 
 missing=""
 for p in $PKGS; do
@@ -27,6 +27,10 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
+
+# BearSSL's source (scripts/fetch-bearssl.sh; 0.5 MB once, then a hash check). The build
+# fetches it too when it is missing; here it is fatal, as nothing links without it.
+"$(dirname "$0")/fetch-bearssl.sh" >/dev/null
 
 # Debian 13 files (ovmf: about 5 s for the index and 6 MB the first time, then a hash check
 # of the cached file). Not fatal here: without one only the tests that use it fail, each

@@ -483,6 +483,13 @@ void launch_svsm(void);
 /* CPUID as the emulated CPU answers it (vCPU @apic for the per-CPU leaves). */
 bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4]);
 
+/* ---- the PSP: launch digest, SNP guest requests (psp.c) ---- */
+/* After the launch pages are filled: keys, launch digest (@metas: secrets, CPUID, BIOS VMSA). */
+void psp_launch(const u64 metas[3], u64 image_end, const u8 *launch_vmsa);
+/* NAE 0x80000011/12: SW_EXITINFO2 to answer, or *bad_input (SW_EXITINFO1 = 2). @npages: RBX. */
+u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *npages,
+		      bool *bad_input);
+
 /* ---- statistics (stats.c) ---- */
 struct stats {
 	u64 vmgexit_code[64];

@@ -1,5 +1,6 @@
 /* Routing of SVSM calls (include/protocol/dispatch.h). */
 #include "protocol/dispatch.h"
+#include "protocol/attest.h"
 
 #define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (facts §7) */
 
@@ -10,6 +11,9 @@ u64 svsm_query_protocol(u64 rcx)
 	if (protocol == SVSM_PROTOCOL_CORE && version >= SVSM_CORE_VERSION_MIN &&
 	    version <= SVSM_CORE_VERSION_MAX)
 		return ((u64)SVSM_CORE_VERSION_MAX << 32) | SVSM_CORE_VERSION_MIN;
+	if (protocol == SVSM_PROTOCOL_ATTEST && version >= SVSM_ATTEST_VERSION_MIN &&
+	    version <= SVSM_ATTEST_VERSION_MAX)
+		return ((u64)SVSM_ATTEST_VERSION_MAX << 32) | SVSM_ATTEST_VERSION_MIN;
 	return 0;
 }
 
@@ -46,6 +50,8 @@ void svsm_dispatch(struct svsm_call *call)
 
 	if (svsm_call_protocol(call) == SVSM_PROTOCOL_CORE)
 		rc = core_call(call);
+	else if (svsm_call_protocol(call) == SVSM_PROTOCOL_ATTEST)
+		rc = attest_call(call);
 	else
 		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
 	call->rax = rc;

@@ -4,8 +4,8 @@
 . tests/lib.sh
 . tests/guest/e2e-lib.sh
 
-# 238 checks with four vCPUs; 8 fewer with 4 KiB RMP entries for the 2 MiB ranges (smp1).
-e2e_suite 4 230
+# 355 checks with four vCPUs; 8 fewer with 4 KiB RMP entries for the 2 MiB ranges (smp1).
+e2e_suite 4 347
 expect_no_out '\[guest\] skip - .*vCPU'
 expect_out '\[guest\] ok - the created VMSA runs'
 for cpu in 0 1 2 3; do

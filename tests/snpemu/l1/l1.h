@@ -107,6 +107,7 @@ enum fault_kind {
 	FAULT_UNVALIDATE,
 	FAULT_PREVALIDATED,
 	FAULT_LAUNCH_UNVALIDATED,
+	FAULT_GREQ_FAIL,
 	NR_FAULTS
 };
 
@@ -132,6 +133,7 @@ struct config {
 	u64 prevalidated_2m;	/* prevalidated: 2 MiB page N of SVSM memory */
 	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
 	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
+	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */

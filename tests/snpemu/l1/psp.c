@@ -284,7 +284,15 @@ static u64 psp_message(u64 req_gpa, u64 resp_gpa)
 u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *npages,
 		      bool *bad_input)
 {
+	static u64 nr_requests;
+
 	*bad_input = false;
+	/* --fault greq-fail=N: the firmware fails the Nth request (a message it never opened) */
+	if (cfg.fault[FAULT_GREQ_FAIL] && ++nr_requests == cfg.greq_fail_at) {
+		con_printf("snpemu: fault greq-fail: guest request %lu fails with 0x%x\n",
+			   nr_requests, PSP_INVALID_PARAM);
+		return PSP_INVALID_PARAM;
+	}
 	if (!IS_ALIGNED(req_gpa, PAGE_SIZE) || !IS_ALIGNED(resp_gpa, PAGE_SIZE)) {
 		*bad_input = true;
 		return 0;

@@ -11,6 +11,7 @@ expect_out '\[guest\] skip - RMP around CREATE_VCPU/DELETE_VCPU'
 expect_out '\[guest\] skip - CREATE_VCPU refusals'
 expect_out '\[guest\] skip - CREATE_VCPU runs a second vCPU'
 expect_out '\[guest\] skip - PVALIDATE from several vCPUs at once'
+expect_out '\[guest\] skip - attestation from several vCPUs at once'
 # snpemu's test instrument answered: RMP state and the request read watch (test_rmp.c,
 # test_fetch.c).
 expect_out '\[guest\] ok - rescinded page 0: not validated, VMPL1-3 access revoked'

@@ -11,8 +11,10 @@
  */
 #include "check.h"
 #include "console.h"
+#include "percpu.h"
 #include "lib/string.h"
 #include "tests.h"
+#include "vcpu.h"
 
 #define ATTEST_PROTOCOL 1
 #define ATTEST_SERVICES 0
@@ -324,6 +326,104 @@ static void single_service(void)
 	check_rc(call(2, REQ, &r), SVSM_ERR_UNSUPPORTED_CALL, "attestation call 2");
 }
 
+/*
+ * Every vCPU asks for reports at once, each with its request in its own calling area (as
+ * Linux places it) and its buffers in its own concurrency range (validated here first):
+ * every answer complete, each vCPU's reports differ from round to round. (This does not
+ * catch an SVSM without its guest-request lock: under snpemu's round-robin TCG the vCPUs
+ * seldom interleave inside one call.)
+ */
+#define SMP_ATTEST_ROUNDS 3
+static u32 smp_go;
+
+static bool smp_attest_once(struct cpu *cpu, u32 round, u8 prev[64])
+{
+	u64 base = SMP_TEST_BASE + (u64)cpu->index * SMP_TEST_STRIDE;
+	u64 rq = cpu->caa_gpa + 8, nonce = base, report = base + PAGE_SIZE;
+	u64 manifest = base + 2 * PAGE_SIZE, certs = base + 4 * PAGE_SIZE;
+	u8 *q = cpu->caa->buffer;
+	struct svsm_regs r;
+	u32 rc;
+	bool ok;
+
+	for (u32 i = 0; i < NONCE_LEN; i++)
+		((u8 *)gpa_ptr(nonce))[i] = (u8)(cpu->index * 16 + round + i);
+	memset(q, 0, 0x40);
+	memcpy(q + 0x00, &report, 8);
+	memcpy(q + 0x08, &(u32){ PAGE_SIZE }, 4);
+	memcpy(q + 0x10, &nonce, 8);
+	memcpy(q + 0x18, &(u32){ NONCE_LEN }, 4);
+	memcpy(q + 0x20, &manifest, 8);
+	memcpy(q + 0x28, &(u32){ PAGE_SIZE }, 4);
+	memcpy(q + 0x30, &certs, 8);
+	memcpy(q + 0x38, &(u32){ CERTS_SIZE }, 4);
+	memset(gpa_ptr(report), 0, PAGE_SIZE);
+	rc = call(ATTEST_SERVICES, rq, &r);
+	ok = rc == SVSM_SUCCESS && r.rcx == MANIFEST_LEN && r.r8 == REPORT_LEN && r.rdx &&
+	     get32(report + 0x30) == 0 && get32(report + 0x34) == 1 &&
+	     memcmp(gpa_ptr(report + 0x50), prev, 64);
+	if (!ok)
+		note("vCPU %u round %u: %s, RCX 0x%lx RDX 0x%lx R8 0x%lx", cpu->index, round,
+		     svsm_rc_name(rc), r.rcx, r.rdx, r.r8);
+	memcpy(prev, gpa_ptr(report + 0x50), 64);
+	return ok;
+}
+
+static void smp_attest_worker(struct cpu *cpu)
+{
+	u64 base = SMP_TEST_BASE + (u64)cpu->index * SMP_TEST_STRIDE;
+	u8 prev[64] = { 0 };
+	u16 next;
+
+	for (u32 i = 0; i < 8; i++)
+		if (pvalidate_one(PVAL_ENTRY(base + i * PAGE_SIZE, PVAL_SIZE_4K, true, true),
+				  &next)) {
+			cpu->job_failures++;
+			return;
+		}
+	while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	for (u32 round = 0; round < SMP_ATTEST_ROUNDS; round++)
+		if (!smp_attest_once(cpu, round, prev))
+			cpu->job_failures++;
+}
+
+static void smp_attest(void)
+{
+	u32 n = env.ncpus, started = 1;
+	struct cpu *bsp = this_cpu();
+
+	if (n < 2) {
+		skip("attestation from several vCPUs at once: needs --smp 2 or more");
+		return;
+	}
+	note("%u vCPUs ask for reports at once, %u rounds each", n, SMP_ATTEST_ROUNDS);
+	__atomic_store_n(&smp_go, 0, __ATOMIC_RELEASE);
+	for (u32 i = 1; i < n; i++) {
+		if (vcpu_create(i, env.apic_id[i], smp_attest_worker, 0) != SVSM_SUCCESS ||
+		    vcpu_run(i) || !vcpu_wait(i, CPU_STARTED)) {
+			check(false, "attestation worker vCPU %u started", i);
+			break;
+		}
+		started++;
+	}
+	__atomic_store_n(&smp_go, 1, __ATOMIC_RELEASE);
+	bsp->job_failures = 0;
+	smp_attest_worker(bsp);
+	check(bsp->job_failures == 0, "vCPU 0: %u reports alongside the other vCPUs, each complete",
+	      SMP_ATTEST_ROUNDS);
+	for (u32 i = 1; i < started; i++) {
+		bool done = vcpu_wait(i, CPU_DONE);
+
+		check(done && cpu_by_index(i)->job_failures == 0,
+		      "vCPU %u: %u reports alongside the other vCPUs, each complete", i,
+		      SMP_ATTEST_ROUNDS);
+		if (done)
+			check_rc(vcpu_delete(i), SVSM_SUCCESS,
+				 "DELETE_VCPU of attestation worker %u", i);
+	}
+}
+
 void test_attest(void)
 {
 	u32 extent;
@@ -347,4 +447,5 @@ void test_attest(void)
 	single_service();
 	/* none of the guest's mistakes cost the SVSM its key: reports still come */
 	good_call("SVSM_ATTEST_SERVICES after the refused requests", false);
+	smp_attest();
 }

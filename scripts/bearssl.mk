@@ -34,8 +34,12 @@ BEARSSL_FILES := aead/gcm.c \
 $(BEARSSL_STAMP):
 	$(call msg,FETCH,$(BEARSSL_DIR))scripts/fetch-bearssl.sh >/dev/null
 
+# The sources appear once the fetch ran. They are not intermediate files: make must never
+# delete them from the cache after a build that fetched them.
 $(BEARSSL_DIR)/src/%.c $(BEARSSL_INC)/%.h: | $(BEARSSL_STAMP)
 	@:
+.PRECIOUS: $(BEARSSL_DIR)/src/%.c $(BEARSSL_INC)/%.h
+.SECONDARY: $(addprefix $(BEARSSL_DIR)/src/,$(BEARSSL_FILES))
 
 define bearssl_lib
 $(1)/libbearssl.a: $(addprefix $(1)/,$(BEARSSL_FILES:.c=.o))

@@ -28,13 +28,11 @@ expect_out '^greq ext-private info1=0x2 info2=0x5$'
 expect_out '^greq ext-resp ok=1 type=6 seq=6 size=0x4c0 status=0x0 .*vmpl=0 data-match=1$'
 
 # the certificate table: VCEK, ASK, ARK (GUIDs in RFC 4122 byte order), the DER files
-i=0
 for c in vcek:63da758de6644564adc5f4b93be8accd ask:4ab7b379bbac4fe4a02f05aef327c782 \
 	ark:c0b406a4a803495297433fb6014cd0ae; do
 	f=$PSP/${c%%:*}.der
 	h=$(openssl dgst -sha384 -r "$f" | cut -d' ' -f1)
 	expect_out "^greq cert ${c#*:} len=$(stat -c %s "$f") sha384=$h\$"
-	i=$((i + 1))
 done
 openssl verify -CAfile "$PSP/ark.pem" -untrusted "$PSP/ask.pem" "$PSP/vcek.pem" >/dev/null ||
 	fail "the test chain does not verify"

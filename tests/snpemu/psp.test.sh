@@ -42,6 +42,11 @@ grep '^greq report 0x' "$OUT" | head -19 | cut -d' ' -f4 | tr -d '\n' | xxd -r -
 tests/snpemu/verify-report.py "$TEST_TMP/report.bin" "$PSP/vcek.pem" || fail "report signature"
 digest=$(sed -n 's/^snpemu: launch digest \([0-9a-f]*\)$/\1/p' "$OUT")
 [ ${#digest} = 96 ] || fail "no launch digest line"
+# the same digest recomputed here from probe.bin, by the order and page types the README gives
+read -r secrets cpuid bvmsa bhash < <(sed -n 's/^greq meta secrets=\(0x[0-9a-f]*\) cpuid=\(0x[0-9a-f]*\) bios-vmsa=\(0x[0-9a-f]*\) bios-vmsa-sha384=\([0-9a-f]*\)$/\1 \2 \3 \4/p' "$OUT")
+host=$(tests/snpemu/launch-digest.py "$PROBE" "$secrets" "$cpuid" "$bvmsa" "$bhash" 0x27) ||
+	fail "launch-digest.py"
+[ "$host" = "$digest" ] || fail "launch digest: snpemu $digest, recomputed $host"
 python3 - "$TEST_TMP/report.bin" "$PSP/vcek.der" "$digest" <<'PY' || fail "report fields"
 import sys
 rep, der, digest = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3]

@@ -981,7 +981,7 @@ static void mode_evict_read(void)
 }
 
 /* ---- SNP guest requests (GHCB spec #56421 NAE 0x80000011/12; SNP ABI #56860 messages) ---- */
-extern char meta_secrets[];
+extern char meta_secrets[], meta_cpuid[];
 
 #define GREQ_REQ (SCRATCH + 0x100000) /* shared at launch */
 #define GREQ_RESP (GREQ_REQ + 0x1000)
@@ -1127,6 +1127,15 @@ static void greq_print_certs(void)
 static void mode_greq(void)
 {
 	u64 i1, i2 = 0, pages;
+	u8 h[48];
+
+	/* for the host's launch digest: where the metadata pages are, what the BIOS VMSA holds */
+	pc_sha384(meta_bios_vmsa, 4096, h);
+	con_printf("greq meta secrets=0x%lx cpuid=0x%lx bios-vmsa=0x%lx bios-vmsa-sha384=",
+		   (u64)meta_secrets, (u64)meta_cpuid, (u64)meta_bios_vmsa);
+	for (int i = 0; i < 48; i++)
+		con_printf("%02x", h[i]);
+	con_printf("\n");
 
 	/* a valid report request with VMPCK0: the first sequence number is 1 */
 	greq_report_req(0, 1, 0);

@@ -47,6 +47,7 @@ endif
 # Every fragment adds its outputs to ALL_TARGETS (and may add to BENCH_DEPS etc.).
 ALL_TARGETS :=
 
+include scripts/bearssl.mk
 include src/svsm.mk
 include tests/svsm/selftest/selftest.mk
 include tests/lib/lib.mk

@@ -29,6 +29,10 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
+# BearSSL's source (scripts/fetch-bearssl.sh; 0.5 MB once, then a hash check). The build
+# fetches it too when it is missing; here it is fatal, as nothing links without it.
+"$(dirname "$0")/fetch-bearssl.sh" >/dev/null
+
 # Debian 13 files (ovmf: about 5 s for the index and 6 MB the first time, then a hash check
 # of the cached file). Not fatal here: without one only the tests that use it fail, each
 # saying why.

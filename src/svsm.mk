@@ -31,6 +31,13 @@ SVSM_OBJS := $(patsubst %.c,$(SVSM_BUILD)/%.o,$(SVSM_C_SRCS)) \
 
 ALL_TARGETS += svsm.bin
 
+# BearSSL (scripts/bearssl.mk) with the image's code generation; src/lib/crypto.c is the glue.
+SVSM_BEARSSL := $(SVSM_BUILD)/bearssl/libbearssl.a
+$(eval $(call bearssl_lib,$(SVSM_BUILD)/bearssl,$(filter-out -flto -MMD -MP -include \
+	$(SVSM_BUILD)/config.h -Iinclude,$(SVSM_CFLAGS))))
+$(SVSM_BUILD)/src/lib/crypto.o: SVSM_CFLAGS += -I$(BEARSSL_INC)
+$(SVSM_BUILD)/src/lib/crypto.o: | $(BEARSSL_STAMP)
+
 # string.c implements memset/memcpy: GCC must not turn its loops back into calls to them.
 $(SVSM_BUILD)/src/lib/string.o: SVSM_CFLAGS += -fno-tree-loop-distribute-patterns
 
@@ -51,9 +58,10 @@ $(SVSM_BUILD)/%.o: %.S $(SVSM_BUILD)/config.h
 $(SVSM_BUILD)/linker.lds: linker.ld $(SVSM_BUILD)/config.h
 	$(call msg,CPP,$@)$(CC) -E -P -x c -Iinclude -include $(SVSM_BUILD)/config.h -D__ASSEMBLY__ -o $@ $<
 
-$(SVSM_BUILD)/svsm.elf: $(SVSM_OBJS) $(SVSM_BUILD)/linker.lds
+$(SVSM_BUILD)/svsm.elf: $(SVSM_OBJS) $(SVSM_BEARSSL) $(SVSM_BUILD)/linker.lds
 	$(call msg,LD,$@)$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
-		-T $(SVSM_BUILD)/linker.lds -Wl,-Map=$(SVSM_BUILD)/svsm.map -o $@ $(SVSM_OBJS)
+		-T $(SVSM_BUILD)/linker.lds -Wl,-Map=$(SVSM_BUILD)/svsm.map -o $@ $(SVSM_OBJS) \
+		$(SVSM_BEARSSL)
 
 svsm.bin: $(SVSM_BUILD)/svsm.elf
 	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Routing of SVSM calls (include/protocol/dispatch.h). */
 #include "protocol/dispatch.h"
+#include "protocol/attest.h"
 
 #define VTOM_QUERY BIT_ULL(0) /* CONFIGURE_VTOM: RCX bit 0 = query (SVSM spec #58019) */
 
@@ -11,6 +12,9 @@ u64 svsm_query_protocol(u64 rcx)
 	if (protocol == SVSM_PROTOCOL_CORE && version >= SVSM_CORE_VERSION_MIN &&
 	    version <= SVSM_CORE_VERSION_MAX)
 		return ((u64)SVSM_CORE_VERSION_MAX << 32) | SVSM_CORE_VERSION_MIN;
+	if (protocol == SVSM_PROTOCOL_ATTEST && version >= SVSM_ATTEST_VERSION_MIN &&
+	    version <= SVSM_ATTEST_VERSION_MAX)
+		return ((u64)SVSM_ATTEST_VERSION_MAX << 32) | SVSM_ATTEST_VERSION_MIN;
 	return 0;
 }
 
@@ -50,6 +54,9 @@ void svsm_dispatch(struct svsm_call *call)
 	switch (svsm_call_protocol(call)) {
 	case SVSM_PROTOCOL_CORE:
 		rc = core_call(call);
+		break;
+	case SVSM_PROTOCOL_ATTEST:
+		rc = attest_call(call);
 		break;
 	default:
 		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;

@@ -56,7 +56,7 @@ static void vc_cpuid(struct trap_frame *f)
 static void vc_msr(struct trap_frame *f)
 {
 	u8 code[X86_MAX_INSN_LEN];
-	u64 val;
+	u64 val = 0; /* set by ghcb_msr_read on success; LTO inlining hides that from GCC */
 
 	if (vc_fetch(f, code) < 2 || code[0] != 0x0f || (code[1] != 0x30 && code[1] != 0x32))
 		vc_fatal(f, "#VC MSR, but the instruction is not RDMSR/WRMSR");

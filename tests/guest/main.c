@@ -211,6 +211,7 @@ __noreturn void guest_main(void)
 		test_remap_ca();
 		test_vcpu();
 		test_smp();
+		test_attest();
 		test_faulting_addresses();
 		test_registers_preserved();
 		break;

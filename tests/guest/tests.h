@@ -105,6 +105,7 @@ void test_request_reads(void);
 void test_remap_ca(void);
 void test_vcpu(void);
 void test_smp(void);
+void test_attest(void);
 void test_faulting_addresses(void);
 void test_registers_preserved(void);
 

@@ -27,10 +27,19 @@ SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS)) 
 SNPEMU_PROBE_CFLAGS = $(SNPEMU_CFLAGS) -mcmodel=large
 SNPEMU_PROBE_LIB := $(SNPEMU_B)/probelib
 SNPEMU_PROBE_OBJS := $(SNPEMU_B)/probe/start.S.o $(SNPEMU_B)/probe/probe.c.o \
+	$(SNPEMU_B)/probe/psp_crypto.c.o \
 	$(SNPEMU_PROBE_LIB)/src/lib/format.o $(SNPEMU_PROBE_LIB)/src/lib/string.o \
 	$(SNPEMU_PROBE_LIB)/tlib/console.o
 
 ALL_TARGETS += $(SNPEMU_B)/snpemu.rom $(SNPEMU_B)/probe.bin
+
+# BearSSL for the emulated PSP (l1/psp_crypto.c is its glue), with the L1's code generation.
+SNPEMU_BEARSSL_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-builtin -fno-strict-aliasing
+$(eval $(call bearssl_lib,$(SNPEMU_B)/bearssl,$(SNPEMU_BEARSSL_CFLAGS)))
+$(SNPEMU_B)/l1/psp_crypto.c.o: SNPEMU_CFLAGS += -I$(BEARSSL_INC)
+$(SNPEMU_B)/l1/psp_crypto.c.o: | $(BEARSSL_STAMP)
 
 $(eval $(call tlib_rules,$(SNPEMU_L1_LIB),SNPEMU_CFLAGS))
 $(eval $(call tlib_rules,$(SNPEMU_PROBE_LIB),SNPEMU_PROBE_CFLAGS))
@@ -43,8 +52,9 @@ $(SNPEMU_B)/%.S.o: $(SNPEMU_DIR)/%.S
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -I$(TLIB_INCLUDE) -MMD -MP -c -o $@ $<
 
-$(SNPEMU_B)/l1.elf: $(SNPEMU_L1_OBJS) $(SNPEMU_DIR)/l1/l1.ld
-	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS)
+$(SNPEMU_B)/l1.elf: $(SNPEMU_L1_OBJS) $(SNPEMU_B)/bearssl/libbearssl.a $(SNPEMU_DIR)/l1/l1.ld
+	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/l1/l1.ld -o $@ $(SNPEMU_L1_OBJS) \
+		$(SNPEMU_B)/bearssl/libbearssl.a
 
 $(SNPEMU_B)/l1.bin: $(SNPEMU_B)/l1.elf
 	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
@@ -63,13 +73,20 @@ $(SNPEMU_B)/snpemu.rom: $(SNPEMU_B)/l1.bin $(SNPEMU_DIR)/rom/reset.S $(SNPEMU_DI
 	cp $< $@.tmp; truncate -s $$(( rom - 65536 )) $@.tmp; cat $(SNPEMU_B)/reset.bin >> $@.tmp; \
 	mv $@.tmp $@
 
-$(SNPEMU_B)/probe.elf: $(SNPEMU_PROBE_OBJS) $(SNPEMU_DIR)/probe/probe.ld
-	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/probe/probe.ld -o $@ $(SNPEMU_PROBE_OBJS)
+$(SNPEMU_B)/probe.elf: $(SNPEMU_PROBE_OBJS) $(SNPEMU_B)/probelib/bearssl/libbearssl.a \
+		$(SNPEMU_DIR)/probe/probe.ld
+	$(call msg,LD,$@)ld $(SNPEMU_LDFLAGS) -T $(SNPEMU_DIR)/probe/probe.ld -o $@ $(SNPEMU_PROBE_OBJS) \
+		$(SNPEMU_B)/probelib/bearssl/libbearssl.a
 
 $(SNPEMU_B)/probe.bin: $(SNPEMU_B)/probe.elf
 	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@
 
 $(SNPEMU_B)/probe/probe.c.o: SNPEMU_CFLAGS += -mcmodel=large
+# The probe speaks to the emulated PSP with the same BearSSL glue, in the large model.
+$(eval $(call bearssl_lib,$(SNPEMU_B)/probelib/bearssl,$(SNPEMU_BEARSSL_CFLAGS) -mcmodel=large))
+$(SNPEMU_B)/probe/psp_crypto.c.o: $(SNPEMU_DIR)/l1/psp_crypto.c | $(BEARSSL_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(SNPEMU_CFLAGS) -mcmodel=large -I$(BEARSSL_INC) -c -o $@ $<
 
 -include $(SNPEMU_L1_OBJS:.o=.d) $(SNPEMU_PROBE_OBJS:.o=.d)
 -include $(SNPEMU_DIR)/conformance/conformance.mk

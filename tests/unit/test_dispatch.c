@@ -1,8 +1,10 @@
 /* Routing of SVSM calls (protocol/dispatch.h): protocols, call IDs, QUERY_PROTOCOL,
- * CONFIGURE_VTOM, the memory calls, and which handler gets which call. The four handlers
- * that act on guest memory are fakes here that record what they got. */
+ * CONFIGURE_VTOM, the memory calls, and which handler gets which call. The handlers that act
+ * on guest memory (four core calls, the attestation protocol) are fakes here that record what
+ * they got. */
 /* unit-srcs: src/protocol/dispatch.c */
 #include "unit.h"
+#include "protocol/attest.h"
 #include "protocol/dispatch.h"
 
 static int last_handler = -1;
@@ -36,6 +38,11 @@ u32 core_delete_vcpu(struct svsm_call *call)
 	return fake(3, call);
 }
 
+u32 attest_call(struct svsm_call *call)
+{
+	return fake(4, call);
+}
+
 static struct svsm_call call(u32 protocol, u32 id, u64 rcx)
 {
 	struct svsm_call c = { ((u64)protocol << 32) | id, rcx, 0x22, 0x88, 0x99 };
@@ -47,7 +54,7 @@ static struct svsm_call call(u32 protocol, u32 id, u64 rcx)
 
 static void test_unknown(void **state)
 {
-	static const u32 protocols[] = { 1, 2, 3, 0x1234, 0x7fffffff, 0x80000000, 0xffffffff };
+	static const u32 protocols[] = { 2, 3, 0x1234, 0x7fffffff, 0x80000000, 0xffffffff };
 	static const u32 calls[] = { 8, 9, 0x100, 0x80000000, 0xffffffff };
 	struct svsm_call c;
 
@@ -79,6 +86,14 @@ static void test_routing(void **state)
 		assert_int_equal(c.rdx, 0xd00d);
 		assert_int_equal(c.r9, 0x99);
 	}
+	/* every call of protocol 1 goes to the attestation protocol, which judges the call ID */
+	for (u32 id = 0; id < 3; id++) {
+		c = call(SVSM_PROTOCOL_ATTEST, id, 0xabc008);
+		assert_int_equal(last_handler, 4);
+		assert_int_equal(seen.rax, (1ULL << 32) | id);
+		assert_int_equal(seen.rcx, 0xabc008);
+		assert_int_equal(c.rax, 0x80001234u);
+	}
 }
 
 static void test_query_protocol(void **state)
@@ -97,10 +112,18 @@ static void test_query_protocol(void **state)
 	assert_int_equal(c.rcx, 0);
 	c = call(0, SVSM_CORE_QUERY_PROTOCOL, 0xffffffff);
 	assert_int_equal(c.rcx, 0);
-	c = call(0, SVSM_CORE_QUERY_PROTOCOL, (1ULL << 32) | 1);
+	c = call(0, SVSM_CORE_QUERY_PROTOCOL, (2ULL << 32) | 1);
 	assert_int_equal(c.rax, SVSM_SUCCESS);
 	assert_int_equal(c.rcx, 0);
 	c = call(0, SVSM_CORE_QUERY_PROTOCOL, (0x1234ULL << 32) | 1);
+	assert_int_equal(c.rcx, 0);
+	/* the attestation protocol, version 1 only (SVSM spec #58019) */
+	c = call(0, SVSM_CORE_QUERY_PROTOCOL, (1ULL << 32) | 1);
+	assert_int_equal(c.rax, SVSM_SUCCESS);
+	assert_int_equal(c.rcx, (1ULL << 32) | 1);
+	c = call(0, SVSM_CORE_QUERY_PROTOCOL, (1ULL << 32) | 2);
+	assert_int_equal(c.rcx, 0);
+	c = call(0, SVSM_CORE_QUERY_PROTOCOL, 1ULL << 32);
 	assert_int_equal(c.rcx, 0);
 }
 

@@ -170,6 +170,11 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "want the GPA of a page");
 		cfg.fault[FAULT_LAUNCH_UNVALIDATED] = true;
 		cfg.launch_unvalidated = a;
+	} else if (NAME("greq-fail")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_GREQ_FAIL] = true;
+		cfg.greq_fail_at = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");

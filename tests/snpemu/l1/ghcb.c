@@ -544,6 +544,22 @@ static void run_nae(struct nae *n)
 		F16(d, 0) = cur;
 		break;
 	}
+	case 0x80000011: /* SNP guest request, extended (RAX, RBX: certificate pages) */
+	case 0x80000012: {
+		bool ext = n->code == 0x80000012, bad;
+		u64 pages = q(n, GHCB_RBX);
+
+		if (ext && (!valid(n->gc, GHCB_RAX) || !valid(n->gc, GHCB_RBX))) {
+			err = ERR_INVALID_INPUT;
+			break;
+		}
+		info2 = psp_guest_request(n->info1, n->info2, ext, q(n, GHCB_RAX), &pages, &bad);
+		if (bad)
+			err = ERR_INVALID_INPUT;
+		else if (ext)
+			set_out(g, GHCB_RBX, pages);
+		break;
+	}
 	case 0x80000013:
 		if (vcpu_ap_create(v, n->info1, n->info2, q(n, GHCB_RAX), why, sizeof(why))) {
 			if (cfg.verbose || cfg.fault[FAULT_AP_CREATE_FAIL])
@@ -668,6 +684,8 @@ static u64 check_inputs(const struct nae *n)
 	case 0x80000003:
 	case 0x80000004:
 	case 0x80000005:
+	case 0x80000011:
+	case 0x80000012:
 	case 0x80000018:
 	case 0x8000fffd:
 	case 0x8000fffe:

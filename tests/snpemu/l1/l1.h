@@ -107,6 +107,7 @@ enum fault_kind {
 	FAULT_UNVALIDATE,
 	FAULT_PREVALIDATED,
 	FAULT_LAUNCH_UNVALIDATED,
+	FAULT_GREQ_FAIL,
 	NR_FAULTS
 };
 
@@ -132,6 +133,7 @@ struct config {
 	u64 prevalidated_2m;	/* prevalidated: 2 MiB page N of SVSM memory */
 	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
 	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
+	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */
@@ -497,6 +499,13 @@ extern struct launch_info launch;
 void launch_svsm(void);
 /* CPUID as the emulated CPU answers it (vCPU @apic for the per-CPU leaves). */
 bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4]);
+
+/* ---- the PSP: launch digest, SNP guest requests (psp.c) ---- */
+/* After the launch pages are filled: keys, launch digest (@metas: secrets, CPUID, BIOS VMSA). */
+void psp_launch(const u64 metas[3], u64 image_end, const u8 *launch_vmsa);
+/* NAE 0x80000011/12: SW_EXITINFO2 to answer, or *bad_input (SW_EXITINFO1 = 2). @npages: RBX. */
+u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *npages,
+		      bool *bad_input);
 
 /* ---- statistics (stats.c) ---- */
 struct stats {

@@ -524,6 +524,7 @@ void launch_svsm(void)
 	/* the image's BSP VMSA lives in snpemu's memory: the guest never sees it */
 	m = page_alloc();
 	build_launch_vmsa(m, &in, launch.sev_status >> 2, launch.vmpl);
+	psp_launch(metas, image_end, m);
 	vcpus[0].ctx[launch.vmpl] =
 		(struct vctx){ .present = true, .internal = true, .vmsa = m, .ghcb_reg = ~0ULL };
 	if (cfg.verbose || launch.vmpl)

@@ -13,6 +13,7 @@
 #include "tlib/console.h"
 #include "tlib/snp_insn.h"
 #include "tlib/x86.h"
+#include "psp_crypto.h" /* BearSSL glue shared with the emulated PSP */
 
 #define P 0x8000000000ULL
 #define SHARED_ALIAS (1ULL << 30)
@@ -979,6 +980,227 @@ static void mode_evict_read(void)
 	rd8(EVICT_BASE + 0x8fff);
 }
 
+/* ---- SNP guest requests (GHCB spec #56421 NAE 0x80000011/12; SNP ABI #56860 messages) ---- */
+extern char meta_secrets[], meta_cpuid[];
+
+#define GREQ_REQ (SCRATCH + 0x100000) /* shared at launch */
+#define GREQ_RESP (GREQ_REQ + 0x1000)
+#define GREQ_CERTS (GREQ_REQ + 0x2000)	  /* 4 pages */
+static u8 greq_msg[4096] __aligned(4096); /* private: staging, and the "unshared" page */
+static u8 greq_payload[0x4c0];
+
+static u8 *shared_va(u64 gpa)
+{
+	return (u8 *)(gpa + SHARED_ALIAS);
+}
+
+/* Seal a message for key @key with sequence number @seq into greq_msg. */
+static void greq_build(int key, u64 seq, u8 type, const u8 *payload, u16 len)
+{
+	u8 iv[12] = { 0 };
+	u8 *m = greq_msg;
+
+	memset(m, 0, 4096);
+	*(u64 *)(m + 0x20) = seq;
+	m[0x30] = 1; /* AES-256-GCM */
+	m[0x31] = 1;
+	*(u16 *)(m + 0x32) = 0x60;
+	m[0x34] = type;
+	m[0x35] = 1;
+	*(u16 *)(m + 0x36) = len;
+	m[0x3c] = (u8)key;
+	memcpy(m + 0x60, payload, len);
+	memcpy(iv, &seq, 8);
+	pc_gcm_seal((u8 *)meta_secrets + 0x20 + 32 * key, iv, m + 0x30, 0x30, m + 0x60, len, m);
+}
+
+static void greq_report_req(int key, u64 seq, u32 vmpl)
+{
+	u8 req[0x60];
+
+	memset(req, 0, sizeof(req));
+	for (int i = 0; i < 64; i++)
+		req[i] = (u8)(0xa0 + i);
+	*(u32 *)(req + 0x40) = vmpl;
+	greq_build(key, seq, 5, req, sizeof(req));
+}
+
+/* Send: info1 returned, *info2 = SW_EXITINFO2; extended with RAX/RBX when @pages != NULL. */
+static u64 greq_send(u64 req, u64 resp, u64 certs, u64 *pages, u64 *info2)
+{
+	u64 i1;
+
+	ghcb_begin(pages ? 0x80000012 : 0x80000011, req, resp);
+	if (pages) {
+		gset(0x1f8, certs);
+		gset(0x318, *pages);
+	}
+	i1 = ghcb_call(info2);
+	if (pages)
+		*pages = gget(0x318);
+	return i1;
+}
+
+/* Copy greq_msg to the shared request page, send, report. */
+static u64 greq_plain(const char *what)
+{
+	u64 i1, i2 = 0;
+
+	memcpy(shared_va(GREQ_REQ), greq_msg, 4096);
+	memset(shared_va(GREQ_RESP), 0, 4096);
+	i1 = greq_send(GREQ_REQ, GREQ_RESP, 0, NULL, &i2);
+	con_printf("greq %s info1=0x%lx info2=0x%lx\n", what, i1, i2);
+	return i2;
+}
+
+/* Open the response page for @key, expected sequence number @seq; payload to greq_payload. */
+static int greq_open(const char *what, int key, u64 seq)
+{
+	u8 *m = greq_msg, iv[12] = { 0 };
+	u16 len;
+	int ok;
+
+	memcpy(m, shared_va(GREQ_RESP), 4096);
+	len = *(u16 *)(m + 0x36);
+	memcpy(iv, m + 0x20, 8);
+	ok = m[0x30] == 1 && m[0x31] == 1 && *(u16 *)(m + 0x32) == 0x60 && m[0x35] == 1 &&
+	     m[0x3c] == key && *(u64 *)(m + 0x20) == seq && len <= sizeof(greq_payload) &&
+	     !pc_gcm_open((u8 *)meta_secrets + 0x20 + 32 * key, iv, m + 0x30, 0x30, m + 0x60, len,
+			  m);
+	if (ok)
+		memcpy(greq_payload, m + 0x60, len);
+	con_printf("greq %s-resp ok=%d type=%u seq=%lu size=0x%x status=0x%x", what, ok, m[0x34],
+		   *(u64 *)(m + 0x20), len, ok ? *(u32 *)greq_payload : 0xffffffff);
+	if (ok && len == 0x4c0 && !*(u32 *)greq_payload) {
+		const u8 *rep = greq_payload + 0x20;
+		int match = 1;
+
+		for (int i = 0; i < 64; i++)
+			match &= rep[0x50 + i] == (u8)(0xa0 + i);
+		con_printf(" report-size=0x%x vmpl=%u data-match=%d", *(u32 *)(greq_payload + 4),
+			   *(u32 *)(rep + 0x30), match);
+	}
+	con_printf("\n");
+	return ok;
+}
+
+static void greq_print_report(void)
+{
+	const u8 *rep = greq_payload + 0x20;
+
+	for (int off = 0; off < 0x4a0; off += 64) {
+		con_printf("greq report 0x%03x ", off);
+		for (int i = 0; i < 64 && off + i < 0x4a0; i++)
+			con_printf("%02x", rep[off + i]);
+		con_printf("\n");
+	}
+}
+
+static void greq_print_certs(void)
+{
+	const u8 *t = shared_va(GREQ_CERTS);
+
+	for (int e = 0; e < 8; e++, t += 24) {
+		u32 off = *(u32 *)(t + 16), len = *(u32 *)(t + 20);
+		u8 h[48];
+		int zero = 1;
+
+		for (int i = 0; i < 24; i++)
+			zero &= !t[i];
+		if (zero)
+			break;
+		con_printf("greq cert ");
+		for (int i = 0; i < 16; i++)
+			con_printf("%02x", t[i]);
+		if (off > 4 * 4096 || len > 4 * 4096 - off) {
+			con_printf(" off=0x%x len=0x%x out-of-buffer\n", off, len);
+			continue;
+		}
+		pc_sha384(shared_va(GREQ_CERTS) + off, len, h);
+		con_printf(" len=%u sha384=", len);
+		for (int i = 0; i < 48; i++)
+			con_printf("%02x", h[i]);
+		con_printf("\n");
+	}
+}
+
+static void mode_greq(void)
+{
+	u64 i1, i2 = 0, pages;
+	u8 h[48];
+
+	/* for the host's launch digest: where the metadata pages are, what the BIOS VMSA holds */
+	pc_sha384(meta_bios_vmsa, 4096, h);
+	con_printf("greq meta secrets=0x%lx cpuid=0x%lx bios-vmsa=0x%lx bios-vmsa-sha384=",
+		   (u64)meta_secrets, (u64)meta_cpuid, (u64)meta_bios_vmsa);
+	for (int i = 0; i < 48; i++)
+		con_printf("%02x", h[i]);
+	con_printf("\n");
+
+	/* a valid report request with VMPCK0: the first sequence number is 1 */
+	greq_report_req(0, 1, 0);
+	greq_plain("ok");
+	if (greq_open("ok", 0, 2))
+		greq_print_report();
+	/* the same message again: its sequence number is used */
+	greq_plain("replay");
+	/* a forged tag, a skipped sequence number, bad header fields, an oversized message */
+	greq_report_req(0, 3, 0);
+	greq_msg[0] ^= 1;
+	greq_plain("bad-tag");
+	greq_report_req(0, 5, 0);
+	greq_plain("seq-skip");
+	greq_report_req(0, 3, 0);
+	greq_msg[0x31] = 2;
+	greq_plain("hdr-version");
+	greq_report_req(0, 3, 0);
+	greq_msg[0x40] = 1;
+	greq_plain("reserved");
+	greq_report_req(0, 3, 0);
+	*(u16 *)(greq_msg + 0x36) = 4000;
+	greq_plain("msg-size");
+	greq_build(0, 3, 3, greq_payload, 0x20); /* MSG_KEY_REQ: not served */
+	greq_plain("key-req");
+	/* pages the host cannot use: unaligned, private */
+	greq_report_req(0, 3, 0);
+	memcpy(shared_va(GREQ_REQ), greq_msg, 4096);
+	i1 = greq_send(GREQ_REQ + 8, GREQ_RESP, 0, NULL, &i2);
+	con_printf("greq unaligned info1=0x%lx info2=0x%lx\n", i1, i2);
+	i1 = greq_send((u64)greq_msg, GREQ_RESP, 0, NULL, &i2);
+	con_printf("greq private-req info1=0x%lx info2=0x%lx\n", i1, i2);
+	i1 = greq_send(GREQ_REQ, (u64)greq_msg, 0, NULL, &i2);
+	con_printf("greq private-resp info1=0x%lx info2=0x%lx\n", i1, i2);
+	/* none of that moved the counter: 3 is still the next one */
+	greq_plain("after-errors");
+	greq_open("after-errors", 0, 4);
+	/* VMPCK1 asks for a VMPL0 report (refused), then for its own VMPL1 */
+	greq_report_req(1, 1, 0);
+	greq_plain("vmpck1-vmpl0");
+	greq_open("vmpck1-vmpl0", 1, 2);
+	greq_report_req(1, 3, 1);
+	greq_plain("vmpck1-vmpl1");
+	greq_open("vmpck1-vmpl1", 1, 4);
+	/* extended: no pages (how many?), missing RBX, private pages, then enough */
+	greq_report_req(0, 5, 0);
+	memcpy(shared_va(GREQ_REQ), greq_msg, 4096);
+	pages = 0;
+	i1 = greq_send(GREQ_REQ, GREQ_RESP, GREQ_CERTS, &pages, &i2);
+	con_printf("greq ext-short info1=0x%lx info2=0x%lx rbx=%lu\n", i1, i2, pages);
+	ghcb_begin(0x80000012, GREQ_REQ, GREQ_RESP);
+	gset(0x1f8, GREQ_CERTS);
+	i1 = ghcb_call(&i2);
+	con_printf("greq ext-no-rbx info1=0x%lx info2=0x%lx\n", i1, i2);
+	pages = 4;
+	i1 = greq_send(GREQ_REQ, GREQ_RESP, P, &pages, &i2);
+	con_printf("greq ext-private info1=0x%lx info2=0x%lx\n", i1, i2);
+	memset(shared_va(GREQ_CERTS), 0xee, 4 * 4096);
+	pages = 4;
+	i1 = greq_send(GREQ_REQ, GREQ_RESP, GREQ_CERTS, &pages, &i2);
+	con_printf("greq ext info1=0x%lx info2=0x%lx\n", i1, i2);
+	greq_open("ext", 0, 6);
+	greq_print_certs();
+}
+
 /* Mode words that run one function; "vmpl1..." words run run_vmpl1(index in this list). */
 static const struct {
 	const char *word;
@@ -1005,6 +1227,7 @@ static const struct {
 	{ "evict", mode_evict },
 	{ "evict-pending", mode_evict_pending },
 	{ "evict-read", mode_evict_read },
+	{ "greq", mode_greq },
 };
 
 static const char *const vmpl1_words[] = {

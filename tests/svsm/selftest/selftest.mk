@@ -29,10 +29,10 @@ $(SELFTEST_BUILD)/%/selftest.o: $(SELFTEST_DIR)/selftest.c $(SVSM_BUILD)/config.
 # Linked exactly as svsm.elf is (src/svsm.mk), with launch.o swapped for the module. The
 # command is svsm.elf's, so only its output is named here.
 $(SELFTEST_BUILD)/%/svsm.elf: $(SELFTEST_BUILD)/%/selftest.o $(SELFTEST_BUILD)/insn.o \
-		$(SELFTEST_SVSM_OBJS) $(SVSM_BUILD)/linker.lds
+		$(SELFTEST_SVSM_OBJS) $(SVSM_BEARSSL) $(SVSM_BUILD)/linker.lds
 	$(call msg,LD,$@)$(CC) $(filter-out -MMD -MP -include $(SVSM_BUILD)/config.h,$(SVSM_CFLAGS)) $(SVSM_LDFLAGS) \
 		-T $(SVSM_BUILD)/linker.lds -Wl,-Map=$(@D)/svsm.map -o $@ \
-		$(SELFTEST_SVSM_OBJS) $(SELFTEST_BUILD)/insn.o $<
+		$(SELFTEST_SVSM_OBJS) $(SELFTEST_BUILD)/insn.o $< $(SVSM_BEARSSL)
 
 $(BUILD)/svsm-selftest.bin: $(SELFTEST_BUILD)/checks/svsm.elf
 	$(call msg,OBJCOPY,$@)objcopy -O binary $< $@

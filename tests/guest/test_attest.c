@@ -372,15 +372,23 @@ static bool smp_attest_once(struct cpu *cpu, u32 round, u8 prev[64])
 static void smp_attest_worker(struct cpu *cpu)
 {
 	u64 base = SMP_TEST_BASE + (u64)cpu->index * SMP_TEST_STRIDE;
+	struct svsm_pvalidate_req *req = (struct svsm_pvalidate_req *)cpu->caa->buffer;
 	u8 prev[64] = { 0 };
-	u16 next;
+	u32 rc;
 
+	/* The request lives in the vCPU's own calling area (the scratch request page is one for
+	 * all vCPUs): its 8 pages, validated (again, if an earlier test left them so). */
+	req->entries = 8;
+	req->next = 0;
 	for (u32 i = 0; i < 8; i++)
-		if (pvalidate_one(PVAL_ENTRY(base + i * PAGE_SIZE, PVAL_SIZE_4K, true, true),
-				  &next)) {
-			cpu->job_failures++;
-			return;
-		}
+		req->entry[i] = PVAL_ENTRY(base + i * PAGE_SIZE, PVAL_SIZE_4K, true, true);
+	rc = pvalidate_call(cpu->caa_gpa + 8);
+	if (rc != SVSM_SUCCESS || READ_ONCE(req->next) != 8) {
+		note("vCPU %u: PVALIDATE of its 8 pages: %s, next %u", cpu->index,
+		     svsm_rc_name(rc), READ_ONCE(req->next));
+		cpu->job_failures++;
+		return;
+	}
 	while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	for (u32 round = 0; round < SMP_ATTEST_ROUNDS; round++)

@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "protocol/svsm.h"
 #include "sev/evict.h"
+#include "sev/rmp.h"
 
 #define GUEST_RWX (RMP_ATTR_READ | RMP_ATTR_WRITE | RMP_ATTR_UEXEC | RMP_ATTR_SEXEC)
 
@@ -28,11 +29,27 @@ static int zero_validated(u8 *va, u64 gpa, u64 size)
 	return 0;
 }
 
+/*
+ * A 4 KiB entry on a page inside a 2 MiB RMP entry (the guest's own page state change made
+ * it 2 MiB) fails PVALIDATE and RMPADJUST with FAIL_SIZEMISMATCH (APM vol 3, PVALIDATE): the
+ * host splits the RMP entry on request (PSMASH, page state change operation 3, GHCB spec
+ * #56421 section 4.1.6; the state of every 4 KiB page survives) and the instruction is
+ * retried once. True when it should be; a host that refuses leaves the first answer.
+ */
+static bool split_for_4k(const struct pvalidate_entry *e, int rc)
+{
+	return !e->is_2m && rc == PVALIDATE_FAIL_SIZEMISMATCH &&
+	       rmp_psmash(ALIGN_DOWN(e->gpa, PAGE_2M_SIZE)) == 0;
+}
+
 static u32 do_validate(const struct pvalidate_entry *e, u8 *va, u64 size)
 {
 	bool cf;
 	int rc = snp_validate(va, e->is_2m, &cf);
 	u32 res;
+
+	if (split_for_4k(e, rc))
+		rc = snp_validate(va, e->is_2m, &cf);
 
 	/* The host unvalidated the page between the PVALIDATE and the eviction reads. */
 	if (rc == -EFAULT)
@@ -59,12 +76,16 @@ static u32 do_rescind(const struct pvalidate_entry *e, u8 *va)
 	 * PVALIDATE below gives the answer (CF = 1 or FAIL_INPUT). */
 	for (vmpl = 1; vmpl <= 3; vmpl++) {
 		rc = rmpadjust(addr, e->is_2m, vmpl);
+		if (rc == RMPADJUST_FAIL_SIZEMISMATCH && split_for_4k(e, rc))
+			rc = rmpadjust(addr, e->is_2m, vmpl);
 		if (rc == RMPADJUST_FAIL_INPUT)
 			break;
 		if (rc)
 			return svsm_err_from_insn(rc);
 	}
 	rc = pvalidate(addr, e->is_2m, false, &cf);
+	if (split_for_4k(e, rc))
+		rc = pvalidate(addr, e->is_2m, false, &cf);
 	return pvalidate_result(rc, cf, e->ignore_cf);
 }
 

@@ -80,6 +80,17 @@ static void check_malformed(void)
 	      "ghcb: usage != 0 -> exit_info_1 2, exit_info_2 2 (invalid usage)",
 	      "exit_info_1 0x%lx exit_info_2 0x%lx", n.info1, n.info2);
 
+	/* KVM's sev_es_validate_vmgexit checks the usage, not protocol_version: edk2's SEC
+	 * GHCB carries 0 there, and KVM serves it. */
+	ghcb_clear(c);
+	ghcb_set(c, GHCB_EXIT_CODE, NAE_HV_FEATURES);
+	ghcb_set(c, GHCB_EXIT_INFO1, 0);
+	ghcb_set(c, GHCB_EXIT_INFO2, 0);
+	n = ghcb_vmgexit_version(c, 0, 0);
+	check(n.info1 == 0 && n.info2_valid && n.info2 != 0,
+	      "ghcb: protocol_version 0 is served as KVM does (features in exit_info_2)",
+	      "exit_info_1 0x%lx exit_info_2 0x%lx", n.info1, n.info2);
+
 	/* RDMSR without RCX marked valid. */
 	ghcb_clear(c);
 	*(volatile u64 *)(c->ghcb + GHCB_RCX) = MSR_APIC_BASE;

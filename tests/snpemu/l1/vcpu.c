@@ -5,6 +5,7 @@
  * SVSM edits. The running context lives in this CPU's VMCB, GPR block and FPU.
  */
 #include "l1.h"
+#include "guestdev.h"
 
 extern void svm_run(u64 vmcb, struct gprs *g, u64 tsc[2]);
 
@@ -485,6 +486,7 @@ __noreturn void vcpu_loop(int cpu)
 			__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
 			v->fx_load = false;
 		}
+		vlapic_enter(v);
 		spin_unlock(&emu_lock);
 
 		svm_run((u64)v->vmcb, &v->g, v->tsc);

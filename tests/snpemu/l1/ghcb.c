@@ -573,6 +573,9 @@ static void run_nae(struct nae *n)
 			F32(p, 0) = (u32)cfg.smp;
 			for (int i = 0; i < cfg.smp; i++)
 				F32(p, 4 + 4 * i) = (u32)i;
+			/* RAX = the pages the list needs on success too (GHCB spec #56421,
+			 * "Get APIC IDs"): edk2's PlatformPei drops the list without it */
+			set_out(g, GHCB_RAX, need);
 		}
 		break;
 	}

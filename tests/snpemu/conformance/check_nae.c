@@ -29,7 +29,7 @@ static void check_hv_features(void)
 static void check_apic_ids(void)
 {
 	struct cpu *c = this_cpu();
-	u64 buf = pool_page(), pages = 0;
+	u64 buf = pool_page(), pages = 0, got = 0;
 	const volatile u32 *list = shared_ptr(buf);
 	unsigned int i, j;
 	bool unique = true, bsp = false, valid;
@@ -49,7 +49,12 @@ static void check_apic_ids(void)
 	ghcb_clear(c);
 	ghcb_set(c, GHCB_RAX, pages);
 	n = ghcb_call(c, NAE_GET_APIC_IDS, buf, 0);
+	valid = ghcb_get(c, GHCB_RAX, &got);
 	check_nae_ok("nae apic-ids: list query succeeds", n);
+	/* the GHCB spec returns the page count in RAX on success too; edk2 (PlatformPei)
+	 * drops the list unless it is there and equal to what it passed */
+	check(valid && got == pages, "nae apic-ids: list query returns the page count in rax",
+	      "rax %lu (valid %d)", got, valid);
 	nr_apic_ids = MIN(list[0], (u32)MAX_APIC_IDS);
 	check(list[0] >= 1 && list[0] <= MAX_APIC_IDS, "nae apic-ids: count is 1..64", "count %u",
 	      list[0]);

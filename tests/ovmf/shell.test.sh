@@ -1,11 +1,11 @@
 #!/bin/bash
 # Debian's OVMF at VMPL1 under csvsm, to its UEFI Shell, as `make run GUEST=ovmf` boots it: with
 # no boot device the boot manager starts the built-in shell, whose 5 s "Press ESC" countdown
-# ends only if the guest's APIC timer ticks (snpemu's vlapic.c; HLT skips to each tick, so the
-# countdown costs little; its cost is the shell's polling, about 40 s of CPU under TCG). Only after the "Shell>" prompt does the test type, through the
-# guest's COM1, a command that writes 0x10 to port 0xf4 with a 32-bit OUT (the shell's
-# `mm ADDRESS VALUE -IO -w 4`): snpemu then reports pass. Proves the shell runs and takes
-# keys; fails if the timer never fires (the prompt never comes) or csvsm refuses a call.
+# ends only if the guest's APIC timer ticks (snpemu's vlapic.c). The countdown polls its
+# timer, so it costs about 40 s of CPU under TCG. Only after the "Shell>" prompt does the
+# test type, through the guest's COM1, a command that writes 0x10 to port 0xf4 with a 32-bit
+# OUT (the shell's `mm ADDRESS VALUE -IO -w 4`): snpemu then reports pass. Proves the shell
+# runs and takes keys; fails if the timer never fires (no prompt) or csvsm refuses a call.
 . tests/lib.sh
 
 ovmf=$(scripts/fetch-debian.sh ovmf) || fail "no Debian OVMF (scripts/fetch-debian.sh ovmf)"

@@ -10,7 +10,9 @@
 # (the keyboard controller's 0xfe to port 0x64, a full reset to 0xcf9): forwarded, QEMU would
 # reset the whole emulator (shown for 0xcf9: the run ends "the L1 hypervisor crashed"; with
 # 0x64 forwarded too, OVMF's PS/2 driver meets a half-forwarded keyboard controller and never
-# reaches the shell). Fails too if csvsm refuses a call OVMF makes.
+# reaches the shell). Then it sets Bus Master in the IDE function's PCI command register and
+# reads it back clear: a QEMU device must not DMA into the L1's memory (shown: 0x0007 reads
+# back when snpemu does not mask it). Fails too if csvsm refuses a call OVMF makes.
 . tests/lib.sh
 
 ovmf=$(scripts/fetch-debian.sh ovmf) || fail "no Debian OVMF (scripts/fetch-debian.sh ovmf)"
@@ -40,7 +42,10 @@ if wait_for 'Press ESC in 5 seconds' 200; then
 	if wait_for 'Shell> *$' 100; then
 		prompt=1
 		echo "+ prompt after $((($(date +%s%N) - start) / 1000000)) ms; typing the commands"
-		printf 'mm 0x64 0xfe -IO -w 1\rmm 0xcf9 0x0e -IO -w 1\rmm 0xf4 0x10 -IO -w 4\r' >&3
+		printf 'mm 0x64 0xfe -IO -w 1\rmm 0xcf9 0x0e -IO -w 1\r' >&3
+		# PCI 00:01.1 (PIIX IDE): command = I/O, memory, Bus Master; read it back
+		printf 'mm 0x0000000000010104 0x0007 -PCI -w 2\r' >&3
+		printf 'mm 0x0000000000010104 -PCI -w 2 -n\rmm 0xf4 0x10 -IO -w 4\r' >&3
 	fi
 fi
 wait_s=0
@@ -59,6 +64,8 @@ echo "+ exit status $RC after $((($(date +%s%N) - start) / 1000000)) ms"
 expect_out 'UEFI Interactive Shell'
 expect_out 'Press ESC in 5 seconds'
 expect_out '^Shell> mm 0xcf9 0x0e -IO -w 1$'
+# Bus Master (bit 2) did not stick: snpemu masks it in forwarded PCI configuration writes
+expect_out '^PCI +0x0000000000010104 : 0x000[0-3]$'
 expect_no_out 'requested termination|SVSM terminated|RULE:|crashed'
 expect_out '^snpemu: VMPL1 reported pass$'
 expect_rc 0

@@ -13,7 +13,7 @@
 # Like every benchmark here it reports figures against targets; it fails only when the run
 # itself fails.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 [ -f svsm.bin ] && [ -f build/efi/svsmtest.efi ] || { echo "ovmf.bench: run make first"; exit 1; }
 ovmf=$(scripts/fetch-debian.sh ovmf) || { echo "ovmf.bench: no Debian OVMF"; exit 1; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the ovmf.* cases (source it after tests/lib.sh): Debian 13's OVMF 2025.02, unmodified,
 # at VMPL1 under csvsm in snpemu, runs build/efi/svsmtest.efi and must report pass.
 #

@@ -27,8 +27,7 @@ pid=$!
 exec 3>"$keys" # hold the writing end: QEMU sees no end of input
 # wait_for REGEX SECONDS: until the console (escapes removed) has REGEX, or the run ended
 wait_for() {
-	local i
-	for i in $(seq 1 $(($2 * 10))); do
+	for _ in $(seq 1 $(($2 * 10))); do
 		sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g' "$TEST_TMP/raw.txt" | grep -q "$1" && return 0
 		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.1

@@ -33,7 +33,7 @@ static int zero_validated(u8 *va, u64 gpa, u64 size)
  * A 4 KiB entry on a page inside a 2 MiB RMP entry (the guest's own page state change made
  * it 2 MiB) fails PVALIDATE and RMPADJUST with FAIL_SIZEMISMATCH (APM vol 3, PVALIDATE): the
  * host splits the RMP entry on request (PSMASH, page state change operation 3, GHCB spec
- * #56421 section 4.1.6; the state of every 4 KiB page survives) and the instruction is
+ * #56421 "Page State Change"; the state of every 4 KiB page survives) and the instruction is
  * retried once. True when it should be; a host that refuses leaves the first answer.
  */
 static bool split_for_4k(const struct pvalidate_entry *e, int rc)

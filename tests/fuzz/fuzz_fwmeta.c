@@ -3,8 +3,9 @@
  * the SVSM runs it: the input is the end of an image (padded with zeros in front to whole
  * pages) just below 4 GiB; step 1 reads the image's last page, step 2 the bytes from the
  * "ASEV" offset it found. No read may leave those buffers (ASan), and whatever the parser
- * accepts must obey the rules it promises: the SEV-ES reset block as written, sections page aligned, non-empty, below 4 GiB, not
- * overlapping each other or the image, exactly one secrets page, CPUID page and calling area.
+ * accepts must obey the rules it promises: the SEV-ES reset block as written, sections page
+ * aligned, non-empty, below 4 GiB, not overlapping each other or the image, exactly one
+ * secrets page, CPUID page and calling area.
  *
  * Seeds (tests/fuzz/corpus/fwmeta): the last page of build/guest.fd (the test firmware) and
  * of a synthetic image with Debian OVMF's six sections (facts §10).

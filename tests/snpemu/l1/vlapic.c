@@ -14,7 +14,7 @@
  * - Delivery: the highest pending vector above the PPR, by event injection (EVENTINJ) when
  *   the guest can take it: RFLAGS.IF set, no interrupt shadow, no event already being
  *   injected, and never into a VMSA with Restricted Injection (it stays pending there, as
- *   the host cannot inject: SNP ABI #56860, APM vol 2 15.36.12). QEMU 7.2's TCG aborts on a
+ *   the host cannot inject: APM vol 2, SEV-SNP "Restricted Injection"). QEMU 7.2's TCG aborts on a
  *   virtual interrupt (V_IRQ) at VMRUN, so while an interrupt is pending and not yet
  *   deliverable, or the timer is armed, the L1's own APIC timer forces a #VMEXIT then.
  * - HLT with IF set and a pending interrupt or armed timer does not park: the guest clock

@@ -72,4 +72,6 @@ echo "guest APIC: $(stat_get 's["guest_apic"]'); instructions: $(stat_get 's["in
 	"exits: $(stat_get 's["exits"]')"
 # at least one tick per countdown second (the total depends on when the keys arrive)
 [ "$(stat_get 's["guest_apic"]["injected"]')" -ge 5 ] || fail "fewer than 5 timer interrupts"
+# waiting at the prompt, the shell halts: each HLT skips to the next tick instead of parking
+[ "$(stat_get 's["guest_apic"]["hlt_skipped_ticks"]')" -ge 1 ] || fail "no HLT skipped to a tick"
 echo "shell reached; the reset writes were denied; the typed command reported pass"

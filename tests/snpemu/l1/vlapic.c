@@ -14,9 +14,11 @@
  * - Delivery: the highest pending vector above the PPR, by event injection (EVENTINJ) when
  *   the guest can take it: RFLAGS.IF set, no interrupt shadow, no event already being
  *   injected, and never into a VMSA with Restricted Injection (it stays pending there, as
- *   the host cannot inject: APM vol 2, SEV-SNP "Restricted Injection"). QEMU 7.2's TCG aborts on a
- *   virtual interrupt (V_IRQ) at VMRUN, so while an interrupt is pending and not yet
- *   deliverable, or the timer is armed, the L1's own APIC timer forces a #VMEXIT then.
+ *   the host cannot inject: APM vol 2, SEV-SNP "Restricted Injection"). A virtual
+ *   interrupt (V_IRQ) at VMRUN was seen to abort QEMU 7.2's TCG (an iothread-lock assertion
+ *   in tcg_handle_interrupt), so no interrupt window is requested: while an interrupt is
+ *   pending and not yet deliverable, or the timer is armed, the L1's own APIC timer forces
+ *   a #VMEXIT then.
  * - HLT with IF set and a pending interrupt or armed timer does not park: the guest clock
  *   jumps to the deadline (as QEMU's -icount sleep=off does with an idle machine), so a
  *   firmware waiting for its tick costs no instructions. Same inputs, same counts.

@@ -5,6 +5,7 @@ SVSM_GPA ?= 0x8000000000
 SVSM_MEM ?= 0x10000000
 SMP ?= 4
 MEM ?= 512M
+GUEST ?= test
 T ?=
 DEBIAN_FETCH ?= ovmf
 
@@ -63,8 +64,15 @@ all: $(ALL_TARGETS)
 deps:
 	scripts/setup-deps.sh $(DEBIAN_FETCH)
 
+# GUEST=ovmf: Debian's OVMF at VMPL1, to its UEFI Shell on the serial console (keys reach it;
+# Ctrl-C ends the run). README "Booting Debian's OVMF".
 run: all
+ifeq ($(GUEST),ovmf)
+	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios "$$(scripts/fetch-debian.sh ovmf)" \
+		--interactive --timeout 86400 svsm.bin
+else
 	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios $(BUILD)/guest.fd svsm.bin
+endif
 
 test: deps
 	$(MAKE) all
@@ -90,7 +98,8 @@ clean:
 help:
 	@echo 'Targets:'
 	@echo '  all (default)  svsm.bin, build/guest.fd, snpemu, unit tests, fuzz targets, self-tests'
-	@echo '  run            boot svsm.bin under snpemu with the test firmware (serial on stdout)'
+	@echo '  run            boot svsm.bin under snpemu with the test firmware (serial on stdout);'
+	@echo '                 GUEST=ovmf: Debian'"'"'s OVMF to its UEFI Shell, interactively'
 	@echo '  test           install dependencies, build, run every test case (T= filters)'
 	@echo '  unit           only the cmocka unit tests (build/unit/test_*)'
 	@echo '  bench          benchmarks: counts from snpemu --stats, allocator timings'
@@ -104,6 +113,7 @@ help:
 	@echo '  SVSM_MEM=$(SVSM_MEM)    SVSM memory (multiple of 2 MiB, 4 MiB..1 GiB)'
 	@echo '  SVSM_CBIT=$(SVSM_CBIT)             C-bit position the image is built for'
 	@echo '  SMP=$(SMP) MEM=$(MEM)         vCPUs and guest RAM for make run'
+	@echo '  GUEST=$(GUEST)             make run: test (build/guest.fd) or ovmf (Debian 13 OVMF)'
 	@echo '  T=FILTER               make test: only cases whose name contains FILTER'
 	@echo '  DEBIAN_FETCH="ovmf"    make deps: Debian 13 files to fetch (scripts/debian-pins.txt rows)'
 	@echo '  JOBS=2                 make test: cases run in parallel'

@@ -7,8 +7,9 @@
  * Two steps, because the SVSM reads the image through small mappings:
  *   1. fwmeta_parse_footer() on the image's last bytes: the footer GUID table (OVMF_FOOTER_GUID,
  *      ending OVMF_FOOTER_END_OFFSET bytes before the end of the image), the optional SEV-ES
- *      reset block (u32 AP reset address, inside the image) and the SEV metadata offset (u32,
- *      from the end of the image back to the "ASEV" structure, inside the image);
+ *      reset block (u32 AP reset address, CS base[31:16] | IP[15:0]: any address, in RAM for
+ *      OVMF) and the SEV metadata offset (u32, from the end of the image back to the "ASEV"
+ *      structure, inside the image);
  *   2. fwmeta_parse_asev() on the bytes from the "ASEV" structure on: u32 signature "ASEV",
  *      u32 length (header + sections), u32 version 1, u32 count, then count sections of
  *      u32 GPA, u32 size, u32 type.

@@ -20,4 +20,8 @@ int rmp_adjust_4k(void *va, u64 attrs);
 /* The same for a page outside SVSM memory mapped at @va (a guest page at GPA @gpa). */
 int rmp_adjust_4k_at(void *va, u64 gpa, u64 attrs);
 
+/* Ask the host to split the 2 MiB RMP entry at @gpa (2 MiB aligned) into 4 KiB entries:
+ * 0, or the negative error of the page state change request. */
+int rmp_psmash(u64 gpa);
+
 #endif

@@ -8,6 +8,7 @@
 #include "guest/vmsa_check.h"
 #include "lib/errno.h"
 #include "sev/evict.h"
+#include "sev/rmp.h"
 
 /* Zero a freshly validated page (or 2 MiB page), leaving out the ISA ROM range. 0, or -EFAULT
  * if the page stopped being validated meanwhile (only the host can do that: the page is
@@ -32,11 +33,26 @@ static int outcome(int rc, bool cf, bool unchanged_ok)
 	return rc ? rc : cf && !unchanged_ok ? -EALREADY : 0;
 }
 
+/*
+ * A 4 KiB entry on a page inside a 2 MiB RMP entry (the guest's own page state change made
+ * it 2 MiB) fails PVALIDATE and RMPADJUST with FAIL_SIZEMISMATCH (APM vol 3, PVALIDATE): the
+ * host splits the RMP entry on request (PSMASH, page state change operation 3, GHCB spec
+ * #56421 "Page State Change"; the state of every 4 KiB page survives) and the instruction is
+ * retried once. True when it should be; a host that refuses leaves the first answer.
+ */
+static bool split_for_4k(u64 gpa, bool is_2m, int rc)
+{
+	return !is_2m && rc == PVALIDATE_FAIL_SIZEMISMATCH &&
+	       rmp_psmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE)) == 0;
+}
+
 static int do_validate(u64 gpa, bool is_2m, bool unchanged_ok, u8 *va, u64 size)
 {
 	bool cf;
 	int rc = snp_validate(va, is_2m, &cf);
 
+	if (split_for_4k(gpa, is_2m, rc))
+		rc = snp_validate(va, is_2m, &cf);
 	/* The host unvalidated the page between the PVALIDATE and the eviction reads: -EFAULT. */
 	rc = outcome(rc, cf, unchanged_ok);
 	if (rc)
@@ -48,7 +64,7 @@ static int do_validate(u64 gpa, bool is_2m, bool unchanged_ok, u8 *va, u64 size)
 	return rmpadjust((u64)(uintptr_t)va, is_2m, GUEST_RWX | GUEST_VMPL);
 }
 
-static int do_rescind(bool is_2m, bool unchanged_ok, u8 *va)
+static int do_rescind(u64 gpa, bool is_2m, bool unchanged_ok, u8 *va)
 {
 	u64 addr = (u64)(uintptr_t)va;
 	unsigned int vmpl;
@@ -59,12 +75,16 @@ static int do_rescind(bool is_2m, bool unchanged_ok, u8 *va)
 	 * PVALIDATE below gives the answer (CF = 1 or FAIL_INPUT). */
 	for (vmpl = 1; vmpl <= 3; vmpl++) {
 		rc = rmpadjust(addr, is_2m, vmpl);
+		if (rc == RMPADJUST_FAIL_SIZEMISMATCH && split_for_4k(gpa, is_2m, rc))
+			rc = rmpadjust(addr, is_2m, vmpl);
 		if (rc == RMPADJUST_FAIL_INPUT)
 			break;
 		if (rc)
 			return rc;
 	}
 	rc = pvalidate(addr, is_2m, false, &cf);
+	if (split_for_4k(gpa, is_2m, rc))
+		rc = pvalidate(addr, is_2m, false, &cf);
 	return outcome(rc, cf, unchanged_ok);
 }
 
@@ -76,7 +96,7 @@ int guest_pvalidate(u64 gpa, bool is_2m, bool validate, bool unchanged_ok)
 
 	va = is_2m ? gmem_map_2m(gpa, true) : gmem_map(GMEM_SLOT_PAGE, gpa, true);
 	rc = validate ? do_validate(gpa, is_2m, unchanged_ok, va, size)
-		      : do_rescind(is_2m, unchanged_ok, va);
+		      : do_rescind(gpa, is_2m, unchanged_ok, va);
 	/* A 4 KiB mapping stays until the next entry replaces it (guest_pvalidate_done). */
 	if (is_2m)
 		gmem_unmap_2m();

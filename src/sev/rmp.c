@@ -8,8 +8,7 @@
 
 #define PSMASH_MAX_ISSUES 4 /* one entry: a host that needs more is stalling */
 
-/* Ask the host to split the 2 MiB RMP entry at @gpa (2 MiB aligned) into 4 KiB entries. */
-static int psmash(u64 gpa)
+int rmp_psmash(u64 gpa)
 {
 	struct psc_desc d;
 
@@ -25,7 +24,7 @@ int rmp_adjust_4k_at(void *va, u64 gpa, u64 attrs)
 
 	if (rc != RMPADJUST_FAIL_SIZEMISMATCH)
 		return rc;
-	rc = psmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE));
+	rc = rmp_psmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE));
 	if (rc)
 		return rc;
 	return rmpadjust(addr, false, attrs);

@@ -155,12 +155,33 @@ static void test_reset_block(void **state)
 	put_footer(false, 0, ASEV_OFF);
 	assert_int_equal(parse(&m), 0);
 	assert_false(m.has_reset_block);
-	/* outside the image, below and above */
-	put_footer(true, (u32)FW_GPA - 1, ASEV_OFF);
-	assert_int_equal(parse(&m), -EPROTO);
-	build(guest_secs, 4);
+	/* Outside the image: OVMF 2025.02's AP reset code is in RAM (CS base 0x0080_0000, IP
+	 * 0xb004); any 32-bit address is taken as given. */
+	put_footer(true, 0x0080b004, ASEV_OFF);
+	assert_int_equal(parse(&m), 0);
+	assert_true(m.has_reset_block);
+	assert_int_equal(m.ap_reset_addr, 0x0080b004);
 	put_footer(true, 0, ASEV_OFF);
-	assert_int_equal(parse(&m), -EPROTO);
+	assert_int_equal(parse(&m), 0);
+	assert_int_equal(m.ap_reset_addr, 0);
+	/* but it is one u32 */
+	{
+		static const struct guid footer = OVMF_FOOTER_GUID;
+		static const struct guid rb = OVMF_SEV_ES_RESET_BLOCK_GUID;
+		static const struct guid meta = OVMF_SEV_METADATA_GUID;
+		struct guidtable_builder b;
+		u8 tbl[128], v[8] = { 0 };
+		int len;
+
+		guidtable_begin(&b, tbl, sizeof(tbl));
+		put32(v, ASEV_OFF);
+		assert_int_equal(guidtable_add(&b, &meta, v, 4), 0);
+		assert_int_equal(guidtable_add(&b, &rb, v, 8), 0);
+		len = guidtable_finish(&b, &footer);
+		memset(image + FW_SIZE - 0x20 - 256, 0, 256 + 0x20);
+		memcpy(image + FW_SIZE - 0x20 - (size_t)len, tbl, (size_t)len);
+		assert_int_equal(parse(&m), -EPROTO);
+	}
 }
 
 static void test_missing(void **state)

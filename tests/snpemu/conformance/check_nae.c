@@ -29,7 +29,7 @@ static void check_hv_features(void)
 static void check_apic_ids(void)
 {
 	struct cpu *c = this_cpu();
-	u64 buf = pool_page(), pages = 0;
+	u64 buf = pool_page(), pages = 0, got = 0;
 	const volatile u32 *list = shared_ptr(buf);
 	unsigned int i, j;
 	bool unique = true, bsp = false, valid;
@@ -49,7 +49,12 @@ static void check_apic_ids(void)
 	ghcb_clear(c);
 	ghcb_set(c, GHCB_RAX, pages);
 	n = ghcb_call(c, NAE_GET_APIC_IDS, buf, 0);
+	valid = ghcb_get(c, GHCB_RAX, &got);
 	check_nae_ok("nae apic-ids: list query succeeds", n);
+	/* the GHCB spec returns the page count in RAX on success too; edk2 (PlatformPei)
+	 * drops the list unless it is there and equal to what it passed */
+	check(valid && got == pages, "nae apic-ids: list query returns the page count in rax",
+	      "rax %lu (valid %d)", got, valid);
 	nr_apic_ids = MIN(list[0], (u32)MAX_APIC_IDS);
 	check(list[0] >= 1 && list[0] <= MAX_APIC_IDS, "nae apic-ids: count is 1..64", "count %u",
 	      list[0]);
@@ -78,6 +83,17 @@ static void check_malformed(void)
 	n = ghcb_vmgexit(c, 1);
 	check(n.info1 == GHCB_RESULT_MALFORMED && n.info2 == GHCB_ERR_INVALID_USAGE,
 	      "ghcb: usage != 0 -> exit_info_1 2, exit_info_2 2 (invalid usage)",
+	      "exit_info_1 0x%lx exit_info_2 0x%lx", n.info1, n.info2);
+
+	/* KVM's sev_es_validate_vmgexit checks the usage, not protocol_version: edk2's SEC
+	 * GHCB carries 0 there, and KVM serves it. */
+	ghcb_clear(c);
+	ghcb_set(c, GHCB_EXIT_CODE, NAE_HV_FEATURES);
+	ghcb_set(c, GHCB_EXIT_INFO1, 0);
+	ghcb_set(c, GHCB_EXIT_INFO2, 0);
+	n = ghcb_vmgexit_version(c, 0, 0);
+	check(n.info1 == 0 && n.info2_valid && n.info2 != 0,
+	      "ghcb: protocol_version 0 is served as KVM does (features in exit_info_2)",
 	      "exit_info_1 0x%lx exit_info_2 0x%lx", n.info1, n.info2);
 
 	/* RDMSR without RCX marked valid. */

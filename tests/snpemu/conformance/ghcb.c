@@ -55,7 +55,12 @@ struct nae ghcb_result(struct cpu *c)
 
 struct nae ghcb_vmgexit(struct cpu *c, u32 usage)
 {
-	G16(c, GHCB_VERSION) = GHCB_PROTOCOL;
+	return ghcb_vmgexit_version(c, GHCB_PROTOCOL, usage);
+}
+
+struct nae ghcb_vmgexit_version(struct cpu *c, u16 version, u32 usage)
+{
+	G16(c, GHCB_VERSION) = version;
 	G32(c, GHCB_USAGE) = usage;
 	/* An MSR-protocol call may have left a request in the MSR: always set the GPA. */
 	wrmsr(MSR_GHCB, c->ghcb_gpa);

@@ -124,6 +124,8 @@ bool ghcb_get(struct cpu *c, unsigned int off, u64 *v);
 void ghcb_prepare(struct cpu *c, u64 code, u64 info1, u64 info2);
 /* Issue an NAE with the fields set so far (version 2, the given usage). */
 struct nae ghcb_vmgexit(struct cpu *c, u32 usage);
+/* The same with the GHCB's protocol_version field set to @version. */
+struct nae ghcb_vmgexit_version(struct cpu *c, u16 version, u32 usage);
 /* Read exit_info_1/2 after a VMGEXIT. */
 struct nae ghcb_result(struct cpu *c);
 /* ghcb_set the exit code and exit infos, then ghcb_vmgexit with usage 0. */

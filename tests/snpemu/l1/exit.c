@@ -6,6 +6,7 @@
  * the RMP: #VC 0x404, a mode switch of the guest, MMIO, or a broken rule.
  */
 #include "l1.h"
+#include "guestdev.h"
 
 #define VMEXIT_EXC(v) (0x40 + (v))
 #define VMEXIT_INTR 0x60
@@ -591,6 +592,8 @@ void handle_exit(struct vcpu *v)
 	}
 	case VMEXIT_HLT:
 		advance(v, 1);
+		if (vlapic_hlt(v))
+			break; /* an interrupt wakes it: no park */
 		vcpu_park(v);
 		break;
 	case VMEXIT_NPF:

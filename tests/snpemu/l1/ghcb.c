@@ -5,6 +5,7 @@
  * exit_info_2 when they fail).
  */
 #include "l1.h"
+#include "guestdev.h"
 
 #define GHCB_RAX 0x1f8
 #define GHCB_RCX 0x308
@@ -372,10 +373,12 @@ static void mmio(struct nae *n, bool write, u64 *err)
 					 : *(volatile u8 *)p;
 		}
 	} else if (gpa >= LAPIC_GPA && gpa < LAPIC_GPA + PAGE_SIZE) {
-		/* the vCPU's APIC as the guest may see it (never the L1's own): ID and version */
+		/* the vCPU's APIC as the guest may see it (never the L1's own): the guest's
+		 * VMPLs have a whole one (vlapic.c), the image's VMPL its ID and version */
 		u64 reg = gpa & 0xff0;
 
-		val = reg == 0x20 ? (u64)n->v->id << 24 : reg == 0x30 ? 0x50014 : 0;
+		if (!vlapic_mmio(n->v, gpa, write, &val, (unsigned int)len))
+			val = reg == 0x20 ? (u64)n->v->id << 24 : reg == 0x30 ? 0x50014 : 0;
 	} else {
 		val = ~0ULL; /* nothing there: reads float high, writes vanish */
 	}
@@ -397,7 +400,7 @@ static bool msr_emulate(struct vcpu *v, u32 msr, bool write, u64 *val)
 	}
 	switch (msr) {
 	case 0x10:
-		*val = rdtsc();
+		*val = rdtsc() + vlapic_tsc_offset();
 		return true;
 	case 0x1b:
 		*val = 0xfee00000ULL | (1ULL << 11) | (v->id == 0 ? 1ULL << 8 : 0);
@@ -467,7 +470,7 @@ static void run_nae(struct nae *n)
 		break;
 	case 0x6e:
 	case 0x87: {
-		u64 t = rdtsc();
+		u64 t = rdtsc() + vlapic_tsc_offset();
 
 		set_out(g, GHCB_RAX, t & 0xffffffff);
 		set_out(g, GHCB_RDX, t >> 32);
@@ -512,7 +515,9 @@ static void run_nae(struct nae *n)
 			break;
 		cur = F16(d, 0);
 		end = F16(d, 2);
-		if (end >= 253 || F32(d, 4) != 0 || (u64)(end + 1) * 8 + 8 > GHCB_BUF_SIZE ||
+		/* The header's reserved word is ignored, as KVM's snp_begin_psc does: edk2
+		 * leaves stale bytes in it. */
+		if (end >= 253 || (u64)(end + 1) * 8 + 8 > GHCB_BUF_SIZE ||
 		    d + 8 + (end + 1) * 8 > g + GHCB_BUF + GHCB_BUF_SIZE) {
 			info2 = PSC_ERR_INVALID_HDR;
 			break;
@@ -584,6 +589,9 @@ static void run_nae(struct nae *n)
 			F32(p, 0) = (u32)cfg.smp;
 			for (int i = 0; i < cfg.smp; i++)
 				F32(p, 4 + 4 * i) = (u32)i;
+			/* RAX = the pages the list needs on success too (GHCB spec #56421,
+			 * "Get APIC IDs"): edk2's PlatformPei drops the list without it */
+			set_out(g, GHCB_RAX, need);
 		}
 		break;
 	}
@@ -625,8 +633,8 @@ static u64 check_inputs(const struct nae *n)
 
 	if (F32(gc, GHCB_USAGE) != 0)
 		return ERR_INVALID_USAGE;
-	if (F16(gc, GHCB_VERSION) != 2)
-		return ERR_INVALID_USAGE; /* SNP speaks version 2 */
+	/* protocol_version is not checked: KVM's sev_es_validate_vmgexit does not, and edk2's
+	 * SEC-phase GHCB carries 0 there (the version is negotiated by the MSR protocol). */
 	if (!valid(gc, GHCB_EXIT_CODE) || !valid(gc, GHCB_INFO1) || !valid(gc, GHCB_INFO2))
 		return ERR_MISSING_INPUT;
 	switch (n->code) {

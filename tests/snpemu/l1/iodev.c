@@ -2,11 +2,13 @@
  * The guest's port I/O, performed by the host side of the IOIO NAE: COM1 (QEMU's real
  * UART: the console), the result port 0xf4, and the guest's fw_cfg, which snpemu serves
  * itself as QEMU would (signature, ID with DMA, CPU count, file directory with etc/e820,
- * etc/bios_gpa, etc/bios_size and any --fw-cfg file), and the ports of the test instrument
- * (instrument.c: no part of the SNP model). Other ports read as all ones and ignore writes,
- * like unassigned ports in QEMU.
+ * etc/bios_gpa, etc/bios_size and any --fw-cfg file, the --kernel blob), and the ports of the
+ * test instrument (instrument.c: no part of the SNP model). The guest's VMPLs reach QEMU's
+ * chipset through passthru.c; other ports read as all ones and ignore writes, like
+ * unassigned ports in QEMU.
  */
 #include "l1.h"
+#include "guestdev.h"
 
 #define COM1 0x3f8
 #define RESULT_PORT 0xf4
@@ -26,6 +28,9 @@ struct gfile {
 static struct gfile files[16];
 static int nr_files;
 static u8 dir[4 + 16 * 64];
+/* --kernel FILE: the kernel blob (items 0x08 size, 0x11 data), as QEMU's -kernel gives it */
+static u16 kernel_qsel;
+static u32 kernel_size;
 static u16 cur_sel;
 static u32 cur_off;
 static u32 dma_hi;
@@ -71,6 +76,8 @@ void gfw_init(void)
 		f = add_file("etc/bios_size", 8);
 		F64(f->data, 0) = launch.bios_size;
 	}
+	if (qfw_find("opt/snpemu/kernel", &kernel_size, &kernel_qsel))
+		kernel_size = 0;
 	/* files the runner passes with --fw-cfg NAME=FILE arrive as opt/snpemu/gfw/NAME */
 	count = qfw_dir_count();
 	for (u32 i = 0; i < count; i++) {
@@ -120,6 +127,18 @@ static u32 item_read(u16 sel, u32 off, u8 *buf, u32 len)
 		src = tmp;
 		size = 2;
 		break;
+	case 0x0008: /* kernel size; no setup (0x17), initrd (0x0b) nor command line (0x14) */
+		F32(tmp, 0) = kernel_size;
+		src = tmp;
+		size = 4;
+		break;
+	case 0x0011:
+		if (off >= kernel_size)
+			return 0;
+		if (len > kernel_size - off)
+			len = kernel_size - off;
+		qfw_read(kernel_qsel, off, buf, len);
+		return len;
 	case 0x0019:
 		src = dir;
 		size = 4 + 64 * (u32)nr_files;
@@ -201,6 +220,12 @@ u64 io_in(struct vcpu *v, u16 port, int size)
 		return ti_in(v, port, size);
 	if (port >= COM1 && port < COM1 + 8 && size == 1)
 		return inb(port);
+	{
+		u64 val;
+
+		if (passthru_in(v, port, size, &val))
+			return val;
+	}
 	if (port == FWCFG_DATA && size == 1) {
 		u8 b = 0;
 
@@ -221,6 +246,8 @@ void io_out(struct vcpu *v, u16 port, int size, u64 val)
 		outb(port, (u8)val);
 		return;
 	}
+	if (passthru_out(v, port, size, val))
+		return;
 	switch (port) {
 	case RESULT_PORT:
 		if (result_reported)

@@ -4,6 +4,7 @@
  * first VMPL1 instruction ran (or at exit if VMPL1 never ran).
  */
 #include "l1.h"
+#include "guestdev.h"
 
 struct stats st, st_boot;
 
@@ -192,6 +193,7 @@ void stats_write(void)
 	else
 		stats_puts(", \"termination\": null");
 	stats_printf(", \"exits\": %lu, \"vcpus\": %d", st.exits, cfg.smp);
+	vlapic_stats();
 	stats_puts(", \"boot\": {");
 	write_counters(b);
 	stats_puts("}}\n");

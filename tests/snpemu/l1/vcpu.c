@@ -5,6 +5,7 @@
  * SVSM edits. The running context lives in this CPU's VMCB, GPR block and FPU.
  */
 #include "l1.h"
+#include "guestdev.h"
 
 extern void svm_run(u64 vmcb, struct gprs *g, u64 tsc[2]);
 
@@ -399,8 +400,12 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 		fmt_snprintf(why, n, "VMPL%u of vCPU %u is running", vmpl, apic);
 		return -1;
 	}
-	if (c->present && !c->internal && c->vmsa_gpa == gpa)
+	/* KVM keeps the GHCB MSR and its registration per vCPU across AP creations: edk2's
+	 * APs, re-created with the same GHCB, restore the MSR they find and use it */
+	if (!c->internal) {
 		nc.ghcb_reg = c->ghcb_reg;
+		nc.ghcb_msr = c->ghcb_msr;
+	}
 	*c = nc;
 	if (req == 1 && t->cur < 0 && t != caller) {
 		/* idle target: it starts there */
@@ -487,6 +492,7 @@ __noreturn void vcpu_loop(int cpu)
 			__asm__ volatile("fxrstor64 %0" ::"m"(v->fx));
 			v->fx_load = false;
 		}
+		vlapic_enter(v);
 		spin_unlock(&emu_lock);
 
 		sched_arm(v);

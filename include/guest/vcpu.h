@@ -57,7 +57,7 @@ struct vcpu_new_fields {
 };
 
 /*
- * Reserve a VMSA slot of vCPU @target (at most two VMSAs per vCPU: else -ENOSPC), claim both
+ * Reserve a VMSA slot of vCPU @target (at most four VMSAs per vCPU: else -ENOSPC), claim both
  * pages (-EFAULT, -EBUSY), then take all VMPL1 access to the VMSA page and flush every TLB,
  * so that it cannot change under the caller's checks (-EFAULT: not private and validated;
  * another RMPADJUST failure: its result). Both GPAs are page aligned guest RAM. On failure

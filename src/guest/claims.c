@@ -44,20 +44,20 @@ static bool claims_overlap(const struct vcpu_state *s, u32 mask, u64 gpa, u64 si
 
 /*
  * Under reg.lock: may this vCPU claim [gpa, gpa + size)? Registered VMSAs and calling areas
- * are -EFAULT, except — with @own_caa_ok — this vCPU's own calling area (*own = true: it is
- * protected already). Another vCPU's claim is -EBUSY (try again), one of this vCPU's own
+ * are -EFAULT, except the calling area of vCPU @caa_owner (NO_CAA_OWNER: none), *own = true:
+ * it is protected already. Another vCPU's claim is -EBUSY (try again), one of this vCPU's own
  * -EFAULT (a request naming its own request page); @skip_own is a claim slot of this vCPU not
  * to count (NR_CLAIMS: none).
  */
-static int may_claim(u64 gpa, u64 size, bool own_caa_ok, bool *own, u32 skip_own)
+static int may_claim(u64 gpa, u64 size, u32 caa_owner, bool *own, u32 skip_own)
 {
 	struct reg_entry *e = registry_find(&reg, gpa, size);
 	u32 me = self(), i;
 
 	*own = false;
 	if (e) {
-		if (own_caa_ok && e->kind == REG_CAA && e->owner == me && e->gpa == gpa &&
-		    e->size == size) {
+		if (caa_owner != NO_CAA_OWNER && e->kind == REG_CAA && e->owner == caa_owner &&
+		    e->gpa == gpa && e->size == size) {
 			*own = true;
 			return 0;
 		}
@@ -74,9 +74,9 @@ static int may_claim(u64 gpa, u64 size, bool own_caa_ok, bool *own, u32 skip_own
 	return 0;
 }
 
-int claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok, bool *own)
+int claim_locked(enum claim_slot slot, u64 gpa, u64 size, u32 caa_owner, bool *own)
 {
-	int rc = may_claim(gpa, size, own_caa_ok, own, NR_CLAIMS);
+	int rc = may_claim(gpa, size, caa_owner, own, NR_CLAIMS);
 
 	if (!rc && !*own)
 		take(slot, gpa, size);

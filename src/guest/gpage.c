@@ -22,7 +22,7 @@ int gpage_open(struct gpage *p, enum gmem_slot slot, u64 gpa)
 	if (!IS_ALIGNED(gpa, PAGE_SIZE) || gmem_check(gpa, PAGE_SIZE))
 		return -EFAULT;
 	spin_lock(&reg.lock);
-	rc = claim_locked(claim_of(slot), gpa, PAGE_SIZE, true, &own);
+	rc = claim_locked(claim_of(slot), gpa, PAGE_SIZE, self(), &own);
 	spin_unlock(&reg.lock);
 	if (rc)
 		return rc;

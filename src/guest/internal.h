@@ -14,9 +14,13 @@
 #include "lib/types.h"
 #include "sev/vmsa.h"
 
-/* Registered VMSAs per vCPU: its current one and a replacement (Linux creates an AP's new
- * VMSA before it deletes the old one). Per vCPU, so that no vCPU can starve the others. */
-#define VMSAS_PER_VCPU 2
+/* Registered VMSAs per vCPU. Per vCPU, so that no vCPU can starve the others. Four: the
+ * firmware leaves one behind per phase that starts the APs (edk2's MpInitLib in PEI and again
+ * in DXE, whose AP data does not know PEI's VMSAs, so nobody ever deletes them), and the OS
+ * needs its current one and a replacement (Linux creates an AP's new VMSA before it deletes
+ * the old one: wakeup_cpu_via_vmgexit). Debian's OVMF then Linux, README "Booting Debian's
+ * Linux". */
+#define VMSAS_PER_VCPU 4
 
 struct vcpu_state {
 	/* Under reg.lock. */
@@ -61,10 +65,12 @@ void take(enum claim_slot slot, u64 gpa, u64 size);
 void release(enum claim_slot slot);
 /*
  * Under reg.lock: claim [gpa, gpa + size) as this vCPU's @slot. Registered VMSAs and calling
- * areas are -EFAULT, except — with @own_caa_ok — this vCPU's own calling area (*own = true,
- * nothing taken: it is protected already). Another vCPU's claim is -EBUSY (try again), one of
- * this vCPU's own -EFAULT (a request naming its own request page).
+ * areas are -EFAULT, except the calling area of vCPU @caa_owner (this vCPU's for a request
+ * page or REMAP_CA, the target's for CREATE_VCPU; NO_CAA_OWNER: none): *own = true, nothing
+ * taken, it is protected already. Another vCPU's claim is -EBUSY (try again), one of this
+ * vCPU's own -EFAULT (a request naming its own request page).
  */
-int claim_locked(enum claim_slot slot, u64 gpa, u64 size, bool own_caa_ok, bool *own);
+#define NO_CAA_OWNER ((u32)-1)
+int claim_locked(enum claim_slot slot, u64 gpa, u64 size, u32 caa_owner, bool *own);
 
 #endif

@@ -116,7 +116,7 @@ int vcpu_remap_caa(u64 gpa, u64 clear_off, u64 clear_len)
 	    clear_off > PAGE_SIZE - clear_len)
 		return -EFAULT;
 	spin_lock(&reg.lock);
-	rc = claim_locked(CLAIM_AUX, gpa, PAGE_SIZE, true, &own);
+	rc = claim_locked(CLAIM_AUX, gpa, PAGE_SIZE, self(), &own);
 	spin_unlock(&reg.lock);
 	if (rc)
 		return rc;
@@ -163,9 +163,12 @@ int vcpu_new_begin(struct vcpu_new *n, u32 target, u64 vmsa_gpa, u64 caa_gpa)
 		/* That vCPU has a VMSA and a replacement: it must delete one first. */
 		rc = -ENOSPC;
 	} else {
-		rc = claim_locked(CLAIM_AUX, vmsa_gpa, PAGE_SIZE, false, &own);
+		rc = claim_locked(CLAIM_AUX, vmsa_gpa, PAGE_SIZE, NO_CAA_OWNER, &own);
 		if (!rc) {
-			rc = claim_locked(CLAIM_AUX2, caa_gpa, PAGE_SIZE, false, &own);
+			/* The target's own calling area may stay its calling area: Linux brings
+			 * an AP back online with a new VMSA and the CA it had (it is protected
+			 * already, being registered; SVSM spec #58019 CREATE_VCPU). */
+			rc = claim_locked(CLAIM_AUX2, caa_gpa, PAGE_SIZE, target, &own);
 			if (rc)
 				release(CLAIM_AUX);
 		}

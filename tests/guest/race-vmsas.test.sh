@@ -6,4 +6,4 @@
 . tests/guest/e2e-lib.sh
 
 e2e_race vmsas 3 3000 1 2 3 4 5 6
-expect_out '\[guest\] ok - 10 rounds: of two CREATE_VCPU for the last VMSA slot \(limit 2\)'
+expect_out '\[guest\] ok - 10 rounds: of two CREATE_VCPU for the last VMSA slot \(limit 4\)'

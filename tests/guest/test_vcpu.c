@@ -313,42 +313,78 @@ static void vmsa_on_2m_boundary(void)
 }
 
 /*
- * At most two registered VMSAs per vCPU (README "CREATE_VCPU"), counted per target: a third
+ * At most four registered VMSAs per vCPU (README "CREATE_VCPU"), counted per target: a fifth
  * for the same vCPU is INVALID_REQUEST while another vCPU can still get one.
  */
 static void vmsa_limit_per_vcpu(void)
 {
-	u64 v0 = scratch_gpa(SCR_LIMIT_V0), v1 = scratch_gpa(SCR_LIMIT_V1);
-	u64 v2 = scratch_gpa(SCR_LIMIT_V2);
-	u64 c0 = scratch_gpa(SCR_LIMIT_C0), c1 = scratch_gpa(SCR_LIMIT_C1);
+	static const enum scratch_page vp[] = { SCR_LIMIT_V0, SCR_LIMIT_V1, SCR_LIMIT_V2,
+						SCR_LIMIT_V3, SCR_LIMIT_V4 };
+	u64 v[ARRAY_SIZE(vp)], c[2] = { scratch_gpa(SCR_LIMIT_C0), scratch_gpa(SCR_LIMIT_C1) };
 	u32 t = env.apic_id[2], other = env.apic_id[3];
+	bool usable = true;
+	unsigned int i;
 
 	note("CREATE_VCPU: the VMSA limit is per vCPU (APIC IDs %u and %u)", t, other);
-	vmsa_init_ap(gpa_ptr(v0), 2);
-	vmsa_init_ap(gpa_ptr(v1), 2);
-	vmsa_init_ap(gpa_ptr(v2), 2);
-	memset(gpa_ptr(c0), 0, PAGE_SIZE);
-	memset(gpa_ptr(c1), 0, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(vp); i++) {
+		v[i] = scratch_gpa(vp[i]);
+		vmsa_init_ap(gpa_ptr(v[i]), 2);
+	}
+	memset(gpa_ptr(c[0]), 0, PAGE_SIZE);
+	memset(gpa_ptr(c[1]), 0, PAGE_SIZE);
 	/* A page named by a PVALIDATE request is claimed only while that request runs. */
-	check_rc(validate_4k(v0, true), SVSM_SUCCESS,
+	check_rc(validate_4k(v[0], true), SVSM_SUCCESS,
 		 "PVALIDATE (ignore_CF) of the first VMSA page");
-	check_rc(svsm_create_vcpu(v0, c0, t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
-	check_rc(svsm_create_vcpu(v1, c1, t), SVSM_SUCCESS,
-		 "CREATE_VCPU: a replacement for the same vCPU");
-	/* c0 is no calling area any more: the vCPU's is c1. */
-	check_rc(svsm_create_vcpu(v2, c0, t), SVSM_ERR_INVALID_REQUEST,
-		 "CREATE_VCPU: a third VMSA for the same vCPU");
-	check(page_usable(v2) && page_usable(c0), "after that refusal its pages are ordinary");
-	vmsa_init_ap(gpa_ptr(v2), 3); /* page_usable wrote over it */
-	memset(gpa_ptr(c0), 0, PAGE_SIZE);
-	check_rc(svsm_create_vcpu(v2, c0, other), SVSM_SUCCESS,
+	/* Each creation makes its calling area the vCPU's: the one before is free again. */
+	check_rc(svsm_create_vcpu(v[0], c[0], t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
+	for (i = 1; i < 4; i++)
+		check_rc(svsm_create_vcpu(v[i], c[i % 2], t), SVSM_SUCCESS,
+			 "CREATE_VCPU: replacement %u for the same vCPU", i);
+	check_rc(svsm_create_vcpu(v[4], c[0], t), SVSM_ERR_INVALID_REQUEST,
+		 "CREATE_VCPU: a fifth VMSA for the same vCPU");
+	check(page_usable(v[4]) && page_usable(c[0]), "after that refusal its pages are ordinary");
+	vmsa_init_ap(gpa_ptr(v[4]), 3); /* page_usable wrote over it */
+	memset(gpa_ptr(c[0]), 0, PAGE_SIZE);
+	check_rc(svsm_create_vcpu(v[4], c[0], other), SVSM_SUCCESS,
 		 "CREATE_VCPU: another vCPU still gets its VMSA");
+	for (i = 0; i < 4; i++)
+		check_rc(svsm_delete_vcpu(v[i]), SVSM_SUCCESS, "DELETE_VCPU of VMSA %u", i);
+	check_rc(svsm_delete_vcpu(v[4]), SVSM_SUCCESS, "DELETE_VCPU of the other vCPU's VMSA");
+	for (i = 0; i < ARRAY_SIZE(vp); i++)
+		usable = usable && page_usable(v[i]);
+	check(usable && page_usable(c[0]) && page_usable(c[1]), "after the deletes every page is "
+								"ordinary again");
+}
+
+/*
+ * A replacement VMSA with the calling area the vCPU has (Linux brings an AP back online so:
+ * a new VMSA, the AP's per-CPU calling area) is accepted; another vCPU's calling area stays
+ * INVALID_ADDRESS.
+ */
+static void replacement_same_caa(void)
+{
+	u64 v0 = scratch_gpa(SCR_LIMIT_V0), v1 = scratch_gpa(SCR_LIMIT_V1);
+	u64 v2 = scratch_gpa(SCR_LIMIT_V2), c = scratch_gpa(SCR_LIMIT_C0);
+	u32 t = env.apic_id[1], other = env.apic_id[2];
+
+	note("CREATE_VCPU: a replacement with the vCPU's own calling area (APIC ID %u)", t);
+	vmsa_init_ap(gpa_ptr(v0), 1);
+	vmsa_init_ap(gpa_ptr(v1), 1);
+	vmsa_init_ap(gpa_ptr(v2), 2);
+	memset(gpa_ptr(c), 0, PAGE_SIZE);
+	check_rc(svsm_create_vcpu(v0, c, t), SVSM_SUCCESS, "CREATE_VCPU: a first VMSA");
+	check_rc(svsm_create_vcpu(v1, c, t), SVSM_SUCCESS,
+		 "CREATE_VCPU: a replacement with the same calling area");
+	check_rc(svsm_create_vcpu(v2, c, other), SVSM_ERR_INVALID_ADDRESS,
+		 "CREATE_VCPU of another vCPU with that calling area");
 	check_rc(svsm_delete_vcpu(v0), SVSM_SUCCESS, "DELETE_VCPU of the first VMSA");
-	check_rc(svsm_delete_vcpu(v1), SVSM_SUCCESS, "DELETE_VCPU of its replacement");
-	check_rc(svsm_delete_vcpu(v2), SVSM_SUCCESS, "DELETE_VCPU of the other vCPU's VMSA");
-	check(page_usable(v0) && page_usable(v1) && page_usable(v2) && page_usable(c0) &&
-		      page_usable(c1),
-	      "after the deletes every page is ordinary again");
+	check_rc(svsm_delete_vcpu(v1), SVSM_SUCCESS, "DELETE_VCPU of the replacement");
+	check(page_usable(v0) && page_usable(v1) && page_usable(v2) && page_usable(c), "after the "
+										       "deletes "
+										       "every page "
+										       "is "
+										       "ordinary "
+										       "again");
 }
 
 void test_vcpu(void)
@@ -366,6 +402,10 @@ void test_vcpu(void)
 	vmsa_on_2m_boundary();
 	registered_vcpu();
 	replacement_never_ran();
+	if (env.ncpus < 3)
+		skip("CREATE_VCPU with the vCPU's own calling area needs --smp 3 or more");
+	else
+		replacement_same_caa();
 	if (env.ncpus < 4)
 		skip("CREATE_VCPU: the per-vCPU VMSA limit needs --smp 4 or more");
 	else

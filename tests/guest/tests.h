@@ -40,6 +40,8 @@ enum scratch_page {
 	SCR_LIMIT_V0, /* VMSAs and calling areas of the per-vCPU VMSA limit (test_vcpu.c) */
 	SCR_LIMIT_V1,
 	SCR_LIMIT_V2,
+	SCR_LIMIT_V3,
+	SCR_LIMIT_V4,
 	SCR_LIMIT_C0,
 	SCR_LIMIT_C1,
 	SCR_COUNT,

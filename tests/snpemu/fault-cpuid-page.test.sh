@@ -7,7 +7,7 @@
 
 probe cpuid
 expect_rc 0
-expect_out '^cpuid-page count=17$'
+expect_out '^cpuid-page count=18$'
 expect_out '^cpuid-page 8000001f ebx=0x4073$'
 
 probe cpuid --fault cpuid-page-cbit=47
@@ -17,9 +17,9 @@ expect_out '^cpuid 8000001f eax=0x3a ebx=0x4073$'
 expect_out '^cpuid-page 8000001f ebx=0x406f$'
 
 # The 0x8000001f entry is the page's last: one entry fewer leaves it out.
-probe cpuid --fault cpuid-page-count=16
+probe cpuid --fault cpuid-page-count=17
 expect_rc 0
-expect_out '^cpuid-page count=16$'
+expect_out '^cpuid-page count=17$'
 expect_no_out '^cpuid-page 8000001f'
 
 probe cpuid --fault cpuid-page-count=65

@@ -16,6 +16,6 @@ expect_stopped_in_start 15 0x02
 boot_svsm --fault cpuid-page-cbit=50
 expect_stopped_in_start 15 0x02
 
-# The 0x8000001f entry is the last of snpemu's 17: a count of 16 leaves it out.
-boot_svsm --fault cpuid-page-count=16
+# The 0x8000001f entry is the last of snpemu's 18: a count of 17 leaves it out.
+boot_svsm --fault cpuid-page-count=17
 expect_stopped_in_start 15 0x02

@@ -258,9 +258,13 @@ static void decode(struct vcpu *v, struct insn *in)
 		in->addr32 = true; /* legacy modes: EAX (16-bit addressing is not modelled) */
 }
 
+/* The intercepted instruction completed: past it, and out of any interrupt shadow (an STI or
+ * MOV SS shadow covers only the one instruction after it; KVM's skip_emulated_instruction
+ * clears it too). Without this an interrupt never gets in after "sti; hlt". */
 static void advance(struct vcpu *v, int len)
 {
 	F64(save(v), VMSA_RIP) += (u64)len;
+	F64(v->vmcb, VMCB_INT_STATE) &= ~1ULL;
 }
 
 void step_one(struct vcpu *v)

@@ -54,6 +54,14 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 	con_printf("snpemu: the VMPL%d guest requested termination: reason set %u code 0x%02x "
 		   "(guest failure)\n",
 		   v->cur, set, code);
+	if (cfg.verbose) {
+		u64 rsp = F64(v->vmcb + VMCB_SAVE, VMSA_RSP), w[8] = { 0 };
+
+		guest_read_virt(v, rsp, w, sizeof(w), ACC_READ);
+		con_printf("snpemu: ... at rip 0x%lx rsp 0x%lx: %lx %lx %lx %lx %lx %lx %lx %lx\n",
+			   F64(v->vmcb + VMCB_SAVE, VMSA_RIP), rsp, w[0], w[1], w[2], w[3], w[4],
+			   w[5], w[6], w[7]);
+	}
 	machine_exit(EXIT_FAIL);
 }
 
@@ -453,7 +461,8 @@ static void run_nae(struct nae *n)
 		u32 msr = (u32)q(n, GHCB_RCX);
 		u64 val = (q(n, GHCB_RAX) & 0xffffffff) | (q(n, GHCB_RDX) << 32);
 
-		if (!msr_emulate(v, msr, n->info1 == 1, &val)) {
+		if (!msr_emulate(v, msr, n->info1 == 1, &val) &&
+		    !guest_msr(v, msr, n->info1 == 1, &val)) {
 			/* KVM: #GP injected into the guest (exit_info_1 = 1) */
 			set_out(g, GHCB_INFO1, 1);
 			set_out(g, GHCB_INFO2, 13 | (3ULL << 8) | (1ULL << 11) | (1ULL << 31));

@@ -2,7 +2,8 @@
  * The guest's port I/O, performed by the host side of the IOIO NAE: COM1 (QEMU's real
  * UART: the console), the result port 0xf4, and the guest's fw_cfg, which snpemu serves
  * itself as QEMU would (signature, ID with DMA, CPU count, file directory with etc/e820,
- * etc/bios_gpa, etc/bios_size and any --fw-cfg file, the --kernel blob), and the ports of the
+ * etc/bios_gpa, etc/bios_size and any --fw-cfg file, the --kernel blob; QEMU's Linux boot
+ * items and ACPI tables pass through, fwcfg_pass.c), and the ports of the
  * test instrument (instrument.c: no part of the SNP model). The guest's VMPLs reach QEMU's
  * chipset through passthru.c; other ports read as all ones and ignore writes, like
  * unassigned ports in QEMU.
@@ -25,9 +26,9 @@ struct gfile {
 	u8 data[64];
 };
 
-static struct gfile files[16];
+static struct gfile files[24];
 static int nr_files;
-static u8 dir[4 + 16 * 64];
+static u8 dir[4 + 24 * 64];
 /* --kernel FILE: the kernel blob (items 0x08 size, 0x11 data), as QEMU's -kernel gives it */
 static u16 kernel_qsel;
 static u32 kernel_size;
@@ -78,7 +79,9 @@ void gfw_init(void)
 	}
 	if (qfw_find("opt/snpemu/kernel", &kernel_size, &kernel_qsel))
 		kernel_size = 0;
-	/* files the runner passes with --fw-cfg NAME=FILE arrive as opt/snpemu/gfw/NAME */
+	fwcfg_pass_init();
+	/* files the runner passes with --fw-cfg NAME=FILE arrive as opt/snpemu/gfw/NAME; some
+	 * of QEMU's own pass through (fwcfg_pass.c) */
 	count = qfw_dir_count();
 	for (u32 i = 0; i < count; i++) {
 		struct qfw_file e;
@@ -86,6 +89,9 @@ void gfw_init(void)
 		qfw_dir_entry(i, &e);
 		if (!strncmp(e.name, "opt/snpemu/gfw/", 15)) {
 			f = add_file(e.name + 15, e.size);
+			f->qsel = e.sel;
+		} else if (fwcfg_pass_file(e.name)) {
+			f = add_file(e.name, e.size);
 			f->qsel = e.sel;
 		}
 	}
@@ -107,6 +113,8 @@ static u32 item_read(u16 sel, u32 off, u8 *buf, u32 len)
 	const u8 *src = NULL;
 	u32 size = 0;
 
+	if (fwcfg_pass_item(sel))
+		return fwcfg_pass_read(sel, off, buf, len);
 	switch (sel) {
 	case 0x0000:
 		src = (const u8 *)"QEMU";

@@ -331,6 +331,8 @@ int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);
 int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n);
 int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, char *why, size_t n);
 void vcpu_park(struct vcpu *v);
+/* Resume @v's parked VMPL @vmpl (its HLT ended by an interrupt: vlapic.c). */
+void vcpu_unpark(struct vcpu *v, int vmpl);
 void kick_all_others(struct vcpu *self);
 int vcpu_current_vmpl(void);
 /* SEV_STATUS as the running context reads it: its VMSA's sev_features << 2, SEV|SEV-ES. */

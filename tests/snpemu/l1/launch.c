@@ -175,11 +175,22 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 		break;
 	case 1:
 		r[1] = (r[1] & 0x0000ffff) | (apic << 24) | ((u32)cfg.smp << 16);
-		r[2] |= 1U << 31;   /* hypervisor present */
+		r[2] |= 1U << 31; /* hypervisor present */
+		r[2] |= 1U << 24; /* TSC-deadline timer: the guests' local APIC has it (vlapic.c) */
 		r[2] &= ~(1U << 5); /* no VMX */
+		break;
+	case 6:
+		r[0] |= 1U << 2; /* ARAT: the guests' APIC timer runs in every C-state (vlapic.c) */
 		break;
 	case 0xb:
 		r[3] = apic;
+		break;
+	case 0xd:
+		/* XSAVEC, as every SNP-capable CPU reports it: Linux's SNP CPUID code refuses
+		 * 0xD:1 without XSAVEC or XSAVES (snp_cpuid_postprocess). Inert here: leaf 1 has
+		 * no XSAVE, so the guest never executes XSAVEC. */
+		if (sub == 1)
+			r[0] |= 1U << 1;
 		break;
 	case 0x80000000:
 		r[0] = 0x8000001f;
@@ -209,11 +220,11 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 static void build_cpuid_page(u8 *page)
 {
 	static const u32 leaves[][2] = {
-		{ 0, 0 },	   { 1, 0 },	      { 7, 0 },		 { 0xb, 0 },
-		{ 0xb, 1 },	   { 0xd, 0 },	      { 0xd, 1 },	 { 0x80000000, 0 },
-		{ 0x80000001, 0 }, { 0x80000002, 0 }, { 0x80000003, 0 }, { 0x80000004, 0 },
-		{ 0x80000005, 0 }, { 0x80000006, 0 }, { 0x80000007, 0 }, { 0x80000008, 0 },
-		{ 0x8000001f, 0 },
+		{ 0, 0 },	   { 1, 0 },	      { 6, 0 },		 { 7, 0 },
+		{ 0xb, 0 },	   { 0xb, 1 },	      { 0xd, 0 },	 { 0xd, 1 },
+		{ 0x80000000, 0 }, { 0x80000001, 0 }, { 0x80000002, 0 }, { 0x80000003, 0 },
+		{ 0x80000004, 0 }, { 0x80000005, 0 }, { 0x80000006, 0 }, { 0x80000007, 0 },
+		{ 0x80000008, 0 }, { 0x8000001f, 0 },
 	};
 	u32 n = 0;
 

@@ -10,7 +10,7 @@ struct stats st, st_boot;
 
 #define MAX_CALLS 4096
 static struct {
-	u64 rax, insns;
+	u64 rax, result, insns;
 	u32 rescinds, revokes, invlpgb, tlbsync;
 	bool stale;
 } calls[MAX_CALLS];
@@ -113,6 +113,9 @@ void stats_call_end(struct vcpu *v)
 		st.calls_left_stale++;
 	if (nr_calls < MAX_CALLS) {
 		calls[nr_calls].rax = v->call_rax;
+		/* the caller's RAX as it resumes: the SVSM's result (a call still open at exit:
+		 * whatever its VMSA holds) */
+		calls[nr_calls].result = v->cur > 0 ? F64(v->vmcb + VMCB_SAVE, VMSA_RAX) : ~0ULL;
 		calls[nr_calls].insns = v->call_insns;
 		calls[nr_calls].rescinds = v->call_rescinds;
 		calls[nr_calls].revokes = v->call_revokes;
@@ -176,12 +179,12 @@ void stats_write(void)
 		     st.insns[2], st.insns[3]);
 	stats_puts(", \"calls\": [");
 	for (u64 i = 0; i < nr_calls && i < MAX_CALLS; i++)
-		stats_printf("%s{\"rax\": \"0x%lx\", \"vmpl0_instructions\": %lu, \"rescinds\": "
-			     "%u, "
-			     "\"revokes\": %u, \"invlpgb\": %u, \"tlbsync\": %u, \"stale\": %s}",
-			     i ? ", " : "", calls[i].rax, calls[i].insns, calls[i].rescinds,
-			     calls[i].revokes, calls[i].invlpgb, calls[i].tlbsync,
-			     calls[i].stale ? "true" : "false");
+		stats_printf("%s{\"rax\": \"0x%lx\", \"result\": \"0x%lx\", "
+			     "\"vmpl0_instructions\": %lu, \"rescinds\": %u, \"revokes\": %u, "
+			     "\"invlpgb\": %u, \"tlbsync\": %u, \"stale\": %s}",
+			     i ? ", " : "", calls[i].rax, calls[i].result, calls[i].insns,
+			     calls[i].rescinds, calls[i].revokes, calls[i].invlpgb,
+			     calls[i].tlbsync, calls[i].stale ? "true" : "false");
 	stats_printf("], \"calls_total\": %lu", nr_calls);
 	stats_printf(", \"tlb\": {\"invlpgb\": %lu, \"tlbsync\": %lu, \"calls_taking_access\": "
 		     "%lu, "

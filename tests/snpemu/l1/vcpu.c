@@ -263,7 +263,7 @@ void kick_all_others(struct vcpu *self)
 static void go_idle(struct vcpu *v)
 {
 	v->cur = -1;
-	if (__atomic_add_fetch(&nr_idle, 1, __ATOMIC_ACQ_REL) == cfg.smp) {
+	if (__atomic_add_fetch(&nr_idle, 1, __ATOMIC_ACQ_REL) == cfg.smp && !vlapic_all_idle()) {
 		con_printf("snpemu: every vCPU is halted and nothing can wake one: the guest never "
 			   "reported a result\n");
 		machine_exit(EXIT_TIMEOUT);
@@ -282,6 +282,15 @@ void vcpu_park(struct vcpu *v)
 	vmsa_export(v);
 	v->ctx[v->cur].parked = true;
 	go_idle(v);
+}
+
+void vcpu_unpark(struct vcpu *v, int vmpl)
+{
+	char why[160];
+
+	if (vmsa_import(v, vmpl, why, sizeof(why)))
+		panic("VMPL%d of vCPU %d cannot resume: %s", vmpl, v->id, why);
+	wake(v);
 }
 
 /* The GHCB run-VMPL request (MSR 0x016 or NAE 0x80000018) of the running context. */
@@ -479,6 +488,8 @@ __noreturn void vcpu_loop(int cpu)
 
 		spin_lock(&emu_lock);
 		while (v->cur < 0 || !sched_may_run(v)) {
+			if (v->cur < 0 && vlapic_wake(v))
+				continue; /* an interrupt resumed its halted guest VMPL */
 			spin_unlock(&emu_lock);
 			idle_wait();
 			spin_lock(&emu_lock);

@@ -5,9 +5,11 @@
  *
  * - Registers: ID, version, TPR, PPR, EOI, LDR, DFR, SVR, ISR/TMR/IRR, ESR, ICR, the six LVTs,
  *   timer initial/current count and divide configuration.
- * - Timer: one-shot and periodic, on the guest clock: the L1's TSC, which -icount shift=0
- *   makes one tick per nanosecond, the APIC bus rate (divide-by-1 count = 1 tick), plus the
- *   time HLTs skipped (the guest's VMCB TSC offset, so RDTSC agrees).
+ * - Timer: one-shot, periodic and TSC-deadline (MSR 0x6e0, through guestmsr.c; CPUID 1
+ *   ECX[24], with ARAT in CPUID 6: the timer runs in every C-state), on the guest clock: the
+ *   L1's TSC, which -icount shift=0 makes one tick per nanosecond, the APIC bus rate
+ *   (divide-by-1 count = 1 tick), plus the time HLTs skipped (the guest's VMCB TSC offset, so
+ *   RDTSC agrees and a TSC deadline is a guest clock time).
  * - IPIs: fixed and lowest-priority (delivered as fixed), physical or flat logical
  *   destinations and the three shorthands. INIT and SIPI are ignored: a firmware at VMPL1
  *   starts its APs through the SVSM (CREATE_VCPU) and the AP creation NAE, never by SIPI.
@@ -19,9 +21,12 @@
  *   in tcg_handle_interrupt), so no interrupt window is requested: while an interrupt is
  *   pending and not yet deliverable, or the timer is armed, the L1's own APIC timer forces
  *   a #VMEXIT then.
- * - HLT with IF set and a pending interrupt or armed timer does not park: the guest clock
- *   jumps to the deadline (as QEMU's -icount sleep=off does with an idle machine), so a
- *   firmware waiting for its tick costs no instructions. Same inputs, same counts.
+ * - HLT with IF set and a deliverable interrupt resumes at once. Otherwise the vCPU parks
+ *   until an interrupt wakes it: an IPI from another vCPU, or its timer, for which its L1 CPU
+ *   sleeps on its own APIC timer while other vCPUs run. When every vCPU is idle, the guest
+ *   clock jumps to the earliest armed deadline of a halted vCPU (as QEMU's -icount sleep=off
+ *   does with an idle machine), so a guest waiting for its tick costs no instructions. Same
+ *   inputs, same counts.
  *
  * The image's VMPL (the SVSM) keeps the old view (ID and version only): csvsm uses no APIC.
  */
@@ -53,7 +58,9 @@
 #define VERSION 0x50014 /* version 0x14, six LVT entries (max LVT 5) */
 #define SVR_ENABLE (1U << 8)
 #define LVT_MASKED (1U << 16)
-#define LVT_PERIODIC (1U << 17)
+#define LVT_MODE(lvt) (((lvt) >> 17) & 3) /* timer: one-shot, periodic, TSC-deadline */
+#define MODE_PERIODIC 1
+#define MODE_DEADLINE 2
 #define NR_LVT 6
 
 #define RFLAGS_IF (1ULL << 9)
@@ -68,6 +75,8 @@ struct vlapic {
 	u32 irr[8], isr[8];
 	bool armed;
 	u64 deadline, period; /* guest clock */
+	bool halted;	      /* parked in HLT with IF set: an interrupt resumes it */
+	int halted_vmpl;
 };
 
 static struct vlapic vl[MAX_CPUS];
@@ -145,7 +154,7 @@ static void expire(struct vlapic *a, u64 t)
 		return;
 	if (!(a->lvt[0] & LVT_MASKED))
 		set_irr(a, (u8)a->lvt[0]);
-	if (a->lvt[0] & LVT_PERIODIC) {
+	if (LVT_MODE(a->lvt[0]) == MODE_PERIODIC) {
 		a->deadline += a->period;
 		if (a->deadline <= t) /* missed periods collapse into one interrupt */
 			a->deadline = t + a->period;
@@ -156,6 +165,8 @@ static void expire(struct vlapic *a, u64 t)
 
 static void arm(struct vlapic *a)
 {
+	if (LVT_MODE(a->lvt[0]) == MODE_DEADLINE)
+		return; /* the initial count is ignored in TSC-deadline mode */
 	a->armed = a->init != 0;
 	if (a->armed) {
 		a->period = (u64)a->init * divisor(a->dcr);
@@ -165,8 +176,9 @@ static void arm(struct vlapic *a)
 
 static void kick(struct vcpu *from, struct vcpu *t)
 {
-	if (t != from && t->cur >= 0)
-		lapic_send_ipi((u32)t->id, IPI_VECTOR); /* out of VMRUN, to vlapic_enter */
+	/* a running target leaves VMRUN for vlapic_enter, a halted one wakes in vlapic_wake */
+	if (t != from && t->vmcb)
+		lapic_send_ipi((u32)t->id, IPI_VECTOR);
 }
 
 static bool logical_match(const struct vlapic *a, u8 dest)
@@ -246,6 +258,8 @@ static u32 reg_read(struct vcpu *v, struct vlapic *a, u32 reg)
 	case APIC_TIMER_CUR: {
 		u64 t = now();
 
+		if (LVT_MODE(a->lvt[0]) == MODE_DEADLINE)
+			return 0;
 		expire(a, t);
 		return a->armed && a->deadline > t ? (u32)((a->deadline - t) / divisor(a->dcr)) : 0;
 	}
@@ -257,11 +271,16 @@ static u32 reg_read(struct vcpu *v, struct vlapic *a, u32 reg)
 
 static void reg_write(struct vcpu *v, struct vlapic *a, u32 reg, u32 val)
 {
-	static const u32 lvt_bits[NR_LVT] = { 0x300ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff, 0x100ff };
+	static const u32 lvt_bits[NR_LVT] = { 0x700ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff, 0x100ff };
 
 	if (reg >= APIC_LVT_TIMER && reg <= APIC_LVT_ERROR) {
 		u32 i = (reg - APIC_LVT_TIMER) / 16;
 
+		/* a change of the timer mode disarms the timer (Intel SDM vol 3 10.5.4.1) */
+		if (i == 0 && LVT_MODE(val) != LVT_MODE(a->lvt[0])) {
+			a->armed = false;
+			a->init = 0;
+		}
 		a->lvt[i] = val & lvt_bits[i];
 		if (!(a->svr & SVR_ENABLE))
 			a->lvt[i] |= LVT_MASKED;
@@ -375,6 +394,7 @@ void vlapic_enter(struct vcpu *v)
 		return;
 	}
 	a = get(v);
+	a->halted = false;
 	t = now();
 	expire(a, t);
 	vec = deliverable(a);
@@ -398,22 +418,93 @@ void vlapic_enter(struct vcpu *v)
 bool vlapic_hlt(struct vcpu *v)
 {
 	struct vlapic *a;
-	u64 t;
 
 	if (!guest_vmpl(v) || !(F64(v->vmcb + VMCB_SAVE, VMSA_RFLAGS) & RFLAGS_IF) ||
 	    (vcpu_sev_status(v) & SEV_STATUS_RESTRICTED_INJ))
 		return false;
 	a = get(v);
+	expire(a, now());
 	if (deliverable(a) >= 0)
 		return true;
-	if (!a->armed || (a->lvt[0] & LVT_MASKED))
+	a->halted = true; /* parks; vlapic_wake or vlapic_all_idle resumes it */
+	a->halted_vmpl = v->cur;
+	return false;
+}
+
+/* Does halted @a's timer fire at some point? */
+static bool timer_pending(const struct vlapic *a)
+{
+	return a->armed && !(a->lvt[0] & LVT_MASKED);
+}
+
+bool vlapic_wake(struct vcpu *v)
+{
+	struct vlapic *a = get(v);
+	u64 t;
+
+	if (!a->halted || !v->ctx[a->halted_vmpl].parked) {
+		a->halted = false;
+		l1_timer(v->id, 0);
 		return false;
-	t = now();
-	if (a->deadline > t) {
-		skew += a->deadline - t;
-		ticks_skipped += a->deadline - t;
 	}
-	expire(a, a->deadline);
+	t = now();
+	expire(a, t);
+	if (deliverable(a) < 0) {
+		/* sleep on the L1's own timer until the deadline (or an IPI) */
+		l1_timer(v->id, timer_pending(a) ? (a->deadline > t ? a->deadline - t : 1) : 0);
+		return false;
+	}
+	a->halted = false;
+	vcpu_unpark(v, a->halted_vmpl);
+	return true;
+}
+
+bool vlapic_all_idle(void)
+{
+	struct vlapic *first = NULL;
+	int cpu = -1;
+	u64 t = now();
+
+	for (int i = 0; i < cfg.smp; i++) {
+		struct vlapic *a = &vl[i];
+
+		if (!vl_reset_done[i] || !a->halted || !vcpus[i].ctx[a->halted_vmpl].parked ||
+		    !timer_pending(a))
+			continue;
+		if (!first || a->deadline < first->deadline) {
+			first = a;
+			cpu = i;
+		}
+	}
+	if (!first)
+		return false;
+	if (first->deadline > t) {
+		skew += first->deadline - t;
+		ticks_skipped += first->deadline - t;
+	}
+	expire(first, first->deadline);
+	first->halted = false;
+	vcpu_unpark(&vcpus[cpu], first->halted_vmpl);
+	return true;
+}
+
+bool vlapic_tsc_deadline(struct vcpu *v, bool write, u64 *val)
+{
+	struct vlapic *a = get(v);
+
+	if (LVT_MODE(a->lvt[0]) != MODE_DEADLINE) {
+		/* outside TSC-deadline mode writes are ignored and reads are 0 (SDM 10.5.4.1) */
+		if (!write)
+			*val = 0;
+		return true;
+	}
+	if (!write) {
+		expire(a, now());
+		*val = a->armed ? a->deadline : 0;
+		return true;
+	}
+	a->armed = *val != 0;
+	a->deadline = *val;
 	return true;
 }
 

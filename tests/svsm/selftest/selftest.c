@@ -186,7 +186,7 @@ static bool in_cpuid_page(u32 leaf, u32 subleaf)
  */
 static void check_cpuid_absent_leaves(void)
 {
-	static const u32 leaves[][2] = { { 2, 0 },	    { 6, 0 },	       { 7, 1 },
+	static const u32 leaves[][2] = { { 2, 0 },	    { 5, 0 },	       { 7, 1 },
 					 { 0xb, 2 },	    { 0x40000000, 0 }, { 0x8000000a, 0 },
 					 { 0x80000019, 0 }, { 0x80000020, 0 } };
 	unsigned int i, hv_nonzero = 0;

@@ -58,6 +58,7 @@ include tests/guest/guest.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 include tests/efi/efi.mk
+include tests/linux/linux.mk
 
 all: $(ALL_TARGETS)
 

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# tests/linux: the initramfs the linux.* cases boot Debian's kernel with (tests/linux/README.md).
+#
+#   build/linux/init            static /init (the host's gcc and glibc's libc.a)
+#   build/linux/initramfs.cpio  newc archive: /init, /dev/console, mount points
+#
+# Built here, from this tree's source, on every make: nothing prebuilt is committed.
+
+LINUX_DIR := tests/linux
+LINUX_BUILD := $(BUILD)/linux
+LINUX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static -MMD -MP
+
+ALL_TARGETS += $(LINUX_BUILD)/initramfs.cpio
+
+$(LINUX_BUILD)/init: $(LINUX_DIR)/init.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOSTCC) $(LINUX_CFLAGS) -o $@ $<
+
+$(LINUX_BUILD)/initramfs.cpio: $(LINUX_BUILD)/init $(LINUX_DIR)/mkinitramfs.py
+	$(call msg,CPIO,$@)python3 $(LINUX_DIR)/mkinitramfs.py $@ $<
+
+-include $(LINUX_BUILD)/init.d

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write the initramfs of the linux.* cases: an uncompressed cpio archive in the "newc" format
+the kernel unpacks (Linux Documentation/driver-api/early-userspace/buffer-format.rst), with
+/init (the static program tests/linux/init.c), /dev/console (character device 5:1, so that the
+kernel can give init a console before devtmpfs is mounted) and the mount points.
+
+    mkinitramfs.py OUT INIT
+
+Every entry has owner 0, mtime 0 and a fixed inode number, so the same INIT gives the same
+archive byte for byte.
+"""
+import sys
+
+
+def entry(ino, mode, name, data=b'', rdev=(0, 0)):
+    name_b = name.encode() + b'\0'
+    fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
+    hdr = b'070701' + b''.join(b'%08X' % f for f in fields)
+    out = hdr + name_b
+    out += b'\0' * (-len(out) % 4)
+    out += data
+    out += b'\0' * (-len(out) % 4)
+    return out
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit('usage: mkinitramfs.py OUT INIT')
+    init = open(sys.argv[2], 'rb').read()
+    arc = b''
+    arc += entry(1, 0o040755, 'dev')
+    arc += entry(2, 0o020600, 'dev/console', rdev=(5, 1))
+    arc += entry(3, 0o040555, 'proc')
+    arc += entry(4, 0o040555, 'sys')
+    arc += entry(5, 0o100755, 'init', init)
+    arc += entry(6, 0, 'TRAILER!!!')
+    arc += b'\0' * (-len(arc) % 512)
+    with open(sys.argv[1], 'wb') as f:
+        f.write(arc)
+
+
+main()

@@ -408,7 +408,7 @@ static bool msr_emulate(struct vcpu *v, u32 msr, bool write, u64 *val)
 	}
 	switch (msr) {
 	case 0x10:
-		*val = rdtsc() + vlapic_tsc_offset();
+		*val = rdtsc();
 		return true;
 	case 0x1b:
 		*val = 0xfee00000ULL | (1ULL << 11) | (v->id == 0 ? 1ULL << 8 : 0);
@@ -479,7 +479,7 @@ static void run_nae(struct nae *n)
 		break;
 	case 0x6e:
 	case 0x87: {
-		u64 t = rdtsc() + vlapic_tsc_offset();
+		u64 t = rdtsc();
 
 		set_out(g, GHCB_RAX, t & 0xffffffff);
 		set_out(g, GHCB_RDX, t >> 32);

@@ -37,13 +37,11 @@ bool vlapic_hlt(struct vcpu *v);
 /* The L1 CPU of idle vCPU @v woke (emu_lock held): true if an interrupt resumed its halted
  * VMPL (vcpu_unpark); else its L1 timer is armed for the VMPL's deadline, if any. */
 bool vlapic_wake(struct vcpu *v);
-/* Every vCPU is idle (emu_lock held): the guest clock jumps to the earliest deadline of a
- * halted vCPU, which resumes (true); false if no timer can wake anyone. */
+/* Every vCPU is idle (emu_lock held): true if a halted vCPU's timer will wake it (its L1 CPU
+ * sleeps until then), false if nothing can wake anyone. */
 bool vlapic_all_idle(void);
 /* MSR 0x6e0 (IA32_TSC_DEADLINE) of @v: true (it exists), *val read or written. */
 bool vlapic_tsc_deadline(struct vcpu *v, bool write, u64 *val);
-/* The guests' TSC offset: the time HLTs skipped. */
-u64 vlapic_tsc_offset(void);
 /* --stats: interrupts injected, guest clock ticks skipped by HLT */
 void vlapic_stats(void);
 

@@ -198,6 +198,12 @@ bool emu_cpuid(u32 leaf, u32 sub, u32 apic, u32 r[4])
 	case 0x80000001:
 		r[2] &= ~(1U << 2); /* the guest gets no SVM */
 		break;
+	case 0x80000007:
+		/* invariant TSC: the L1's TSC (QEMU's -icount clock) counts one tick per guest
+		 * nanosecond whatever the guest does; a kernel then reuses the boot CPU's delay
+		 * calibration on its APs instead of measuring each for a second */
+		r[3] |= 1U << 8;
+		break;
 	case 0x8000000a:
 		r[0] = r[1] = r[2] = r[3] = 0;
 		break;

@@ -8,8 +8,9 @@
  * - Timer: one-shot, periodic and TSC-deadline (MSR 0x6e0, through guestmsr.c; CPUID 1
  *   ECX[24], with ARAT in CPUID 6: the timer runs in every C-state), on the guest clock: the
  *   L1's TSC, which -icount shift=0 makes one tick per nanosecond, the APIC bus rate
- *   (divide-by-1 count = 1 tick), plus the time HLTs skipped (the guest's VMCB TSC offset, so
- *   RDTSC agrees and a TSC deadline is a guest clock time).
+ *   (divide-by-1 count = 1 tick). It is QEMU's virtual clock, as are its HPET and ACPI PM timer
+ *   that passthru.c and the MMIO NAE forward: the guest's clocks agree (a guest kernel's
+ *   clocksource watchdog compares them), and the guest's RDTSC needs no TSC offset.
  * - IPIs: fixed and lowest-priority (delivered as fixed), physical or flat logical
  *   destinations and the three shorthands. INIT and SIPI are ignored: a firmware at VMPL1
  *   starts its APs through the SVSM (CREATE_VCPU) and the AP creation NAE, never by SIPI.
@@ -23,10 +24,9 @@
  *   a #VMEXIT then.
  * - HLT with IF set and a deliverable interrupt resumes at once. Otherwise the vCPU parks
  *   until an interrupt wakes it: an IPI from another vCPU, or its timer, for which its L1 CPU
- *   sleeps on its own APIC timer while other vCPUs run. When every vCPU is idle, the guest
- *   clock jumps to the earliest armed deadline of a halted vCPU (as QEMU's -icount sleep=off
- *   does with an idle machine), so a guest waiting for its tick costs no instructions. Same
- *   inputs, same counts.
+ *   sleeps on its own APIC timer. When every L1 CPU sleeps, QEMU's -icount sleep=off moves the
+ *   virtual clock to the next deadline at once, so a guest waiting for its tick costs no
+ *   instructions and no wall time. Same inputs, same counts.
  *
  * The image's VMPL (the SVSM) keeps the old view (ID and version only): csvsm uses no APIC.
  */
@@ -81,18 +81,14 @@ struct vlapic {
 
 static struct vlapic vl[MAX_CPUS];
 static bool vl_reset_done[MAX_CPUS];
-static u64 skew; /* guest clock - L1 TSC: the time HLTs skipped */
 static bool l1_timer_on[MAX_CPUS];
 static u64 nr_injected, ticks_skipped; /* --stats "guest_apic" */
+static u64 all_idle_since;	       /* every vCPU idle, a halted one waiting for its timer */
+static bool all_idle;
 
 static u64 now(void)
 {
-	return rdtsc() + skew;
-}
-
-u64 vlapic_tsc_offset(void)
-{
-	return skew;
+	return rdtsc();
 }
 
 static struct vlapic *get(struct vcpu *v)
@@ -388,7 +384,6 @@ void vlapic_enter(struct vcpu *v)
 	u64 t, wake = 0;
 	int vec;
 
-	F64(v->vmcb, VMCB_TSC_OFFSET) = skew;
 	if (!guest_vmpl(v)) {
 		l1_timer(v->id, 0);
 		return;
@@ -454,6 +449,10 @@ bool vlapic_wake(struct vcpu *v)
 		l1_timer(v->id, timer_pending(a) ? (a->deadline > t ? a->deadline - t : 1) : 0);
 		return false;
 	}
+	if (all_idle) { /* the time QEMU's sleep=off jumped over */
+		ticks_skipped += t - all_idle_since;
+		all_idle = false;
+	}
 	a->halted = false;
 	vcpu_unpark(v, a->halted_vmpl);
 	return true;
@@ -461,31 +460,17 @@ bool vlapic_wake(struct vcpu *v)
 
 bool vlapic_all_idle(void)
 {
-	struct vlapic *first = NULL;
-	int cpu = -1;
-	u64 t = now();
-
 	for (int i = 0; i < cfg.smp; i++) {
 		struct vlapic *a = &vl[i];
 
-		if (!vl_reset_done[i] || !a->halted || !vcpus[i].ctx[a->halted_vmpl].parked ||
-		    !timer_pending(a))
-			continue;
-		if (!first || a->deadline < first->deadline) {
-			first = a;
-			cpu = i;
+		if (vl_reset_done[i] && a->halted && vcpus[i].ctx[a->halted_vmpl].parked &&
+		    timer_pending(a)) {
+			all_idle = true;
+			all_idle_since = now();
+			return true;
 		}
 	}
-	if (!first)
-		return false;
-	if (first->deadline > t) {
-		skew += first->deadline - t;
-		ticks_skipped += first->deadline - t;
-	}
-	expire(first, first->deadline);
-	first->halted = false;
-	vcpu_unpark(&vcpus[cpu], first->halted_vmpl);
-	return true;
+	return false;
 }
 
 bool vlapic_tsc_deadline(struct vcpu *v, bool write, u64 *val)

@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Shared by the linux.* cases (source it after tests/lib.sh): Debian 13's Linux 6.12, unmodified,
+# boots through Debian's OVMF at VMPL1 under csvsm in snpemu, runs build/linux/initramfs.cpio's
+# /init (tests/linux/init.c) and must report pass (tests/linux/README.md).
+#
+#   linux_cmdline SMP MIB   the kernel command line the cases, the benchmark and make run use
+#   linux_run SMP MIB       boot and check the common outcome; the caller checks the rest in $STATS
+
+# The kernel command line. Each option is one a user could give a VM like this one:
+#   console=ttyS0         the serial console (COM1: snpemu's stdout)
+#   tsc_early_khz=1000000 the TSC frequency: snpemu's TSC counts exactly one tick per guest
+#                         nanosecond (QEMU -icount shift=0), and Linux has no way to measure it
+#                         here (no PIT channel 2 or port 0x61 for the guest, no kvmclock, no
+#                         Secure TSC)
+#   printk.devkmsg=on     /init's lines in the kernel log are not rate limited
+#   csvsm.cpus, csvsm.mem what /init expects (unknown to the kernel: left for /init to read)
+linux_cmdline() {
+	echo "console=ttyS0 tsc_early_khz=1000000 printk.devkmsg=on csvsm.cpus=$1 csvsm.mem=$2"
+}
+
+linux_run() {
+	local smp=$1 mib=$2 kernel ovmf start
+
+	ovmf=$(scripts/fetch-debian.sh ovmf) || fail "no Debian OVMF (scripts/fetch-debian.sh ovmf)"
+	kernel=$(scripts/fetch-debian.sh kernel) ||
+		fail "no Debian kernel (scripts/fetch-debian.sh kernel)"
+	[ -f build/linux/initramfs.cpio ] || fail "build/linux/initramfs.cpio not built"
+	start=$(date +%s%N)
+	run_snpemu --seed 1 --smp "$smp" --mem "${mib}M" --bios "$ovmf" --kernel "$kernel" \
+		--initrd build/linux/initramfs.cpio --append "$(linux_cmdline "$smp" "$mib")" \
+		--timeout 500 svsm.bin
+	echo "+ wall time $((($(date +%s%N) - start) / 1000000)) ms"
+	sed -i -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\r//g' "$OUT"
+	expect_out '^\[cpu0\] guest: running the firmware at VMPL1'
+	expect_no_out 'requested termination|SVSM terminated|RULE:|crashed'
+	# the kernel booted to /init, which checked each thing from inside
+	expect_out 'EFI stub: Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID device path'
+	expect_out 'Linux version 6\.12\.'
+	expect_out 'csvsm-init: started: expecting '"$smp"' vCPUs'
+	expect_out 'csvsm-init: ok: the kernel runs as an SEV-SNP guest$'
+	expect_out 'csvsm-init: ok: the kernel runs at VMPL1 through the SVSM it found$'
+	expect_out 'csvsm-init: ok: the kernel uses the SNP CPUID table$'
+	expect_out "csvsm-init: ok: $smp of $smp vCPUs online"
+	expect_out 'csvsm-init: ok: the kernel has most of RAM'
+	expect_out 'csvsm-init: ok: [0-9]+ MiB written and read back'
+	expect_no_out 'csvsm-init: FAIL'
+	expect_out '^snpemu: VMPL1 reported pass$'
+	expect_rc 0
+
+	# Every SVSM call OVMF and Linux made succeeded: csvsm refused nothing (a refusal that the
+	# kernel shrugs off would still fail here).
+	local refused
+	refused=$(stat_get '[(c["rax"], c["result"]) for c in s["calls"] if int(c["result"], 16)]')
+	echo "SVSM calls: $(stat_get 's["calls_total"]'); refused: $refused"
+	[ "$refused" = "[]" ] || fail "csvsm refused calls (RAX, result): $refused"
+	[ "$(stat_get 's["calls_total"]')" -le 4096 ] || fail "more calls than --stats lists"
+	# Linux's own calls: it moves its calling area into its own memory (REMAP_CA, after OVMF's
+	# one) and then goes on validating and rescinding through it (PVALIDATE calls)
+	local remap after
+	remap=$(stat_get 'sum(1 for c in s["calls"] if int(c["rax"], 16) == 0)')
+	after=$(stat_get 'sum(1 for c in s["calls"][max([-1] + [i for i, c in enumerate(s["calls"]) if int(c["rax"], 16) == 0]) + 1:] if int(c["rax"], 16) == 1)')
+	echo "REMAP_CA calls: $remap; PVALIDATE calls after the last one: $after"
+	[ "$remap" -ge 2 ] || fail "$remap REMAP_CA calls: Linux did not take its own calling area"
+	[ "$after" -ge 1 ] || fail "no PVALIDATE call through the kernel's own calling area"
+	# the guest's APIC timer and interrupts (snpemu's vlapic) ran the kernel's clock
+	[ "$(stat_get 's["guest_apic"]["injected"]')" -ge 100 ] || fail "fewer than 100 interrupts"
+}

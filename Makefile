@@ -7,7 +7,7 @@ SMP ?= 4
 MEM ?= 512M
 GUEST ?= test
 T ?=
-DEBIAN_FETCH ?= ovmf
+DEBIAN_FETCH ?= ovmf kernel
 
 BUILD := build
 SHELL := /bin/bash
@@ -67,10 +67,18 @@ deps:
 
 # GUEST=ovmf: Debian's OVMF at VMPL1, to its UEFI Shell on the serial console (keys reach it;
 # Ctrl-C ends the run). README "Booting Debian's OVMF".
+# GUEST=linux: Debian's Linux 6.12 through that OVMF, to tests/linux's /init and its verdict.
+# README "Booting Debian's Linux".
 run: all
 ifeq ($(GUEST),ovmf)
 	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios "$$(scripts/fetch-debian.sh ovmf)" \
 		--interactive --timeout 86400 svsm.bin
+else ifeq ($(GUEST),linux)
+	. tests/linux/linux-lib.sh && mib=$$(linux_mib $(MEM)) && \
+	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios "$$(scripts/fetch-debian.sh ovmf)" \
+		--kernel "$$(scripts/fetch-debian.sh kernel)" --initrd $(BUILD)/linux/initramfs.cpio \
+		--append "$$(linux_cmdline $(SMP) $$mib)" --stats $(BUILD)/linux/run-stats.json \
+		--timeout 1800 svsm.bin
 else
 	scripts/snpemu --smp $(SMP) --mem $(MEM) --bios $(BUILD)/guest.fd svsm.bin
 endif
@@ -114,9 +122,10 @@ help:
 	@echo '  SVSM_MEM=$(SVSM_MEM)    SVSM memory (multiple of 2 MiB, 4 MiB..1 GiB)'
 	@echo '  SVSM_CBIT=$(SVSM_CBIT)             C-bit position the image is built for'
 	@echo '  SMP=$(SMP) MEM=$(MEM)         vCPUs and guest RAM for make run'
-	@echo '  GUEST=$(GUEST)             make run: test (build/guest.fd) or ovmf (Debian 13 OVMF)'
+	@echo '  GUEST=$(GUEST)             make run: test (build/guest.fd), ovmf (Debian 13 OVMF) or'
+	@echo '                         linux (Debian 13 Linux through that OVMF)'
 	@echo '  T=FILTER               make test: only cases whose name contains FILTER'
-	@echo '  DEBIAN_FETCH="ovmf"    make deps: Debian 13 files to fetch (scripts/debian-pins.txt rows)'
+	@echo '  DEBIAN_FETCH="ovmf kernel"  make deps: Debian 13 files to fetch (scripts/debian-pins.txt rows)'
 	@echo '  JOBS=2                 make test: cases run in parallel'
 	@echo '  FUZZ_SECONDS=$(FUZZ_SECONDS)        make fuzz: seconds per target'
 	@echo '  V=1                    show full commands instead of one line per output'

@@ -4,11 +4,11 @@
 # for tests"). Idempotent: when everything is present it only checks and returns.
 #
 # Usage: scripts/setup-deps.sh [NAME...]   NAME: rows of scripts/debian-pins.txt to fetch
-#                                          (default: ovmf; `kernel` is 108 MB, ask for it
-#                                          only where a test boots it)
+#                                          (default: ovmf kernel; the kernel is a 108 MB .deb
+#                                          the linux.* cases boot)
 set -eu
 
-FETCH=${*:-ovmf}
+FETCH=${*:-ovmf kernel}
 
 PKGS="make gcc binutils libc6-dev clang libclang-rt-14-dev llvm libcmocka-dev \
 qemu-system-x86 ovmf nasm gnu-efi mtools python3 clang-format \
@@ -33,8 +33,8 @@ fi
 # fetches it too when it is missing; here it is fatal, as nothing links without it.
 "$(dirname "$0")/fetch-bearssl.sh" >/dev/null
 
-# Debian 13 files (ovmf: about 5 s for the index and 6 MB the first time, then a hash check
-# of the cached file). Not fatal here: without one only the tests that use it fail, each
+# Debian 13 files (ovmf: about 5 s for the index and 6 MB the first time, the kernel 108 MB;
+# then a hash check of the cached file). Not fatal here: without one only the tests that use it fail, each
 # saying why.
 for n in $FETCH; do
 	"$(dirname "$0")/fetch-debian.sh" "$n" >/dev/null ||

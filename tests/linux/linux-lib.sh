@@ -4,6 +4,7 @@
 # /init (tests/linux/init.c) and must report pass (tests/linux/README.md).
 #
 #   linux_cmdline SMP MIB   the kernel command line the cases, the benchmark and make run use
+#   linux_mib SIZE          SIZE (snpemu --mem: bytes or K/M/G) in MiB
 #   linux_run SMP MIB       boot and check the common outcome; the caller checks the rest in $STATS
 
 # The kernel command line. Each option is one a user could give a VM like this one:
@@ -16,6 +17,15 @@
 #   csvsm.cpus, csvsm.mem what /init expects (unknown to the kernel: left for /init to read)
 linux_cmdline() {
 	echo "console=ttyS0 tsc_early_khz=1000000 printk.devkmsg=on csvsm.cpus=$1 csvsm.mem=$2"
+}
+
+linux_mib() {
+	case $1 in
+	*[gG]) echo $((${1%?} * 1024)) ;;
+	*[mM]) echo "${1%?}" ;;
+	*[kK]) echo $((${1%?} / 1024)) ;;
+	*) echo $(($1 / 1048576)) ;;
+	esac
 }
 
 linux_run() {

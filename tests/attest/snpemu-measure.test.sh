@@ -4,7 +4,7 @@
 # snp-measure's for the same images: the probe alone, the probe with its firmware, svsm.bin with
 # the test firmware on 1 and 4 vCPUs (APs are not launch-measured). Two implementations of one
 # definition, in C and in Python, written apart.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 if [ ! -f svsm.bin ] || [ ! -f build/guest.fd ]; then

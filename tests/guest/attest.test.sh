@@ -8,7 +8,7 @@
 # copied out is the run's. The same report with one field changed (re-signed with the run's
 # VCEK, so that the signature cannot be what catches it) is rejected by that field's check.
 # Prints the VMPL0 instructions and exits of one attestation call (--stats).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 . tests/attest/lib.sh
 

@@ -2,7 +2,7 @@
 # The emulated PSP and host for SNP guest requests (README "Attestation"): the probe sends
 # valid and broken messages; the report's signature, fields and the certificate table are
 # checked here against the VCEK and chain scripts/snpemu made for the run.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 PSP=$TEST_TMP/psp

@@ -94,7 +94,8 @@ static u32 attest(struct svsm_call *call, u64 req_gpa, bool single, u8 *work)
 	if (!err)
 		err = guest_copy(r.report_gpa, NULL, MIN(r.report_size, SNP_REPORT_LEN), true);
 	if (!err)
-		err = guest_copy(r.manifest_gpa, NULL, MIN(r.manifest_size, sizeof(manifest)), true);
+		err = guest_copy(r.manifest_gpa, NULL, MIN(r.manifest_size, sizeof(manifest)),
+				 true);
 	if (!err)
 		err = guest_copy(r.certs_gpa, NULL, MIN(r.certs_size, SNP_CERTS_MAX), true);
 	if (err)

@@ -384,8 +384,8 @@ static void smp_attest_worker(struct cpu *cpu)
 		req->entry[i] = PVAL_ENTRY(base + i * PAGE_SIZE, PVAL_SIZE_4K, true, true);
 	rc = pvalidate_call(cpu->caa_gpa + 8);
 	if (rc != SVSM_SUCCESS || READ_ONCE(req->next) != 8) {
-		note("vCPU %u: PVALIDATE of its 8 pages: %s, next %u", cpu->index,
-		     svsm_rc_name(rc), READ_ONCE(req->next));
+		note("vCPU %u: PVALIDATE of its 8 pages: %s, next %u", cpu->index, svsm_rc_name(rc),
+		     READ_ONCE(req->next));
 		cpu->job_failures++;
 		return;
 	}

@@ -4,6 +4,8 @@
 # authentication tag flipped) and greq-replay (the previous response, a genuine message sealed
 # for an older sequence number, in place of the new one). The call that meets it and every
 # later attestation call are INVALID_REQUEST, and the SVSM sends the PSP no other message.
+# And a certificate table whose entry runs past the buffer (greq-cert-len) is refused: no
+# certificates, INVALID_REQUEST, while reports without certificates still come.
 . tests/lib.sh
 
 # guest requests the SVSM sent (NAE 0x80000011 and 0x80000012)
@@ -33,4 +35,12 @@ expect_out '\[guest\] not ok - SVSM_ATTEST_SERVICES after the refused requests: 
 expect_rc 1
 n=$(greqs)
 [ "$n" = 2 ] || fail "greq-replay: the SVSM sent $n guest requests; after the refused response it must send none"
+
+# the host's certificate table: its first entry 64 KiB long, far past the 16 KiB buffer
+run_snpemu --smp 1 --timeout 600 --fault greq-cert-len=0x10000 --bios build/guest.fd svsm.bin
+expect_out '\[guest\] not ok - SVSM_ATTEST_SERVICES: got INVALID_REQUEST'
+expect_out '\[guest\] ok - no certificate buffer: SUCCESS'
+expect_out '\[guest\] not ok - SVSM_ATTEST_SERVICES after the refused requests: got INVALID_REQUEST'
+expect_no_out 'VMPCK0 disabled' # the PSP's answer was sound; only the host's table was not
+expect_rc 1
 echo PASS

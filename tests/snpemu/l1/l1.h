@@ -110,6 +110,7 @@ enum fault_kind {
 	FAULT_GREQ_FAIL,
 	FAULT_GREQ_TAMPER,
 	FAULT_GREQ_REPLAY,
+	FAULT_GREQ_CERT_LEN,
 	NR_FAULTS
 };
 
@@ -138,6 +139,7 @@ struct config {
 	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
 	u64 greq_tamper_at;	/* greq-tamper: the Nth request's response, one tag bit flipped */
 	u64 greq_replay_at;	/* greq-replay: the Nth request's response, the previous one */
+	u64 greq_cert_len;	/* greq-cert-len: the certificate table's first entry's length */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */

@@ -351,6 +351,9 @@ u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *n
 				memcpy(buf, psp.certs, psp.certs_len);
 			else
 				memset(buf, 0, 24); /* no certificates: an empty table */
+			/* --fault greq-cert-len=LEN: the table's first entry says LEN bytes */
+			if (cfg.fault[FAULT_GREQ_CERT_LEN] && psp.certs_len)
+				F32(buf, 20) = (u32)cfg.greq_cert_len;
 		}
 	}
 	rc = psp_message(req_gpa, resp_gpa);

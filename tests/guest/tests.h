@@ -106,7 +106,6 @@ void test_remap_ca(void);
 void test_vcpu(void);
 void test_smp(void);
 void test_attest(void);
-void test_attest_race(void);
 void test_faulting_addresses(void);
 void test_registers_preserved(void);
 
@@ -116,6 +115,7 @@ enum race_case {
 	RACE_PVALIDATE,
 	RACE_CAA,
 	RACE_VMSAS,
+	RACE_ENTRIES,
 	RACE_ATTEST,
 };
 void test_race(enum race_case which);

@@ -175,6 +175,21 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "N counts from 1");
 		cfg.fault[FAULT_GREQ_FAIL] = true;
 		cfg.greq_fail_at = a;
+	} else if (NAME("greq-tamper")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_GREQ_TAMPER] = true;
+		cfg.greq_tamper_at = a;
+	} else if (NAME("greq-replay")) {
+		if (a < 2)
+			bad(w, end, "N counts from 1 and needs a response before it (N >= 2)");
+		cfg.fault[FAULT_GREQ_REPLAY] = true;
+		cfg.greq_replay_at = a;
+	} else if (NAME("greq-cert-len")) {
+		if (a > 0xffffffff)
+			bad(w, end, "a u32 length");
+		cfg.fault[FAULT_GREQ_CERT_LEN] = true;
+		cfg.greq_cert_len = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");

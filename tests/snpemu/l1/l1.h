@@ -108,6 +108,9 @@ enum fault_kind {
 	FAULT_PREVALIDATED,
 	FAULT_LAUNCH_UNVALIDATED,
 	FAULT_GREQ_FAIL,
+	FAULT_GREQ_TAMPER,
+	FAULT_GREQ_REPLAY,
+	FAULT_GREQ_CERT_LEN,
 	NR_FAULTS
 };
 
@@ -134,6 +137,9 @@ struct config {
 	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
 	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
 	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
+	u64 greq_tamper_at;	/* greq-tamper: the Nth request's response, one tag bit flipped */
+	u64 greq_replay_at;	/* greq-replay: the Nth request's response, the previous one */
+	u64 greq_cert_len;	/* greq-cert-len: the certificate table's first entry's length */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */

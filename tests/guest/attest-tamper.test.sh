@@ -6,7 +6,7 @@
 # later attestation call are INVALID_REQUEST, and the SVSM sends the PSP no other message.
 # And a certificate table whose entry runs past the buffer (greq-cert-len) is refused: no
 # certificates, INVALID_REQUEST, while reports without certificates still come.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 # guest requests the SVSM sent (NAE 0x80000011 and 0x80000012)
 greqs() {

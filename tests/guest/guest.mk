@@ -9,7 +9,7 @@
 #
 # The C code is built for the guest only, plus pure modules of the SVSM: the GHCB helpers of
 # src/sev/ghcb.c, the CPUID-table lookup of src/sev/cpuid.c, formatting and the string
-# functions; and the test programs' shared library (tests/lib/README.md). The nasm sources include build/guest/layout.inc, generated
+# functions; and the test programs' shared library (tests/tlib/README.md). The nasm sources include build/guest/layout.inc, generated
 # from layout.h.
 
 GUEST_DIR := tests/guest

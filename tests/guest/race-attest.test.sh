@@ -4,7 +4,7 @@
 # the report buffer of vCPU 0's request during its calls (the request must be read once and
 # only that copy used: SUCCESS with the report where the checked request put it, or
 # INVALID_PARAMETER). Both answers must really be seen.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_race attest 2 3000 1 2 3 4 5 6

@@ -3,7 +3,7 @@
 # rescind page P first and validate it again last, while vCPU 1 moves its calling area to P
 # (test_race.c, race_entries). REMAP_CA to P must be SUCCESS or BUSY, never INVALID_ADDRESS (P
 # is unvalidated only while a request holds it), and BUSY must really be seen.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_race entries 2 3000 1 2 3 4 5 6

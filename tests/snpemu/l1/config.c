@@ -175,6 +175,11 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "N counts from 1");
 		cfg.fault[FAULT_GREQ_FAIL] = true;
 		cfg.greq_fail_at = a;
+	} else if (NAME("psc-page-partial")) {
+		if (!a || a >= PAGES_PER_2M)
+			bad(w, end, "N 1..511 pages");
+		cfg.fault[FAULT_PSC_PAGE_PARTIAL] = true;
+		cfg.psc_page_partial = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");
@@ -247,6 +252,10 @@ void config_load(void)
 		} else if (word_is(w, we, "sched=")) {
 			cfg.sched = true;
 			cfg.sched_seed = val;
+		} else if (word_is(w, we, "host=")) {
+			if (val > 2)
+				bad(w, we, "host profile 0..2");
+			cfg.host = (int)val;
 		} else if (word_is(w, we, "preempt=")) {
 			if (val < 1 || val > 0xffffffffULL)
 				bad(w, we, "1..2^32-1 instructions");

@@ -297,7 +297,7 @@ static void emulate_ud(struct vcpu *v)
 {
 	struct insn in;
 	u8 *s = save(v);
-	u64 rax = F64(s, VMSA_RAX), gva, gpa;
+	u64 rax = F64(s, VMSA_RAX), gva, gpa, map_size;
 	bool priv, is_pval, is_radj;
 	int rc;
 
@@ -349,10 +349,25 @@ static void emulate_ud(struct vcpu *v)
 				st.radj_failed++;
 			goto done;
 		}
-		if (guest_walk(v, gva, ACC_READ, &gpa, &priv)) {
+		if (guest_walk_size(v, gva, ACC_READ, &gpa, &priv, &map_size)) {
 			F64(s, VMSA_CR2) = gva;
 			inject_exception(v, 14, true, 0);
 			return;
+		}
+		if (is_2m && map_size < PAGE_2M_SIZE) {
+			/* A 2 MiB operation needs a guest mapping of at least 2 MiB (APM vol 3,
+			 * PVALIDATE and RMPADJUST: FAIL_SIZEMISMATCH), not the 2 MiB around the
+			 * first page of a 4 KiB mapping. */
+			if (cfg.verbose)
+				con_printf("snpemu: 2 MiB %s of VA 0x%lx through a 0x%lx mapping: "
+					   "FAIL_SIZEMISMATCH\n",
+					   is_pval ? "PVALIDATE" : "RMPADJUST", gva, map_size);
+			rc = PVALIDATE_FAIL_SIZEMISMATCH;
+			if (is_pval)
+				st.pval_failed++;
+			else
+				st.radj_failed++;
+			goto done;
 		}
 		if (is_pval) {
 			bool unchanged;

@@ -80,7 +80,7 @@ static int read_pte(u64 table, u64 idx, bool priv, int vmpl, int width, u64 *pte
 	return WALK_OK;
 }
 
-int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
+int guest_walk_size(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv, u64 *size)
 {
 	u8 *s = v->vmcb + VMCB_SAVE;
 	u64 cr0 = F64(s, VMSA_CR0), cr3 = F64(s, VMSA_CR3), cr4 = F64(s, VMSA_CR4);
@@ -93,6 +93,7 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 		/* Paging off: every access is private (SEV treats it so). */
 		*gpa = (efer & EFER_LMA) ? gva : (u32)gva;
 		*priv = true;
+		*size = ~0ULL; /* no guest mapping limits the size */
 		return WALK_OK;
 	}
 	if (!(cr4 & CR4_PAE)) {
@@ -102,11 +103,13 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 			return WALK_NOT_MAPPED;
 		if ((pte & 0x80) && (cr4 & (1 << 4))) {
 			*gpa = (pte & 0xffc00000) | (gva & 0x3fffff);
+			*size = 0x400000;
 		} else {
 			if (read_pte(pte & 0xfffff000, (gva >> 12) & 0x3ff, true, vmpl, 4, &pte) ||
 			    !(pte & 1))
 				return WALK_NOT_MAPPED;
 			*gpa = (pte & 0xfffff000) | (gva & 0xfff);
+			*size = PAGE_SIZE;
 		}
 		*priv = true;
 		return WALK_OK;
@@ -134,12 +137,21 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 
 			*gpa = (pte & 0x000ffffffffff000ULL & GPA_MASK & ~mask) | (gva & mask);
 			*priv = p;
+			*size = mask + 1;
 			return WALK_OK;
 		}
 	}
 	*gpa = (pte & 0x000ffffffffff000ULL & GPA_MASK) | (gva & 0xfff);
 	*priv = p;
+	*size = PAGE_SIZE;
 	return WALK_OK;
+}
+
+int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
+{
+	u64 size;
+
+	return guest_walk_size(v, gva, acc, gpa, priv, &size);
 }
 
 static int guest_copy(struct vcpu *v, u64 gva, void *buf, size_t len, int acc, bool write)

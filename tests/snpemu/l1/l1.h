@@ -108,6 +108,7 @@ enum fault_kind {
 	FAULT_PREVALIDATED,
 	FAULT_LAUNCH_UNVALIDATED,
 	FAULT_GREQ_FAIL,
+	FAULT_PSC_PAGE_PARTIAL,
 	NR_FAULTS
 };
 
@@ -134,6 +135,8 @@ struct config {
 	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
 	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
 	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
+	u64 psc_page_partial;	/* psc-page-partial: pages of a 2 MiB entry per PSC exit */
+	int host;		/* --host: index into host_profiles (host.c) */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */
@@ -151,6 +154,23 @@ struct config {
 };
 extern struct config cfg;
 void config_load(void);
+
+/* ---- host profiles (host.c; README "Host profiles") ---- */
+enum smash_kind {
+	SMASH_DO,     /* PSMASH/UNSMASH PSC entries are done */
+	SMASH_SKIP,   /* ... completed without doing anything (upstream KVM) */
+	SMASH_REFUSE, /* ... refused: invalid entry */
+};
+struct host_profile {
+	const char *name;
+	unsigned int psc_max_entries; /* larger descriptors: invalid header */
+	enum smash_kind smash;
+	bool psc_2m_rmp;       /* a 2 MiB private conversion makes a 2 MiB RMP entry */
+	bool rmp_fault_psmash; /* 4 KiB PVALIDATE/RMPADJUST in a 2 MiB entry: host PSMASH */
+	bool ap_create_switch; /* AP creation for the caller's own vCPU runs the new VMSA */
+};
+extern const struct host_profile *host;
+void host_init(void);
 
 /* ---- guest memory (guestmem.c) ---- */
 #define CBIT_POS 51
@@ -186,6 +206,8 @@ enum {
 #define WALK_NOT_MAPPED -1
 #define WALK_RMP -2
 int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv);
+/* ... and *size, the size of the guest's mapping of @gva (~0: paging off, no mapping). */
+int guest_walk_size(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv, u64 *size);
 /* Access guest memory as the running guest would (RMP checked). 0 or WALK_*. */
 int guest_read_virt(struct vcpu *v, u64 gva, void *buf, size_t len, int acc);
 int guest_write_virt(struct vcpu *v, u64 gva, const void *buf, size_t len);
@@ -246,6 +268,15 @@ void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
+
+/* ---- page state changes, the host side (psc.c) ---- */
+#define PSC_MAX_ENTRIES 253 /* a full GHCB shared buffer */
+int psc_one(u64 gpa, unsigned int op, bool is_2m);
+void psc_shootdown(struct vcpu *v);
+/* NAE 0x80000010 on the descriptor at @d (@room bytes to the buffer's end): SW_EXITINFO2. */
+u64 psc_nae(struct vcpu *v, u8 *d, u64 room);
+/* MSR protocol 0x014: 0 or -1 (the response's error). */
+int psc_msr(struct vcpu *v, u64 gpa, unsigned int op);
 
 /* ---- page-table walks and fetches under QEMU's nested paging (ptw.c) ---- */
 /*
@@ -517,6 +548,7 @@ struct stats {
 	int nr_msr;
 	u64 psc_private_4k, psc_private_2m, psc_shared_4k, psc_shared_2m;
 	u64 pval_4k, pval_2m, pval_failed;
+	u64 host_psmash; /* PSMASHes of the host's RMP fault handler (host profiles) */
 	u64 radj_4k, radj_2m, radj_failed;
 	u64 vmpl_switches;
 	u64 insns[NR_VMPLS];

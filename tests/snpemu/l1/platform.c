@@ -326,6 +326,7 @@ static void boot_bsp(void)
 		panic("the L1 CPU has no nested paging (QEMU -cpu needs +npt)");
 	mem_init();
 	config_load();
+	host_init();
 	nr_l1_cpus = cfg.smp;
 	launch_svsm();
 	vcpus_init();

@@ -106,10 +106,31 @@ int rmp_make_private(u64 gpa, bool is_2m)
 		}
 		e[i] = RMP_ASSIGNED | RMP_SCRAMBLE;
 	}
-	if (is_2m && uniform)
+	/* A 2 MiB RMP entry only where the host backs the range with a 2 MiB page (host.c) */
+	if (is_2m && uniform && host->psc_2m_rmp)
 		for (u64 i = 0; i < n; i++)
 			e[i] |= RMP_2M;
 	return 0;
+}
+
+/*
+ * A 4 KiB PVALIDATE or RMPADJUST of a page inside a 2 MiB RMP entry: on hardware an RMP #NPF
+ * with the size-mismatch bit, which a host with the RMP fault handler of KVM
+ * (sev_handle_rmp_fault) answers with PSMASH, so that the instruction then succeeds. Under a
+ * host without it (the spec profile) the instruction reports FAIL_SIZEMISMATCH.
+ */
+static void rmp_fault_psmash(u64 gpa)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
+
+	if (!host->rmp_fault_psmash || !range_ok(base, PAGES_PER_2M) ||
+	    !(*rmp_entry(base) & RMP_2M))
+		return;
+	smash(base);
+	st.host_psmash++;
+	if (cfg.verbose)
+		con_printf("snpemu: host %s: RMP #NPF (size mismatch) at 0x%lx: PSMASH\n",
+			   host->name, gpa);
 }
 
 int rmp_make_shared(u64 gpa, bool is_2m)
@@ -179,6 +200,8 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 	e = rmp_entry(gpa);
 	if (!(e[0] & RMP_ASSIGNED))
 		return PVALIDATE_FAIL_INPUT;
+	if (!is_2m)
+		rmp_fault_psmash(gpa);
 	if (is_2m != !!(e[0] & RMP_2M))
 		return PVALIDATE_FAIL_SIZEMISMATCH;
 	for (u64 i = 0; i < n; i++)
@@ -234,6 +257,8 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)
 	e = rmp_entry(gpa);
 	if ((e[0] & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return PVALIDATE_FAIL_INPUT;
+	if (!is_2m)
+		rmp_fault_psmash(gpa);
 	if (is_2m != !!(e[0] & RMP_2M))
 		return PVALIDATE_FAIL_SIZEMISMATCH;
 	/* The VMSA bit is honoured only at VMPL0 (facts §4) and only for 4 KiB pages. */

@@ -178,6 +178,7 @@ void check_psc(void);
 void check_nae(void);
 void check_vmpl(void);
 void check_ap(void);
+void check_strict(void);
 /* Fatal modes: each sets up what it needs, then does one forbidden thing. */
 void fatal_cbit0(void);
 void fatal_vmpl1_access(bool write);

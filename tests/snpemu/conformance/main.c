@@ -73,6 +73,7 @@ __noreturn void conf_main(void)
 	check_views();
 	check_pvalidate();
 	check_rmpadjust();
+	check_strict();
 	check_psc();
 	check_nae();
 	check_ap();

@@ -249,6 +249,16 @@ static void check_vmpl1_rules(void)
 	r = pvalidate(gpa_to_priv(page_gone), false, false);
 	check(r.vector < 0 && r.rax == 0 && !r.cf, "pvalidate: VMPL0 rescinds a page VMPL1 uses",
 	      "eax %lu cf %d vector %d", r.rax, r.cf, r.vector);
+	/* PVALIDATE leaves the TLBs alone: VMPL1's translation outlives the rescind until an
+	 * INVLPGB of every address completed by TLBSYNC (check_tlb has the details). */
+	if (vmpl1_do("vmpl1: read after rescind, no flush", V1_READ, gpa_to_priv(page_gone), 0, 0))
+		check(mb->res.vector < 0 && mb->res.rax == 0x5555666677778888ULL,
+		      "tlb: VMPL1 still reads a page rescinded without a TLB flush (stale "
+		      "translation)",
+		      "value 0x%lx vector %d error 0x%lx", mb->res.rax, mb->res.vector,
+		      mb->res.error);
+	invlpgb_all();
+	tlbsync();
 	if (vmpl1_do("vmpl1: read after rescind", V1_READ, gpa_to_priv(page_gone), 0, 0))
 		check(mb->res.vector == 29 && mb->res.error == NAE_NPF_UNVALIDATED &&
 			      mb->res.at_insn,
@@ -295,6 +305,65 @@ static void check_vmpl1_rules(void)
 	}
 }
 
+/*
+ * Stale translations (AMD APM vol 3, RMPADJUST and INVLPGB/TLBSYNC; facts §4): taking a
+ * permission away does not flush TLBs, so VMPL1 may go on using what it lost until VMPL0 issues
+ * INVLPGB of every address and TLBSYNC, or the host flushes (a page state change). The
+ * translation is assumed cached (snpemu keeps it for every page): hardware may drop it sooner,
+ * never later.
+ */
+static void check_tlb(void)
+{
+	u64 page = pool_private_page(), other = pool_page(), e;
+	u64 va = gpa_to_priv(page);
+
+	*(volatile u64 *)priv_ptr(page) = 0;
+	rmpadjust(va, false, RMP_R | RMP_W | 1);
+	invlpgb_all();
+	tlbsync();
+	if (vmpl1_do("tlb: setup write", V1_WRITE, va, 1, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 1,
+		      "tlb: VMPL1 writes a page it has RW", "vector %d", mb->res.vector);
+	rmpadjust(va, false, RMP_R | 1);
+	if (vmpl1_do("tlb: stale write", V1_WRITE, va, 2, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 2,
+		      "tlb: after RMPADJUST to R, no flush: VMPL1's write still lands (stale "
+		      "translation)",
+		      "vector %d, page holds 0x%lx", mb->res.vector,
+		      *(volatile u64 *)priv_ptr(page));
+	invlpgb_all();
+	if (vmpl1_do("tlb: write after INVLPGB", V1_WRITE, va, 3, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 3,
+		      "tlb: ... and after INVLPGB without TLBSYNC still (the flush is not "
+		      "complete)",
+		      "vector %d, page holds 0x%lx", mb->res.vector,
+		      *(volatile u64 *)priv_ptr(page));
+	tlbsync();
+	if (vmpl1_do("tlb: read after TLBSYNC", V1_READ, va, 0, 0))
+		check(mb->res.vector < 0 && mb->res.rax == 3,
+		      "tlb: after INVLPGB + TLBSYNC VMPL1 reads it (R kept; a write would stop the "
+		      "machine: conformance-tlb-flushed)",
+		      "vector %d value 0x%lx", mb->res.vector, mb->res.rax);
+
+	/* The host's flush: a page state change (KVM flushes the guest's ASID after zapping). */
+	rmpadjust(va, false, RMP_R | RMP_W | 1);
+	invlpgb_all();
+	tlbsync();
+	pvalidate(va, false, false);
+	if (vmpl1_do("tlb: stale read", V1_READ, va, 0, 0))
+		check(mb->res.vector < 0,
+		      "tlb: a page rescinded without a flush still reads (stale)",
+		      "vector %d error 0x%lx", mb->res.vector, mb->res.error);
+	e = psc_entry(other, PSC_OP_PRIVATE, false);
+	check(psc_range(other, 1, PSC_OP_PRIVATE, false), "tlb: setup: PSC of another page",
+	      "entry 0x%lx", e);
+	if (vmpl1_do("tlb: read after host flush", V1_READ, va, 0, 0))
+		check(mb->res.vector == 29 && mb->res.error == NAE_NPF_UNVALIDATED,
+		      "tlb: after a page state change (host flush) the rescinded page raises #VC "
+		      "0x404 at VMPL1",
+		      "vector %d error 0x%lx", mb->res.vector, mb->res.error);
+}
+
 void check_vmpl(void)
 {
 	u64 resp;
@@ -305,6 +374,7 @@ void check_vmpl(void)
 	check_round_trips();
 	check_vmsa_state();
 	check_vmpl1_rules();
+	check_tlb();
 
 	n = ap_creation(AP_DESTROY, 1, bsp_apic_id, vmpl1_vmsa, 0);
 	check(n.info1_valid && n.info1 == 0, "ap creation: destroy VMPL1's VMSA",
@@ -315,7 +385,7 @@ void check_vmpl(void)
 	      "response 0x%lx", resp);
 }
 
-void fatal_vmpl1_access(bool write)
+void fatal_vmpl1_access(bool write, bool flushed)
 {
 	u64 page;
 
@@ -323,7 +393,19 @@ void fatal_vmpl1_access(bool write)
 		verdict(VERDICT_FAIL);
 	page = pool_private_page();
 	*(volatile u64 *)priv_ptr(page) = 0x600d600d600d600dULL;
-	if (write) {
+	if (flushed) {
+		/* VMPL1 had RW and wrote; VMPL0 takes W away and flushes: the next write stops. */
+		rmpadjust(gpa_to_priv(page), false, RMP_R | RMP_W | 1);
+		if (vmpl1_do("vmpl1: write RW page", V1_WRITE, gpa_to_priv(page),
+			     0x600d600d600d600dULL, 0))
+			check(mb->res.vector < 0, "vmpl1: writes a page VMPL0 granted RW",
+			      "vector %d", mb->res.vector);
+		rmpadjust(gpa_to_priv(page), false, RMP_R | 1);
+		invlpgb_all();
+		tlbsync();
+		con_printf("# VMPL0 took W away and flushed (INVLPGB + TLBSYNC)\n");
+	}
+	if (write && !flushed) {
 		struct insn_result r = rmpadjust(gpa_to_priv(page), false, RMP_R | 1);
 
 		check(r.vector < 0 && r.rax == 0, "rmpadjust: grant VMPL1 R", "eax %lu", r.rax);

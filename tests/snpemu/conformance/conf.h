@@ -63,6 +63,7 @@ enum conf_mode {
 	MODE_FAIL_VERDICT,   /* report failure code 0x21 on port 0xf4: snpemu must exit 1 */
 	MODE_TERMINATE,	     /* MSR termination request (15, 0xc7): snpemu must exit 2 */
 	MODE_TERMINATE_NAE,  /* NAE 0x8000fffe termination (15, 0xc8): snpemu must exit 2 */
+	MODE_TLB_FLUSHED,    /* VMPL1 writes a page whose W VMPL0 revoked and flushed: exit 4 */
 };
 #ifndef CONF_MODE
 #define CONF_MODE MODE_FULL
@@ -181,7 +182,7 @@ void check_ap(void);
 void check_strict(void);
 /* Fatal modes: each sets up what it needs, then does one forbidden thing. */
 void fatal_cbit0(void);
-void fatal_vmpl1_access(bool write);
+void fatal_vmpl1_access(bool write, bool flushed);
 
 #endif /* !__ASSEMBLER__ */
 #endif

@@ -16,6 +16,7 @@ static const char *const mode_name[] = {
 	[MODE_FAIL_VERDICT] = "fail-verdict",
 	[MODE_TERMINATE] = "terminate",
 	[MODE_TERMINATE_NAE] = "terminate-nae",
+	[MODE_TLB_FLUSHED] = "tlb-flushed",
 };
 
 static __noreturn void finish(void)
@@ -47,7 +48,8 @@ __noreturn void conf_main(void)
 		break;
 	case MODE_VMPL1_NOACCESS:
 	case MODE_VMPL1_READONLY:
-		fatal_vmpl1_access(CONF_MODE == MODE_VMPL1_READONLY);
+	case MODE_TLB_FLUSHED:
+		fatal_vmpl1_access(CONF_MODE != MODE_VMPL1_NOACCESS, CONF_MODE == MODE_TLB_FLUSHED);
 		break;
 	case MODE_FAIL_VERDICT:
 		con_printf("# reporting failure code 0x21 on purpose\n");

@@ -314,13 +314,18 @@ static void emulate_ud(struct vcpu *v)
 			inject_exception(v, 6, false, 0);
 			return;
 		}
-		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): flush everyone's TLB. INVLPGB with
-		 * neither a VA (RAX bit 0) nor a PCID (bit 1) given flushes every address. */
-		kick_all_others(v);
-		if (in.op[2] == 0xfe)
+		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): the stale translations a TLBSYNC
+		 * completes (tlb.c) go, and every other vCPU exits (QEMU flushes its TLB).
+		 * INVLPGB with neither a VA (RAX bit 0) nor a PCID (bit 1) given flushes every
+		 * address. */
+		if (in.op[2] == 0xfe) {
+			tlb_invlpgb(v, rax);
 			stats_invlpgb(v, (rax & 3) == 0);
-		else
+		} else {
+			tlb_tlbsync(v);
 			stats_tlbsync(v);
+		}
+		kick_all_others(v);
 		advance(v, in.len + 3);
 		return;
 	}

@@ -64,9 +64,11 @@ static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
 	e = READ_ONCE(*ep);
 	if (!priv)
 		return (e & RMP_ASSIGNED) ? WALK_RMP : WALK_OK;
+	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? RMP_PERM_SX : RMP_PERM_R;
+	if ((e & RMP_ASSIGNED) && (tlb_stale_perm(gpa, vmpl) & need))
+		return WALK_OK; /* a stale translation (tlb.c) */
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return WALK_RMP;
-	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? RMP_PERM_SX : RMP_PERM_R;
 	return (rmp_perm(e, vmpl) & need) ? WALK_OK : WALK_RMP;
 }
 

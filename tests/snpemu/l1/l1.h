@@ -269,6 +269,18 @@ void rmp_launch_page(u64 gpa, int vmpl);
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
 
+/* ---- stale translations of the guest's VMPLs (tlb.c) ---- */
+void tlb_init(void);
+/* VMPL @vmpl lost @lost (RMP_PERM_*) on the page at @gpa: its translations keep them. */
+void tlb_revoked(u64 gpa, int vmpl, unsigned int lost);
+/* The permissions VMPL @vmpl's stale translations of @gpa still give. */
+unsigned int tlb_stale_perm(u64 gpa, int vmpl);
+struct vcpu;
+void tlb_invlpgb(struct vcpu *v, u64 rax);
+void tlb_tlbsync(struct vcpu *v);
+/* The host flushed the guest's TLBs (every VMPL, every vCPU). */
+void tlb_host_flush(void);
+
 /* ---- page state changes, the host side (psc.c) ---- */
 #define PSC_MAX_ENTRIES 253 /* a full GHCB shared buffer */
 int psc_one(u64 gpa, unsigned int op, bool is_2m);
@@ -339,6 +351,9 @@ struct vcpu {
 	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
 	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
 	int call_flush; /* enum flush_state */
+	/* tlb.c: an INVLPGB of every address is pending for TLBSYNC, covering revocations up to */
+	bool tlb_flush_pending;
+	u64 tlb_flush_gen;
 	/* the test instrument (instrument.c): cursor */
 	u64 ti_gpa;
 	/* one instruction let through with RFLAGS.TF (step_one): the guest's own TF and DR6 */

@@ -36,18 +36,19 @@ static u64 *tree_pml4[NR_TREES];
 static u64 *roots[NR_VMPLS][2];
 static u64 **pt_cache[NR_TREES][NR_REGIONS];
 
-static u64 private_flags(int vmpl, u32 e)
+static u64 private_flags(int vmpl, u32 e, u64 gpa)
 {
-	unsigned int perm;
+	unsigned int perm, stale = (e & RMP_ASSIGNED) ? tlb_stale_perm(gpa, vmpl) : 0;
 	u64 f;
 
-	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
+	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED) && !stale)
 		return 0;
 	if ((e & RMP_TI_WATCH) && vmpl == launch.vmpl)
 		return 0; /* the test instrument's read watch: every access of the image traps */
 	if ((e & (RMP_EV_PENDING | RMP_EV_SHOWN)) == RMP_EV_PENDING && vmpl == launch.vmpl)
 		return 0; /* the eviction books: the image's first accesses trap */
-	perm = rmp_perm(e, vmpl);
+	/* what the RMP grants now, and what stale translations still give (tlb.c) */
+	perm = ((e & RMP_VALIDATED) ? rmp_perm(e, vmpl) : 0) | stale;
 	if (!(perm & RMP_PERM_R))
 		return 0;
 	f = NPT_P | NPT_U;
@@ -58,17 +59,17 @@ static u64 private_flags(int vmpl, u32 e)
 	return f;
 }
 
-static u64 leaf_flags(int tree, u32 e)
+static u64 leaf_flags(int tree, u32 e, u64 gpa)
 {
 	int vmpl = tree % NR_VMPLS;
 
 	if (e & RMP_SCRAMBLE)
 		return 0; /* contents pending: the first touch faults and scrambles them */
 	if (tree == PRIVATE_TREE(vmpl))
-		return private_flags(vmpl, e);
+		return private_flags(vmpl, e, gpa);
 	if (!(e & RMP_ASSIGNED))
 		return NPT_P | NPT_W | NPT_U | NPT_NX;
-	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e) : 0;
+	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e, gpa) : 0;
 }
 
 /* Page directory of the 2 MiB chunk at @gpa in @tree, created on demand. */
@@ -98,11 +99,11 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 
 		if (full_chunk && n == PAGES_PER_2M) {
 			u32 *e = rmp_entry(chunk);
-			u64 f = leaf_flags(tree, e[0]);
+			u64 f = leaf_flags(tree, e[0], chunk);
 			bool uniform = true;
 
 			for (u64 i = 1; i < PAGES_PER_2M && uniform; i++)
-				uniform = leaf_flags(tree, e[i]) == f;
+				uniform = leaf_flags(tree, e[i], chunk + i * PAGE_SIZE) == f;
 			if (uniform) {
 				WRITE_ONCE(*pde,
 					   f ? ((r->hpa + (chunk - r->gpa)) | f | NPT_PS) : 0);
@@ -119,7 +120,7 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 			for (u64 i = 0; i < PAGES_PER_2M; i++) {
 				u64 gpa = chunk + i * PAGE_SIZE;
 				u32 *e = rmp_entry(gpa);
-				u64 f = (e && region_of(gpa) == r) ? leaf_flags(tree, *e) : 0;
+				u64 f = (e && region_of(gpa) == r) ? leaf_flags(tree, *e, gpa) : 0;
 
 				WRITE_ONCE(pt[i], f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);
 			}
@@ -128,7 +129,7 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 		}
 		for (u64 i = 0; i < n; i++) {
 			u64 gpa = first + i * PAGE_SIZE;
-			u64 f = leaf_flags(tree, *rmp_entry(gpa));
+			u64 f = leaf_flags(tree, *rmp_entry(gpa), gpa);
 
 			WRITE_ONCE(pt[(gpa >> PAGE_SHIFT) & 511],
 				   f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);

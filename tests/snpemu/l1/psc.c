@@ -36,8 +36,10 @@ static bool psc_changed; /* an exit changed the RMP: other vCPUs' TLBs must be s
 
 void psc_shootdown(struct vcpu *v)
 {
-	if (psc_changed)
-		kick_all_others(v); /* the host's TLB shootdown after unmapping */
+	if (psc_changed) {
+		tlb_host_flush(); /* KVM flushes the guest's ASID after zapping the range */
+		kick_all_others(v);
+	}
 	psc_changed = false;
 }
 

@@ -211,8 +211,12 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 		*unchanged = true;
 		return PVALIDATE_OK;
 	}
-	for (u64 i = 0; i < n; i++)
+	for (u64 i = 0; i < n; i++) {
+		if (!validate && (e[i] & RMP_VALIDATED))
+			for (int t = 1; t < NR_VMPLS; t++) /* translations may outlive it (tlb.c) */
+				tlb_revoked(gpa + i * PAGE_SIZE, t, rmp_perm(e[i], t));
 		e[i] = validate ? (e[i] | RMP_VALIDATED) : (e[i] & ~RMP_VALIDATED);
+	}
 	return PVALIDATE_OK;
 }
 
@@ -273,8 +277,10 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)
 		u32 v = e[i] & ~(0xfU << RMP_PERM_SHIFT(target));
 
 		v |= perm << RMP_PERM_SHIFT(target);
-		if (rmp_perm(e[i], target) & ~perm)
+		if (rmp_perm(e[i], target) & ~perm) {
 			*took = true;
+			tlb_revoked(gpa + i * PAGE_SIZE, target, rmp_perm(e[i], target) & ~perm);
+		}
 		if (vmpl == 0)
 			v = vmsa ? (v | RMP_VMSA) : (v & ~RMP_VMSA);
 		e[i] = v;

@@ -467,6 +467,11 @@ static void run_vmpl1(int mode)
 		}
 		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
 	}
+	/* The table pages went from RWX to R for VMPL1: flush what VMPL1 may have cached (INVLPGB
+	 * of every address with global entries, TLBSYNC), as any VMPL0 that takes access away must
+	 * (snpemu keeps stale translations until then: README "TLBs"). */
+	__asm__ volatile(".byte 0x0f, 0x01, 0xfe" : : "a"(8ULL), "c"(0ULL), "d"(0ULL) : "memory");
+	__asm__ volatile(".byte 0x0f, 0x01, 0xff" : : : "memory");
 	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
 		con_printf("probe: rmpadjust VMSA failed\n");
 		exit_with(0x24);

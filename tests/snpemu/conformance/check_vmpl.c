@@ -364,6 +364,67 @@ static void check_tlb(void)
 		      "vector %d error 0x%lx", mb->res.vector, mb->res.error);
 }
 
+/*
+ * User- and supervisor-execute (AMD APM vol 2, "RMP and VMPL Access Checks"): a fetch at CPL 3
+ * needs UserExecute, one at CPL 0-2 SupervisorExecute. VMPL1 runs a VMSA at CPL 3 whose code
+ * page (VA USER_VA, user-accessible in its own page tables) VMPL0 granted @perms: a VMGEXIT
+ * (run-VMPL(0), the GHCB MSR value the host kept from VMPL1's last exit) then comes back to
+ * VMPL0. True when it did, with RIP past the VMGEXIT. VMPL1's usual VMSA is registered again
+ * afterwards (its resume response is lost: call this last).
+ */
+#define USER_VA 0x400000ULL
+#define UPTE_TBL 0x27ULL  /* present, writable, user, accessed */
+#define UPTE_CODE 0x65ULL /* present, user, accessed, dirty */
+
+static bool run_user_code(u64 perms)
+{
+	static u64 tables[4], code, user_vmsa;
+	static const u8 insns[] = { 0xf3, 0x0f, 0x01, 0xd9, 0xeb, 0xfa }; /* VMGEXIT; jmp back */
+	u64 status;
+
+	if (!code) {
+		for (int i = 0; i < 4; i++) {
+			tables[i] = pool_private_page();
+			memset(priv_ptr(tables[i]), 0, PAGE_SIZE);
+			rmpadjust(gpa_to_priv(tables[i]), false, RMP_R | RMP_W | 1);
+		}
+		code = pool_private_page();
+		user_vmsa = pool_private_page();
+		memcpy(priv_ptr(code), insns, sizeof(insns));
+		/* PML4[0] -> PDPT[0] -> PD[2] -> PT[0] = the code page at USER_VA */
+		for (int i = 0; i < 3; i++)
+			((u64 *)priv_ptr(tables[i]))[i == 2 ? 2 : 0] = tables[i + 1] | CONF_CBIT |
+								       UPTE_TBL;
+		((u64 *)priv_ptr(tables[3]))[0] = code | CONF_CBIT | UPTE_CODE;
+	}
+	rmpadjust(gpa_to_priv(code), false, perms | 1);
+	invlpgb_all(); /* the X bits may have been taken away */
+	tlbsync();
+	vmsa_build(user_vmsa, 1, USER_VA, 0);
+	vmsa_make_user(user_vmsa, tables[0] | CONF_CBIT);
+	rmpadjust(gpa_to_priv(user_vmsa), false, RMP_VMSA | RMP_R | 1);
+	if (!check_nae_ok("xperm: setup: register a CPL 3 VMSA for VMPL1",
+			  ap_creation(AP_CREATE, 1, bsp_apic_id, user_vmsa, vmpl_sev_features(1))))
+		return false;
+	con_printf("# VMPL1 at CPL 3 runs code on page 0x%lx (VMPL1 permissions 0x%lx)\n", code,
+		   perms >> 8);
+	status = msr_protocol(MSR_VMPL_REQ | (1ULL << 32));
+	check_nae_ok("xperm: setup: VMPL1's usual VMSA again",
+		     ap_creation(AP_CREATE, 1, bsp_apic_id, vmpl1_vmsa, vmpl_sev_features(1)));
+	return MSR_INFO(status) == MSR_VMPL_RESP && (status >> 32) == 0 &&
+	       vmsa_get(user_vmsa, VMSA_RIP_OFF) == USER_VA + 4;
+}
+
+static void check_xperm(void)
+{
+	check(run_user_code(RMP_R | RMP_UX),
+	      "xperm: VMPL1 at CPL 3 runs code on a page with user-execute only", "%s",
+	      "it did not come back past its VMGEXIT");
+	check(run_user_code(RMP_R | RMP_UX | RMP_SX),
+	      "xperm: ... and on a page with both execute permissions", "%s",
+	      "it did not come back past its VMGEXIT");
+}
+
 void check_vmpl(void)
 {
 	u64 resp;
@@ -375,6 +436,7 @@ void check_vmpl(void)
 	check_vmsa_state();
 	check_vmpl1_rules();
 	check_tlb();
+	check_xperm(); /* last: VMPL1's usual VMSA loses its resume response */
 
 	n = ap_creation(AP_DESTROY, 1, bsp_apic_id, vmpl1_vmsa, 0);
 	check(n.info1_valid && n.info1 == 0, "ap creation: destroy VMPL1's VMSA",
@@ -383,6 +445,18 @@ void check_vmpl(void)
 	check(MSR_INFO(resp) == MSR_VMPL_RESP && (resp >> 32) != 0,
 	      "vmpl switch: run-VMPL(1) after destroy -> error (MSR 0x017, error != 0)",
 	      "response 0x%lx", resp);
+}
+
+__noreturn void fatal_user_sx(void)
+{
+	if (!vmpl1_start())
+		verdict(VERDICT_FAIL);
+	con_printf("# VMPL1 at CPL 3 fetches from a page with supervisor-execute only: snpemu "
+		   "must stop (exit 4)\n");
+	check(!run_user_code(RMP_R | RMP_SX),
+	      "xperm: VMPL1 at CPL 3 cannot run code on a page with supervisor-execute only", "%s",
+	      "it ran and came back");
+	verdict(VERDICT_FAIL);
 }
 
 void fatal_vmpl1_access(bool write, bool flushed)

@@ -17,6 +17,7 @@ static const char *const mode_name[] = {
 	[MODE_TERMINATE] = "terminate",
 	[MODE_TERMINATE_NAE] = "terminate-nae",
 	[MODE_TLB_FLUSHED] = "tlb-flushed",
+	[MODE_USER_SX] = "user-sx",
 };
 
 static __noreturn void finish(void)
@@ -51,6 +52,8 @@ __noreturn void conf_main(void)
 	case MODE_TLB_FLUSHED:
 		fatal_vmpl1_access(CONF_MODE != MODE_VMPL1_NOACCESS, CONF_MODE == MODE_TLB_FLUSHED);
 		break;
+	case MODE_USER_SX:
+		fatal_user_sx();
 	case MODE_FAIL_VERDICT:
 		con_printf("# reporting failure code 0x21 on purpose\n");
 		verdict(0x21);

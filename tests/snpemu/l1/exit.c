@@ -484,20 +484,24 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			deliver_vc(v, 0x404);
 			return;
 		}
-		need = fetch_acc     ? RMP_PERM_SX
-		       : walk	     ? RMP_PERM_R /* ptw.c: a walker write is checked there */
+		need = fetch_acc     ? xperm_need(v) /* UX at CPL 3, SX below (xperm.c) */
+		       : walk	     ? RMP_PERM_R    /* ptw.c: a walker write is checked there */
 		       : (info1 & 2) ? RMP_PERM_W
 				     : RMP_PERM_R;
 		if (!(rmp_perm(e, v->cur) & need))
-			rule_violation("VMPL permission violation: VMPL%d %s of page 0x%lx (RMP "
+			rule_violation("VMPL permission violation: VMPL%d %s%s of page 0x%lx (RMP "
 				       "VMPL%d mask 0x%x) at rip 0x%lx",
-				       v->cur, acc_name(info1), gpa, v->cur, rmp_perm(e, v->cur),
-				       rip);
+				       v->cur,
+				       fetch_acc ? (need == RMP_PERM_UX ? "CPL 3 " : "CPL 0-2 ")
+						 : "",
+				       acc_name(info1), gpa, v->cur, rmp_perm(e, v->cur), rip);
 		if (!(rmp_perm(e, v->cur) & RMP_PERM_R))
 			rule_violation("VMPL%d %s of page 0x%lx: snpemu cannot map a page without "
 				       "read permission (mask 0x%x)",
 				       v->cur, acc_name(info1), gpa, rmp_perm(e, v->cur));
 		if (ptw_npf(v, info1, info2, ep))
+			return;
+		if (fetch_acc && xperm_npf(v, gpa, ep))
 			return;
 	} else if (e & RMP_ASSIGNED) {
 		rule_violation("shared (C=0) %s of private page 0x%lx at VMPL%d rip 0x%lx (#NPF on "
@@ -570,6 +574,7 @@ void handle_exit(struct vcpu *v)
 	if (code != VMEXIT_NPF) {
 		v->npf_retries = 0;
 		ptw_grants_check(v);
+		xperm_drop(v);
 	}
 
 	switch (code) {

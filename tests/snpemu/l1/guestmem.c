@@ -52,8 +52,9 @@ void *host_shared_ptr(u64 gpa, size_t len)
 	return gpa_hva(gpa);
 }
 
-/* May @vmpl access @gpa through the given view, as the RMP check of a nested walk would? */
-static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
+/* May @vmpl access @gpa through the given view, as the RMP check of a nested walk would?
+ * @xneed: the execute permission a fetch needs (xperm_need). */
+static int gpa_check(u64 gpa, bool priv, int vmpl, int acc, unsigned int xneed)
 {
 	u32 *ep = rmp_entry(gpa), e;
 	unsigned int need;
@@ -64,7 +65,7 @@ static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
 	e = READ_ONCE(*ep);
 	if (!priv)
 		return (e & RMP_ASSIGNED) ? WALK_RMP : WALK_OK;
-	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? RMP_PERM_SX : RMP_PERM_R;
+	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? xneed : RMP_PERM_R;
 	if ((e & RMP_ASSIGNED) && (tlb_stale_perm(gpa, vmpl) & need))
 		return WALK_OK; /* a stale translation (tlb.c) */
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
@@ -76,7 +77,7 @@ static int read_pte(u64 table, u64 idx, bool priv, int vmpl, int width, u64 *pte
 {
 	u64 gpa = table + idx * (u64)width;
 
-	if (gpa_check(gpa, priv, vmpl, ACC_READ))
+	if (gpa_check(gpa, priv, vmpl, ACC_READ, 0))
 		return WALK_RMP;
 	*pte = width == 8 ? *(volatile u64 *)gpa_hva(gpa) : *(volatile u32 *)gpa_hva(gpa);
 	return WALK_OK;
@@ -173,7 +174,7 @@ static int guest_copy(struct vcpu *v, u64 gva, void *buf, size_t len, int acc, b
 			return rc;
 		if (acc == ACC_EXEC)
 			priv = true; /* fetches are always private on SNP */
-		if (gpa_check(gpa, priv, v->cur, acc))
+		if (gpa_check(gpa, priv, v->cur, acc, xperm_need(v)))
 			return WALK_RMP;
 		if (write)
 			memcpy(gpa_hva(gpa), b, chunk);

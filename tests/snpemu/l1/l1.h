@@ -227,6 +227,9 @@ void *host_shared_ptr(u64 gpa, size_t len);
  */
 #define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
 #define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
+/* An exec grant (xperm.c): the page is mapped executable for every VMPL with one of the two X
+ * permissions, until the granting vCPU's next exit. Not RMP state. */
+#define RMP_XGRANT (1U << 18)
 /* The test instrument's read watch (instrument.c): the image's VMPL finds the page unmapped,
  * so that each of its accesses traps. Not RMP state either. */
 #define RMP_TI_WATCH (1U << 28)
@@ -268,6 +271,18 @@ void rmp_launch_page(u64 gpa, int vmpl);
 /* Scramble a page (or every page of its 2 MiB chunk) whose contents are pending after a flip. */
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
+
+/* ---- user- and supervisor-execute (xperm.c) ---- */
+struct vcpu;
+/* The X permission a fetch by @v needs now: UX at CPL 3, SX below. */
+unsigned int xperm_need(const struct vcpu *v);
+/* Is a page with VMPL permissions @perm (and RMP word @e) mapped executable? */
+bool xperm_exec_mapped(unsigned int perm, u32 e);
+/* A fetch the permission check allowed faulted on the NX of a page with one X bit: grant it
+ * (true: retry) or false when it was granted already. */
+bool xperm_npf(struct vcpu *v, u64 gpa, u32 *ep);
+/* @v's exec grants end (its exits other than nested faults). */
+void xperm_drop(struct vcpu *v);
 
 /* ---- stale translations of the guest's VMPLs (tlb.c) ---- */
 void tlb_init(void);

@@ -8,7 +8,8 @@
  *                    mapped as in private tree[v].
  *   private tree[v]  per VMPL: maps assigned+validated pages the VMPL may access
  *                    (VMPL0 always; VMPL1-3 per the RMP mask: R -> present, W or a walker
- *                    grant -> writable, supervisor-execute -> executable), except a page the
+ *                    grant -> writable, both user- and supervisor-execute (or one of them
+ *                    and an exec grant, xperm.c) -> executable), except a page the
  *                    test instrument watches, which the image's VMPL finds unmapped.
  *   root[v][NORMAL]        PML5[0] = shared tree[v], PML5[8] = private tree[v]
  *   root[v][PRIVATE_ONLY]  PML5[0] = PML5[8] = private tree[v], for guest modes in which SEV
@@ -54,7 +55,7 @@ static u64 private_flags(int vmpl, u32 e, u64 gpa)
 	f = NPT_P | NPT_U;
 	if ((perm & RMP_PERM_W) || (e & RMP_WGRANT(vmpl)))
 		f |= NPT_W;
-	if (!(perm & RMP_PERM_SX))
+	if (!xperm_exec_mapped(perm, e)) /* user/supervisor execute: xperm.c */
 		f |= NPT_NX;
 	return f;
 }

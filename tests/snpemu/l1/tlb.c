@@ -49,9 +49,9 @@ void tlb_init(void)
 	recs = pages_alloc((MAX_STALE * sizeof(*recs) + PAGE_SIZE - 1) >> PAGE_SHIFT);
 	for (int i = 0; i < NR_REGIONS; i++)
 		if (regions[i].size)
-			stale[i] = pages_alloc(((regions[i].size >> PAGE_SHIFT) * sizeof(u16) +
-						PAGE_SIZE - 1) >>
-					       PAGE_SHIFT);
+			stale[i] = pages_alloc(
+				((regions[i].size >> PAGE_SHIFT) * sizeof(u16) + PAGE_SIZE - 1) >>
+				PAGE_SHIFT);
 }
 
 unsigned int tlb_stale_perm(u64 gpa, int vmpl)

@@ -65,6 +65,7 @@ enum conf_mode {
 	MODE_TERMINATE_NAE,  /* NAE 0x8000fffe termination (15, 0xc8): snpemu must exit 2 */
 	MODE_TLB_FLUSHED,    /* VMPL1 writes a page whose W VMPL0 revoked and flushed: exit 4 */
 	MODE_USER_SX,	     /* VMPL1 at CPL 3 runs code on a supervisor-execute page: exit 4 */
+	MODE_WALK_SHARED,    /* VMPL0 walks a page table in a shared page: exit 4 */
 };
 #ifndef CONF_MODE
 #define CONF_MODE MODE_FULL
@@ -185,6 +186,7 @@ void check_strict(void);
 void fatal_cbit0(void);
 void fatal_vmpl1_access(bool write, bool flushed);
 __noreturn void fatal_user_sx(void);
+__noreturn void fatal_walk_shared(void);
 
 #endif /* !__ASSEMBLER__ */
 #endif

@@ -18,6 +18,7 @@ static const char *const mode_name[] = {
 	[MODE_TERMINATE_NAE] = "terminate-nae",
 	[MODE_TLB_FLUSHED] = "tlb-flushed",
 	[MODE_USER_SX] = "user-sx",
+	[MODE_WALK_SHARED] = "walk-shared",
 };
 
 static __noreturn void finish(void)
@@ -54,6 +55,8 @@ __noreturn void conf_main(void)
 		break;
 	case MODE_USER_SX:
 		fatal_user_sx();
+	case MODE_WALK_SHARED:
+		fatal_walk_shared();
 	case MODE_FAIL_VERDICT:
 		con_printf("# reporting failure code 0x21 on purpose\n");
 		verdict(0x21);

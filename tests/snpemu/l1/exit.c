@@ -507,6 +507,8 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 		rule_violation("shared (C=0) %s of private page 0x%lx at VMPL%d rip 0x%lx (#NPF on "
 			       "hardware)",
 			       acc_name(info1), gpa, v->cur, rip);
+	} else if ((info1 & 2) && ptw_shared_write(v, gpa, ep)) {
+		return; /* a data write to a shared page (read-only in the views: ptw.c) */
 	}
 	/* permitted: the nested tables lag behind the RMP; resynchronise and retry */
 	if (++v->npf_retries > 4)
@@ -574,6 +576,7 @@ void handle_exit(struct vcpu *v)
 	if (code != VMEXIT_NPF) {
 		v->npf_retries = 0;
 		ptw_grants_check(v);
+		ptw_shared_drop(v);
 		xperm_drop(v);
 	}
 

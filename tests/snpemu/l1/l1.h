@@ -227,6 +227,9 @@ void *host_shared_ptr(u64 gpa, size_t len);
  */
 #define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
 #define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
+/* A shared page the guest wrote since its vCPU's last exit (ptw.c): writable in the shared
+ * views until then, read-only otherwise, so that a page-table walk through it faults. */
+#define RMP_SHWRITE (1U << 19)
 /* An exec grant (xperm.c): the page is mapped executable for every VMPL with one of the two X
  * permissions, until the granting vCPU's next exit. Not RMP state. */
 #define RMP_XGRANT (1U << 18)
@@ -313,6 +316,11 @@ int psc_msr(struct vcpu *v, u64 gpa, unsigned int op);
 bool ptw_npf(struct vcpu *v, u64 info1, u64 info2, u32 *ep);
 /* Check and withdraw the walker grants of vCPU @v (at its exits other than nested faults). */
 void ptw_grants_check(struct vcpu *v);
+/* A data write through the shared view faulted on a shared page (read-only there, so that
+ * walks through it fault): make it writable until @v's next exit. True: retry. */
+bool ptw_shared_write(struct vcpu *v, u64 gpa, u32 *ep);
+/* @v's shared write windows end (its exits other than nested faults). */
+void ptw_shared_drop(struct vcpu *v);
 
 /* ---- nested page tables (npt.c) ---- */
 enum {

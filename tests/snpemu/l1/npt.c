@@ -2,8 +2,9 @@
  * Nested page tables, rebuilt from the RMP. QEMU uses 5-level nested paging because the L1
  * runs with CR4.LA57, so GPA bit 51 (the C-bit) selects PML5 entry 8: the private view.
  *
- *   shared tree[v]   per VMPL: maps every page that is not assigned (RW, NX; shared pages
- *                    have no VMPL permissions, fetches are always private), plus the private
+ *   shared tree[v]   per VMPL: maps every page that is not assigned (NX: fetches are always
+ *                    private; read-only unless written since the vCPU's last exit, so that a
+ *                    page-table walk through it faults: ptw.c), plus the private
  *                    pages VMPL v walked or fetched through with C=0 (RMP_ALIAS, ptw.c),
  *                    mapped as in private tree[v].
  *   private tree[v]  per VMPL: maps assigned+validated pages the VMPL may access
@@ -68,8 +69,8 @@ static u64 leaf_flags(int tree, u32 e, u64 gpa)
 		return 0; /* contents pending: the first touch faults and scrambles them */
 	if (tree == PRIVATE_TREE(vmpl))
 		return private_flags(vmpl, e, gpa);
-	if (!(e & RMP_ASSIGNED))
-		return NPT_P | NPT_W | NPT_U | NPT_NX;
+	if (!(e & RMP_ASSIGNED)) /* read-only but while written: a walk through it faults */
+		return NPT_P | NPT_U | NPT_NX | ((e & RMP_SHWRITE) ? NPT_W : 0);
 	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e, gpa) : 0;
 }
 

@@ -463,8 +463,12 @@ static void run_nae(struct nae *n)
 			if (cfg.verbose || cfg.fault[FAULT_AP_CREATE_FAIL])
 				con_printf("snpemu: AP creation refused: %s\n", why);
 			err = ERR_INVALID_INPUT;
+			break;
 		}
-		break;
+		set_out(g, GHCB_INFO1, 0);
+		set_out(g, GHCB_INFO2, 0);
+		vcpu_ap_create_switch(v); /* svsm-preview: the caller's vCPU runs the new VMSA */
+		return;
 	case 0x80000017: { /* APIC IDs */
 		u64 need = 1, pages = q(n, GHCB_RAX);
 

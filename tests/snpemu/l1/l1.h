@@ -358,8 +358,9 @@ struct vctx {
 struct vcpu {
 	int id; /* = APIC ID = L1 CPU index */
 	struct vctx ctx[NR_VMPLS];
-	int cur;  /* running VMPL, -1 when idle */
-	u8 *vmcb; /* L1 page */
+	int cur;       /* running VMPL, -1 when idle */
+	int ap_switch; /* VMPL an AP creation made this vCPU run next (host.c), -1: none */
+	u8 *vmcb;      /* L1 page */
 	struct gprs g;
 	u64 tsc[2];
 	u8 fx[512] __aligned(16);
@@ -399,6 +400,7 @@ int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);
 /* VMPL switch requests (GHCB run-VMPL). */
 int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n);
 int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, char *why, size_t n);
+void vcpu_ap_create_switch(struct vcpu *v);
 void vcpu_park(struct vcpu *v);
 void kick_all_others(struct vcpu *self);
 int vcpu_current_vmpl(void);

@@ -96,9 +96,6 @@ static void flush_upto(u64 upto)
 	for (u32 i = 0; i < nr_recs; i++)
 		if (recs[i].gen > upto)
 			recs[kept++] = recs[i];
-	if (cfg.verbose && nr_recs != kept)
-		con_printf("snpemu: TLB flush: %u stale translations gone, %u left\n",
-			   nr_recs - kept, kept);
 	nr_recs = kept;
 }
 

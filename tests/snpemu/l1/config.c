@@ -235,7 +235,7 @@ void config_load(void)
 			bad(w, we, "bad number");
 		if (word_is(w, we, "smp=")) {
 			if (val < 1 || val > MAX_CPUS)
-				bad(w, we, "1..16 vCPUs");
+				bad(w, we, "1..64 vCPUs (MAX_CPUS)");
 			cfg.smp = (int)val;
 		} else if (word_is(w, we, "mem=")) {
 			cfg.mem = val;

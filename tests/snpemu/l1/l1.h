@@ -20,7 +20,7 @@
 #include "tlib/x86.h" /* the instruction wrappers the test programs share */
 #include <stdarg.h>
 
-#define MAX_CPUS 16
+#define MAX_CPUS 64 /* head.S: l1_stacks; xAPIC IDs (< 255) suffice */
 #define NR_VMPLS 4
 #define L1_STACK_SIZE 0x8000
 
@@ -369,6 +369,7 @@ struct vcpu {
 	volatile bool kick;
 	int npf_retries;
 	/* statistics of this vCPU */
+	u64 insns[NR_VMPLS]; /* guest instructions per VMPL (exact per vCPU only with --sched) */
 	bool in_call;
 	u64 call_rax;
 	u64 call_insns;

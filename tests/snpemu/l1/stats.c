@@ -195,6 +195,10 @@ void stats_write(void)
 		stats_puts(", \"termination\": null");
 	stats_printf(", \"exits\": %lu, \"vcpus\": %d, \"host\": \"%s\"", st.exits, cfg.smp,
 		     host->name);
+	stats_puts(", \"vcpu_vmpl0_instructions\": [");
+	for (int i = 0; i < cfg.smp; i++)
+		stats_printf("%s%lu", i ? ", " : "", vcpus[i].insns[0]);
+	stats_puts("]");
 	vlapic_stats();
 	stats_puts(", \"boot\": {");
 	write_counters(b);

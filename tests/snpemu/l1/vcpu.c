@@ -253,10 +253,12 @@ int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t n)
 }
 
 /* ---- scheduling ---- */
+/* Make every other vCPU that may be in guest mode exit (its next VMRUN flushes QEMU's TLB).
+ * An idle vCPU (cur < 0, checked under emu_lock like this) runs nothing until it is woken. */
 void kick_all_others(struct vcpu *self)
 {
 	for (int i = 0; i < cfg.smp; i++)
-		if (&vcpus[i] != self && vcpus[i].vmcb)
+		if (&vcpus[i] != self && vcpus[i].vmcb && vcpus[i].cur >= 0)
 			lapic_send_ipi((u32)i, IPI_VECTOR);
 }
 
@@ -537,6 +539,7 @@ __noreturn void vcpu_loop(int cpu)
 		w = w > world_switch_cost ? w - world_switch_cost : 0;
 		spin_lock(&emu_lock);
 		st.insns[vmpl] += w;
+		v->insns[vmpl] += w;
 		if (v->in_call && vmpl == 0)
 			v->call_insns += w;
 		handle_exit(v);

@@ -23,6 +23,12 @@
  * first such refusal makes every later descriptor at most this long.
  */
 #define PSC_COMPAT_ENTRIES 64
+/*
+ * Re-issues in a row in which the host moved neither cur_entry nor the current entry's cur_page
+ * before the SVSM gives up (-EPROTO). A host may progress by one page of a 2 MiB entry per
+ * exit, so the exit budget must allow one exit per page; this bounds a host that stalls.
+ */
+#define PSC_MAX_STALLS 8
 /* The host's PSC errors in exit_info_2 (GHCB spec #56421, NAE "Page State Change"). */
 #define PSC_HOST_ERR_INVALID_HDR ((1ULL << 32) | 1)
 
@@ -102,9 +108,10 @@ int psc_run_desc(struct psc_desc *d, unsigned int max_issues, unsigned int *issu
 
 /*
  * Change [start, end) to @op, batching as psc_build() and looping until every entry is
- * done. At most @max_issues NAE exits are spent (a host that makes no progress cannot hold
- * the SVSM forever; a host may progress by one page of a 2 MiB entry per exit): -EPROTO if the
- * host breaks the progress rules or stalls, -EIO if it reports an error. A descriptor of more
+ * done. At most @max_issues NAE exits are spent, and at most PSC_MAX_STALLS + 1 in a row
+ * without progress (a host that makes no progress cannot hold the SVSM forever; a host may
+ * progress by one page of a 2 MiB entry per exit): -EPROTO if the host breaks the progress
+ * rules or stalls, -EIO if it reports an error. A descriptor of more
  * than PSC_COMPAT_ENTRIES the host refuses with an invalid header, before doing anything, is
  * built again with at most PSC_COMPAT_ENTRIES (and so is every later one). *issues (may be
  * NULL) receives the number of NAE exits used.

@@ -83,13 +83,15 @@ int psc_take_cur_page(struct psc_desc *d, const struct psc_hdr *before, u16 page
  */
 static int psc_run(struct psc_desc *d, unsigned int *used, unsigned int max_issues)
 {
+	unsigned int stalls = 0;
+
 	while (d->hdr.cur_entry <= d->hdr.end_entry) {
 		struct psc_hdr before = d->hdr;
 		u16 page_before = entry_cur_page(d, before.cur_entry), page;
 		u64 host_err;
 		int rc;
 
-		if (*used == max_issues)
+		if (*used == max_issues || stalls > PSC_MAX_STALLS)
 			return -EPROTO; /* the host did not finish within the budget */
 		(*used)++;
 		rc = psc_issue(d, &host_err, &page);
@@ -102,6 +104,11 @@ static int psc_run(struct psc_desc *d, unsigned int *used, unsigned int max_issu
 		if (psc_check_progress(&before, &d->hdr) ||
 		    psc_take_cur_page(d, &before, page_before, page))
 			return -EPROTO;
+		if (d->hdr.cur_entry == before.cur_entry &&
+		    entry_cur_page(d, d->hdr.cur_entry) == page_before)
+			stalls++; /* neither cur_entry nor the entry's cur_page moved */
+		else
+			stalls = 0;
 	}
 	return 0;
 }

@@ -7,8 +7,8 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
-#include "mm/slab.h"
 #include "sev/evict.h"
 #include "sev/ghcb.h"
 #include "sev/psc.h"
@@ -131,7 +131,7 @@ void mem_init(void)
 	stats.dyn_bytes = DYN_END_GPA - DYN_START_GPA;
 	if (page_alloc_init(svsm_pa_to_va(DYN_START_GPA), stats.dyn_bytes))
 		fatal(TERM_NOMEM, "the page allocator refused dynamic memory");
-	if (slab_init())
+	if (kmalloc_init())
 		fatal(TERM_NOMEM, "SLAB caches could not be set up");
 	log_info("mem_init: %llu MiB private and validated (%u PSC exits, %u PVALIDATE 2M, "
 		 "%u PVALIDATE 4K); %llu KiB of shared pool",

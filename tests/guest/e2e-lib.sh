@@ -1,4 +1,4 @@
-# Helpers for the end-to-end cases of the VMPL1 test firmware (source after tests/lib.sh).
+# Helpers for the end-to-end cases of the VMPL1 test firmware (source after tests/tlib/tlib.sh).
 #
 #   e2e_suite SMP MIN_OK [ARGS...]
 #                          run build/guest.fd on svsm.bin with SMP vCPUs (and snpemu ARGS): the

@@ -1,4 +1,4 @@
-# Helpers for the host-profile cases (source after tests/lib.sh and tests/guest/e2e-lib.sh).
+# Helpers for the host-profile cases (source after tests/tlib/tlib.sh and tests/guest/e2e-lib.sh).
 #
 #   host_suite PROFILE SMP MIN_OK   the test firmware's suite on svsm.bin under snpemu --host
 #                                   PROFILE (tests/snpemu/README.md "Host profiles"): it must

@@ -3,7 +3,7 @@
 # at most 64 entries (csvsm's first, of 127 entries, is refused and built again with 64), no
 # PSMASH through the PSC (the RMP #NPF PSMASH instead), and the AP creation of the BSP's
 # VMPL1 VMSA runs the firmware at once, before csvsm's launch is over.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 . tests/guest/host-lib.sh
 

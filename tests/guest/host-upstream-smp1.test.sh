@@ -2,7 +2,7 @@
 # csvsm and the test firmware under snpemu --host upstream, 1 vCPU: upstream KVM with
 # guest_memfd gives 4 KiB RMP entries only, so every 2 MiB PVALIDATE of csvsm's memory is
 # FAIL_SIZEMISMATCH and mem_init's 4 KiB fallback validates it page by page.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 . tests/guest/host-lib.sh
 

@@ -4,7 +4,7 @@
 # allows): the SVSM must re-issue with the host's cur_page (a descriptor re-sent with cur_page 0
 # never progresses: csvsm before this test terminated with 15/0x09), then validate the range in
 # 4 KiB pages (the host converted it in 4 KiB RMP entries). The suite passes.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 run_snpemu --smp 1 --timeout 300 --fault psc-page-partial=100 --bios build/guest.fd svsm.bin
 expect_no_out '\[guest\] not ok - '

@@ -4,7 +4,7 @@
 # the vCPUs (tests/guest/layout.h MAX_CPUS: its stacks, VMSAs, GHCBs and concurrency ranges
 # are laid out for 8): CREATE_VCPU, the concurrent validate/rescind rounds and the attestation
 # calls run on 8 vCPUs, the other 56 stay parked at VMPL0 with no VMPL1.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_suite 64 400

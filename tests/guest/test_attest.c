@@ -329,9 +329,10 @@ static void single_service(void)
 /*
  * Every vCPU asks for reports at once, each with its request in its own calling area (as
  * Linux places it) and its buffers in its own concurrency range (validated here first):
- * every answer complete, each vCPU's reports differ from round to round. (This does not
- * catch an SVSM without its guest-request lock: under snpemu's round-robin TCG the vCPUs
- * seldom interleave inside one call.)
+ * every answer complete, each vCPU's reports differ from round to round. In the normal image
+ * the vCPUs seldom interleave inside one call (snpemu's round-robin TCG); the race image
+ * (test_attest_race, under snpemu --sched) switches them inside the SVSM, so that one
+ * message's sequence number would be used twice without the SVSM's guest-request lock.
  */
 #define SMP_ATTEST_ROUNDS 3
 static u32 smp_go;
@@ -455,5 +456,16 @@ void test_attest(void)
 	single_service();
 	/* none of the guest's mistakes cost the SVSM its key: reports still come */
 	good_call("SVSM_ATTEST_SERVICES after the refused requests", false);
+	smp_attest();
+}
+
+/* The race image's case (tests/guest/race-attest.test.sh): only the concurrent requests, on
+ * concurrency ranges made private here (the normal image's test_smp does it there). */
+void test_attest_race(void)
+{
+	note("attestation race: every vCPU asks for reports at once");
+	for (u32 i = 0; i < env.ncpus; i++)
+		if (!make_private(SMP_TEST_BASE + (u64)i * SMP_TEST_STRIDE, 8))
+			return (void)check(false, "concurrency range of vCPU %u made private", i);
 	smp_attest();
 }

@@ -707,5 +707,8 @@ void test_race(enum race_case which)
 	case RACE_VMSAS:
 		race_vmsas();
 		break;
+	case RACE_ATTEST:
+		test_attest_race();
+		break;
 	}
 }

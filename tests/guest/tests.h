@@ -106,6 +106,7 @@ void test_remap_ca(void);
 void test_vcpu(void);
 void test_smp(void);
 void test_attest(void);
+void test_attest_race(void);
 void test_faulting_addresses(void);
 void test_registers_preserved(void);
 
@@ -115,6 +116,7 @@ enum race_case {
 	RACE_PVALIDATE,
 	RACE_CAA,
 	RACE_VMSAS,
+	RACE_ATTEST,
 };
 void test_race(enum race_case which);
 

@@ -4,7 +4,7 @@
 # snp_begin_psc reads cur_page on the re-issue and converts only the rest, as 4 KiB pages).
 # The probe re-issues the descriptor as the host left it; the 2 MiB range ends up private in
 # 4 KiB RMP entries, so a 2 MiB PVALIDATE there is FAIL_SIZEMISMATCH.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe psc-2m --fault psc-page-partial=200
 expect_rc 0

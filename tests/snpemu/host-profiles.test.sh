@@ -3,7 +3,7 @@
 # page state changes. psc-2m converts two 2 MiB ranges and validates them as 2 MiB pages;
 # psmash: a 4 KiB rescind inside a 2 MiB RMP entry, PSMASH, 4 KiB rescind and validate,
 # UNSMASH, a 2 MiB rescind; psc-big: one descriptor of 200 4 KiB entries.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 # spec (the default): 2 MiB RMP entries, FAIL_SIZEMISMATCH (6) for the 4 KiB op inside one,

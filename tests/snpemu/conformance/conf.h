@@ -10,7 +10,7 @@
  * and layouts in ghcb.h, vmsa.h and insn.h) are written from the facts file, shared with
  * neither the SVSM nor snpemu, so that it judges the emulator independently. It shares only
  * plain machinery: formatting and the string functions from src/lib, console, instruction
- * wrappers, I/O decoding and assembler macros from tests/lib (tests/lib/README.md).
+ * wrappers, I/O decoding and assembler macros from tests/tlib (tests/tlib/README.md).
  */
 #ifndef CONF_CONF_H
 #define CONF_CONF_H

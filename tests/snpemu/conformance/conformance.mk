@@ -30,7 +30,7 @@ CONF_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-i
 	--no-warn-rwx-segments
 
 CONF_C_SRCS := $(filter-out $(CONF_SRC)/main.c,$(sort $(wildcard $(CONF_SRC)/*.c)))
-# Formatting and the string functions (the SVSM's pure modules), the console (tests/lib).
+# Formatting and the string functions (the SVSM's pure modules), the console (tests/tlib).
 CONF_LIB_OBJS := $(CONF_BUILD)/src/lib/format.o $(CONF_BUILD)/src/lib/string.o \
 	$(CONF_BUILD)/tlib/console.o $(CONF_BUILD)/tlib/io_insn.o $(CONF_BUILD)/tlib/report.o
 CONF_OBJS := $(patsubst $(CONF_SRC)/%.c,$(CONF_BUILD)/%.o,$(CONF_C_SRCS)) $(CONF_BUILD)/start.o \

@@ -3,7 +3,7 @@
 # issues INVLPGB (every address, global entries too) and TLBSYNC; VMPL1's next write stops
 # snpemu (exit 4) naming the page. (Before the flush it would still land: check_tlb in the full
 # suite.)
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 120 "$CONF_DIR/conformance-tlb-flushed.bin"

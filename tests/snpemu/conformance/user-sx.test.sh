@@ -3,7 +3,7 @@
 # Checks"): VMPL1 at CPL 3 fetching from a page it has supervisor-execute on only stops snpemu
 # (exit 4), naming the page. (At CPL 3 on a user-execute page it runs: check_xperm in the full
 # suite.)
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 120 "$CONF_DIR/conformance-user-sx.bin"

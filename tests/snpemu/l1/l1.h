@@ -8,7 +8,7 @@
  * The model of SNP here (RMP states and rules, VMSA, VMCB and GHCB layouts as the emulator
  * interprets them, result codes) is snpemu's own reading of the facts, deliberately not the
  * SVSM's include/ nor the test programs': snpemu judges svsm.bin, and a wrong constant shared
- * with it would hide the bug. Only plain machinery is shared (tests/lib/README.md).
+ * with it would hide the bug. Only plain machinery is shared (tests/tlib/README.md).
  */
 #ifndef SNPEMU_L1_H
 #define SNPEMU_L1_H
@@ -31,7 +31,7 @@
 #define EXIT_TIMEOUT 3
 #define EXIT_RULE 4
 
-/* ---- library (lib.c; formatting and string functions: src/lib, tests/lib/README.md) ---- */
+/* ---- library (lib.c; formatting and string functions: src/lib, tests/tlib/README.md) ---- */
 /* Console: COM1 of the L1 machine = the runner's stdout (con_printf: tlib/console.h). */
 /* Statistics channel (isa-debugcon, port 0xe9): the runner copies it to --stats FILE. */
 void stats_puts(const char *s);

@@ -6,7 +6,7 @@
  *
  * Its GHCB and VMSA accesses use the facts' offsets as plain numbers, on purpose not shared
  * with the conformance payload (the other check of snpemu) nor with the SVSM. Printing, string
- * functions and instruction wrappers are the test programs' shared ones (tests/lib/README.md).
+ * functions and instruction wrappers are the test programs' shared ones (tests/tlib/README.md).
  */
 #include "lib/string.h"
 #include "lib/types.h"

@@ -58,11 +58,13 @@ void *shared_page_alloc(u64 *gpa)
 }
 
 /* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (GHCB spec #56421, NAE events). A
- * host that keeps reporting partial progress gets a bounded number of retries. */
+ * host that keeps reporting partial progress gets a bounded number of retries: as many as
+ * there are 4 KiB pages (a host may do one page of a 2 MiB entry per exit), plus one per
+ * descriptor and one refused descriptor (sev/psc.h PSC_COMPAT_ENTRIES). */
 static void make_private(u64 start, u64 end)
 {
-	u64 entries = (end - start) >> PAGE_2M_SHIFT;
-	unsigned int max_issues = (unsigned int)(entries + entries / PSC_MAX_ENTRIES + 3);
+	u64 pages = (end - start) >> PAGE_SHIFT;
+	unsigned int max_issues = (unsigned int)(pages + pages / PSC_COMPAT_ENTRIES + 4);
 	unsigned int issues = 0;
 	int rc = psc_change_range(start, end, PSC_OP_PRIVATE, true, max_issues, &issues);
 

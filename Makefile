@@ -51,7 +51,7 @@ ALL_TARGETS :=
 include scripts/bearssl.mk
 include src/svsm.mk
 include tests/svsm/selftest/selftest.mk
-include tests/lib/lib.mk
+include tests/tlib/tlib.mk
 include tests/unit/unit.mk
 include tests/snpemu/snpemu.mk
 include tests/guest/guest.mk

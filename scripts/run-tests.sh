@@ -5,7 +5,7 @@
 #   - a host unit-test binary build/unit/test_* (cmocka; one case per binary), or
 #   - an executable script named *.test.sh anywhere below tests/ (run from the repo
 #     root with bash; exit 0 = pass, anything else = fail).
-# Usage: scripts/run-tests.sh [FILTER...]    FILTER: a substring of the case's path; with several,
+# Usage: scripts/run-tests.sh [FILTER...]    FILTER: a substring of the case's path or name; with several,
 #        a case runs if any of them matches.
 # Environment: JOBS (parallel cases, default 2), TEST_TIMEOUT (seconds per case, default 600).
 set -u
@@ -26,12 +26,20 @@ while IFS= read -r f; do
 	cases+=("$f")
 done < <(find tests -name '*.test.sh' -type f | sort)
 
-# One case: does any filter match it (no filter, or an empty one: every case)?
+# A case's name, SUITE.CASE with words joined by hyphens: build/unit/test_pvalidate_req is
+# unit.pvalidate-req, tests/svsm/fault-cbit.test.sh svsm.fault-cbit, tests/snpemu/conformance/
+# full-smp1.test.sh snpemu.conformance.full-smp1.
+case_name() {
+	echo "$1" | sed -e 's|^build/unit/test_|unit.|' -e 's|^tests/||' -e 's|\.test\.sh$||' \
+		-e 's|/|.|g' -e 's|_|-|g'
+}
+
+# One case: does any filter match its path or its name (no filter, or an empty one: all)?
 wanted() {
 	local f
 	[ ${#filters[@]} -eq 0 ] && return 0
 	for f in "${filters[@]}"; do
-		[[ "$1" == *"$f"* ]] && return 0
+		[[ "$1" == *"$f"* || "$(case_name "$1")" == *"$f"* ]] && return 0
 	done
 	return 1
 }
@@ -49,7 +57,7 @@ fi
 # One case: run it with a time limit, keep its output in a log, record the verdict.
 run_case() {
 	local c=$1 name log start rc
-	name=$(echo "$c" | sed -e 's|^build/unit/||' -e 's|^tests/||' -e 's|\.test\.sh$||' -e 's|/|.|g')
+	name=$(case_name "$c")
 	log="$logdir/$name.log"
 	start=$(date +%s)
 	if [[ "$c" == *.test.sh ]]; then
@@ -67,7 +75,7 @@ run_case() {
 	fi
 	cat "$log.verdict"
 }
-export -f run_case
+export -f run_case case_name
 export logdir limit
 
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_case "$@"' _ {}

@@ -52,7 +52,9 @@ void gmem_unmap_2m(void);
  * Is the page mapped at @va (GPA @gpa) private and validated? Proven with RMPADJUST, which
  * succeeds only on such a page: target VMPL3, no access (csvsm grants VMPL2 and VMPL3
  * nothing, the guest runs at VMPL1). A page in a 2 MiB RMP entry is probed as that 2 MiB
- * page (through the 2 MiB slot), never smashed. 0 or -EFAULT.
+ * page (through the 2 MiB slot) when the 4 KiB probe is FAIL_SIZEMISMATCH; a host that
+ * answers the RMP #NPF with PSMASH (KVM's sev_handle_rmp_fault) splits it instead. 0 or
+ * -EFAULT.
  */
 int gmem_probe(void *va, u64 gpa);
 

@@ -11,7 +11,7 @@
 #include "mm/mem_init.h"
 #include "mm/page_alloc.h"
 #include "mm/paging.h"
-#include "mm/slab.h"
+#include "mm/kmalloc.h"
 #include "sev/terminate.h"
 
 /* The #DF stack: its own page with a guard below, so a stack overflow still gets a report. */

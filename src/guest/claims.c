@@ -74,6 +74,15 @@ static int may_claim(u64 gpa, u64 size, u32 caa_owner, bool *own, u32 skip_own)
 	return 0;
 }
 
+bool claim_is_call_locked(u64 gpa, u64 size)
+{
+	const struct vcpu_state *s = &vcpus[self()];
+	u32 mask = __atomic_load_n(&s->claim_mask, __ATOMIC_ACQUIRE);
+
+	return (mask & (1U << CLAIM_CALL)) && s->claims[CLAIM_CALL].gpa == gpa &&
+	       s->claims[CLAIM_CALL].size == size;
+}
+
 int claim_locked(enum claim_slot slot, u64 gpa, u64 size, u32 caa_owner, bool *own)
 {
 	int rc = may_claim(gpa, size, caa_owner, own, NR_CLAIMS);

@@ -22,13 +22,16 @@ int gpage_open(struct gpage *p, enum gmem_slot slot, u64 gpa)
 	if (!IS_ALIGNED(gpa, PAGE_SIZE) || gmem_check(gpa, PAGE_SIZE))
 		return -EFAULT;
 	spin_lock(&reg.lock);
-	rc = claim_locked(claim_of(slot), gpa, PAGE_SIZE, self(), &own);
+	/* The request may lie in the calling area the call came from: held by the call's claim
+	 * even when another vCPU's CREATE_VCPU has replaced it in the registry meanwhile. */
+	own = claim_is_call_locked(gpa, PAGE_SIZE);
+	rc = own ? 0 : claim_locked(claim_of(slot), gpa, PAGE_SIZE, self(), &own);
 	spin_unlock(&reg.lock);
 	if (rc)
 		return rc;
 	p->claimed = !own;
 	p->va = gmem_map(slot, gpa, true);
-	/* The own calling area was probed when it was registered. */
+	/* The own calling area (or the call's) was probed when it was registered. */
 	if (!own && gmem_probe(p->va, gpa)) {
 		gpage_close(p);
 		return -EFAULT;

@@ -72,5 +72,11 @@ void release(enum claim_slot slot);
  */
 #define NO_CAA_OWNER ((u32)-1)
 int claim_locked(enum claim_slot slot, u64 gpa, u64 size, u32 caa_owner, bool *own);
+/*
+ * Under reg.lock: is [gpa, gpa + size) exactly the calling area this vCPU's call came from
+ * (its CLAIM_CALL claim)? It stays held, and proven (when it was registered), for the whole
+ * call, even after another vCPU's CREATE_VCPU gave this vCPU a new calling area meanwhile.
+ */
+bool claim_is_call_locked(u64 gpa, u64 size);
 
 #endif

@@ -77,8 +77,8 @@ enum range_kind {
 
 static void make_private(u64 gpa, u64 size, const char *what)
 {
-	u64 entries = size >> PAGE_SHIFT;
-	unsigned int max_issues = (unsigned int)(entries + entries / PSC_MAX_ENTRIES + 3);
+	u64 pages = size >> PAGE_SHIFT; /* a host may do one page per exit (as mem_init) */
+	unsigned int max_issues = (unsigned int)(pages + pages / PSC_COMPAT_ENTRIES + 4);
 	unsigned int issues = 0;
 	int rc = psc_change_range(gpa, gpa + size, PSC_OP_PRIVATE, true, max_issues, &issues);
 

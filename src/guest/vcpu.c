@@ -8,7 +8,7 @@
 #include "internal.h"
 #include "lib/errno.h"
 #include "mm/page_alloc.h"
-#include "mm/slab.h"
+#include "mm/kmalloc.h"
 #include "sev/rmp.h"
 #include "sev/terminate.h"
 

@@ -7,8 +7,8 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
-#include "mm/slab.h"
 #include "sev/evict.h"
 #include "sev/ghcb.h"
 #include "sev/psc.h"
@@ -58,11 +58,13 @@ void *shared_page_alloc(u64 *gpa)
 }
 
 /* PSC to private: one NAE exit carries up to 253 entries of 2 MiB (GHCB spec #56421, NAE events). A
- * host that keeps reporting partial progress gets a bounded number of retries. */
+ * host that keeps reporting partial progress gets a bounded number of retries: as many as
+ * there are 4 KiB pages (a host may do one page of a 2 MiB entry per exit), plus one per
+ * descriptor and one refused descriptor (sev/psc.h PSC_COMPAT_ENTRIES). */
 static void make_private(u64 start, u64 end)
 {
-	u64 entries = (end - start) >> PAGE_2M_SHIFT;
-	unsigned int max_issues = (unsigned int)(entries + entries / PSC_MAX_ENTRIES + 3);
+	u64 pages = (end - start) >> PAGE_SHIFT;
+	unsigned int max_issues = (unsigned int)(pages + pages / PSC_COMPAT_ENTRIES + 4);
 	unsigned int issues = 0;
 	int rc = psc_change_range(start, end, PSC_OP_PRIVATE, true, max_issues, &issues);
 
@@ -129,7 +131,7 @@ void mem_init(void)
 	stats.dyn_bytes = DYN_END_GPA - DYN_START_GPA;
 	if (page_alloc_init(svsm_pa_to_va(DYN_START_GPA), stats.dyn_bytes))
 		fatal(TERM_NOMEM, "the page allocator refused dynamic memory");
-	if (slab_init())
+	if (kmalloc_init())
 		fatal(TERM_NOMEM, "SLAB caches could not be set up");
 	log_info("mem_init: %llu MiB private and validated (%u PSC exits, %u PVALIDATE 2M, "
 		 "%u PVALIDATE 4K); %llu KiB of shared pool",

@@ -252,7 +252,7 @@ int ghcb_get_apic_ids(void *page, u64 page_gpa, u32 *ids, u32 max, u32 *count)
 }
 
 /* sev/psc.h seam: one PSC NAE with the descriptor in the shared buffer. */
-int psc_issue(struct psc_desc *d, u64 *host_err)
+int psc_issue(struct psc_desc *d, u64 *host_err, u16 *cur_page)
 {
 	size_t bytes = sizeof(d->hdr) + ((size_t)d->hdr.end_entry + 1) * sizeof(d->entries[0]);
 	struct ghcb *g;
@@ -272,8 +272,17 @@ int psc_issue(struct psc_desc *d, u64 *host_err)
 		rc = -EPROTO;
 	else if (!rc && err)
 		rc = -EIO;
-	/* Only the header comes back: our own copy of the entries is the truth. */
+	/* Only the header and the cur_page of the entry it names come back: our own copy of the
+	 * entries is the truth (psc.c checks both). */
 	memcpy(&d->hdr, g->shared_buffer, sizeof(d->hdr));
+	*cur_page = 0;
+	if (d->hdr.cur_entry <= d->hdr.end_entry && d->hdr.end_entry < PSC_MAX_ENTRIES) {
+		u64 e;
+
+		memcpy(&e, g->shared_buffer + sizeof(d->hdr) + d->hdr.cur_entry * sizeof(e),
+		       sizeof(e));
+		*cur_page = (u16)(e & PSC_ENTRY_CUR_PAGE);
+	}
 	ghcb_end(g);
 	*host_err = err;
 	return rc;

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for tests/attest (source after tests/lib.sh).
+# Helpers for tests/attest (source after tests/tlib/tlib.sh).
 #
 #   attest_py -            run Python (Debian's /usr/bin/python3, as the tools) from stdin with
 #                          scripts/ on sys.path and the helpers below defined:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # scripts/snp-measure and snpattest.measure: PAGE_INFO known answers, the launch's pages (order,
 # types, GPAs) for a synthetic svsm.bin and for the built one, and refused images.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/attest/lib.sh
 
 # PAGE_INFO chaining, known answers computed independently of this code

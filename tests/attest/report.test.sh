@@ -1,7 +1,7 @@
 #!/bin/bash
 # snpattest.report and the certificate table: REPORT_DATA and services-manifest known answers,
 # field offsets read on a real Milan report, the table's GUID byte order, malformed input.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/attest/lib.sh
 
 attest_py - <<'EOF' || fail "report known answers"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # snp-verify against real AMD data (tests/attest/data/README.md): AMD's Milan ARK and ASK from
 # KDS, a Milan VCEK and a report that chip signed. Nothing here was produced by this project.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/attest/lib.sh
 
 D=tests/attest/data

@@ -3,7 +3,7 @@
 # and each field or certificate changed is rejected by the check that owns it. Changes inside
 # the signed bytes are re-signed with the test VCEK, so that the signature cannot be what
 # catches them.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/attest/lib.sh
 
 C=$TEST_TMP/chain

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "mm/buddy.h"
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
@@ -30,7 +31,7 @@ static double now_ns(void)
 }
 
 /* One thread, one CPU for SLAB's per-CPU fast path. */
-unsigned int slab_cpu_id(void)
+unsigned int kmalloc_cpu_id(void)
 {
 	return 0;
 }
@@ -260,7 +261,7 @@ int main(void)
 	/* Touch the regions so that page faults are not measured. */
 	memset(r1, 0, REGION);
 	memset(r2, 0, REGION);
-	if (buddy_init(&raw, r1, REGION) || page_alloc_init(r2, REGION) || slab_init())
+	if (buddy_init(&raw, r1, REGION) || page_alloc_init(r2, REGION) || kmalloc_init())
 		die("init");
 
 	printf("ns per operation (best of 3, thread CPU time: compare columns, not runs)\n");

@@ -7,7 +7,7 @@
 # Two boots: disk.img, which the boot manager starts through EFI/BOOT/BOOTX64.EFI at once,
 # and disk-shell.img, which has no EFI/BOOT, so the boot manager falls back to the UEFI Shell
 # and the shell runs startup.nsh after its 5 s countdown.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 EXPECT_RC=$(((0x13 << 1) | 1))
 

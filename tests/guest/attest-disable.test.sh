@@ -3,7 +3,7 @@
 # protocol"): with snpemu's fault greq-fail=1 the SVSM's first message fails; that call and
 # every later attestation call are INVALID_REQUEST, and the SVSM sends the PSP no other
 # message (a sequence number the host has seen is never reused for another message).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 run_snpemu --smp 1 --timeout 600 --fault greq-fail=1 --bios build/guest.fd svsm.bin
 expect_out '^snpemu: fault greq-fail: guest request 1 fails with 0x16$'

@@ -1,7 +1,9 @@
-# Helpers for the end-to-end cases of the VMPL1 test firmware (source after tests/lib.sh).
+# Helpers for the end-to-end cases of the VMPL1 test firmware (source after tests/tlib/tlib.sh).
 #
-#   e2e_suite SMP MIN_OK   run build/guest.fd on svsm.bin with SMP vCPUs: the firmware must
-#                          report pass, print no "not ok" and at least MIN_OK "ok" lines
+#   e2e_suite SMP MIN_OK [ARGS...]
+#                          run build/guest.fd on svsm.bin with SMP vCPUs (and snpemu ARGS): the
+#                          firmware must report pass, print no "not ok" and at least MIN_OK
+#                          "ok" lines
 #   e2e_fatal MODE SMP ACCESS
 #                          run build/guest-MODE.fd: the firmware announces one access that
 #                          must stop the guest ("FATAL-MODE MODE: ... at GPA"); snpemu must
@@ -9,7 +11,8 @@
 
 e2e_suite() {
 	local smp=$1 min=$2 n
-	run_snpemu --smp "$smp" --timeout 600 --bios build/guest.fd svsm.bin
+	shift 2
+	run_snpemu --smp "$smp" --timeout 600 "$@" --bios build/guest.fd svsm.bin
 	expect_no_out '\[guest\] not ok - '
 	expect_rc 0
 	expect_out '\[guest\] PASS$'

@@ -1,4 +1,4 @@
-# Helpers for the cache-line eviction cases (source after tests/lib.sh).
+# Helpers for the cache-line eviction cases (source after tests/tlib/tlib.sh).
 #
 #   evict_run ARGS...      the test firmware on svsm.bin with snpemu's eviction books
 #                          (--evict-check) and ARGS; the firmware must pass

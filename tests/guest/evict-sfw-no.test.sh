@@ -3,7 +3,7 @@
 # --coherency-sfw-no) the processor needs no eviction: csvsm reads no validated page before
 # using it, in mem_init, at the launch and in the guest's PVALIDATE calls (the books count no
 # page evicted), and the guest still passes.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/evict-lib.sh
 
 evict_run --coherency-sfw-no

@@ -4,7 +4,7 @@
 # of its 4 KiB pages read before any other access: in mem_init (SVSM memory), at the launch
 # (the firmware's sections) and in the guest's PVALIDATE calls. snpemu's eviction books
 # (--evict-check) must count no page missed in any of the three.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/evict-lib.sh
 
 evict_run

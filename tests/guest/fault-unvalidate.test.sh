@@ -5,7 +5,7 @@
 # never terminate the SVSM: both accesses that can come first are in the exception table,
 # the eviction reads (src/sev/evict_touch.S, COHERENCY_SFW_NO clear) and the zeroing
 # (src/guest/gmem_zero.S, COHERENCY_SFW_NO set: no eviction reads).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 for coherency in "" --coherency-sfw-no; do
 	echo "# run with '${coherency:-COHERENCY_SFW_NO clear}'"

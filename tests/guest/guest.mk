@@ -9,7 +9,7 @@
 #
 # The C code is built for the guest only, plus pure modules of the SVSM: the GHCB helpers of
 # src/sev/ghcb.c, the CPUID-table lookup of src/sev/cpuid.c, formatting and the string
-# functions; and the test programs' shared library (tests/lib/README.md). The nasm sources include build/guest/layout.inc, generated
+# functions; and the test programs' shared library (tests/tlib/README.md). The nasm sources include build/guest/layout.inc, generated
 # from layout.h.
 
 GUEST_DIR := tests/guest
@@ -21,11 +21,13 @@ GUEST_MODE_svsm-read := 1
 GUEST_MODE_vmsa-write := 2
 GUEST_MODE_bench := 3
 # 4 + enum race_case of tests.h
-GUEST_RACE_CASES := busy pvalidate caa vmsas
+GUEST_RACE_CASES := busy pvalidate caa vmsas entries attest
 GUEST_MODE_race-busy := 4
 GUEST_MODE_race-pvalidate := 5
 GUEST_MODE_race-caa := 6
 GUEST_MODE_race-vmsas := 7
+GUEST_MODE_race-entries := 8
+GUEST_MODE_race-attest := 9
 GUEST_MODES := $(GUEST_FATAL_MODES) bench $(patsubst %,race-%,$(GUEST_RACE_CASES))
 
 GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \

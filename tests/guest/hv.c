@@ -139,10 +139,11 @@ static int psc_batch(u64 gpa, u32 n, bool huge, unsigned int op)
 	for (u32 i = 0; i < n; i++)
 		entry[i] = PSC_ENTRY((gpa + i * step) >> PAGE_SHIFT, op, huge);
 
-	/* The hypervisor may stop early: re-issue while cur_entry <= end_entry, but never more
-	 * often than there are entries (each issue must make progress). */
+	/* The hypervisor may stop early: re-issue while cur_entry <= end_entry, the descriptor as
+	 * the host left it (it may have done part of a 2 MiB entry and written its cur_page), but
+	 * never more often than there are pages (each issue must make progress). */
 	for (u32 issue = 0;; issue++) {
-		if (issue > n) {
+		if (issue > n * (huge ? PAGES_PER_2M : 1)) {
 			rc = -EPROTO;
 			break;
 		}

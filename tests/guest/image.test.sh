@@ -4,7 +4,7 @@
 # bytes before the end with the SEV-ES reset block and the SEV metadata ("ASEV") entries,
 # and ASEV sections (pre-validated RAM, secrets, CPUID, calling area) below 16 MiB.
 # Checked independently of the assembler sources, by parsing the built files.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 for fd in build/guest.fd build/guest-svsm-read.fd build/guest-vmsa-write.fd; do
 	[ -f "$fd" ] || fail "$fd not built"

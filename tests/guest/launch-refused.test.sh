@@ -3,8 +3,8 @@
 # reasons"): firmware the host places where there is no memory, over SVSM memory, in pieces,
 # without measuring it, or with malformed or misplaced metadata; and a host that will not run
 # VMPL1. Each run must end in the documented termination, with the reason on the console.
-. tests/lib.sh
-. tests/svsm/svsm_lib.sh
+. tests/tlib/tlib.sh
+. tests/svsm/svsm-lib.sh
 
 u64file() {
 	python3 -c 'import struct,sys; open(sys.argv[1],"wb").write(struct.pack("<Q", int(sys.argv[2], 0)))' "$1" "$2"

@@ -3,7 +3,7 @@
 # CREATE_VCPU (test_race.c, race_busy) under snpemu's seeded schedule. Every answer must be
 # SUCCESS, BUSY (another vCPU's call holds the page) or INVALID_ADDRESS (the page is
 # registered), the page must end as it started, and BUSY must really be seen.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_race busy 4 3000 1 2 3 4 5 6

@@ -3,7 +3,7 @@
 # while X is in a call, and X's old calling area is offered as another vCPU's VMSA (test_race.c,
 # race_caa). While X's call runs the SVSM still writes that page (call_pending, `next`), so it
 # must stay claimed (BUSY) and never be written once it is a VMSA.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_race caa 3 3000 1 2 3 4 5 6

@@ -3,7 +3,7 @@
 # race_pvalidate) under snpemu's seeded schedule: every answer SUCCESS, BUSY at the first
 # shared page or FAIL_NO_CHANGE, the RMP as the answers say, the SVSM never stopped. Both
 # BUSY and FAIL_NO_CHANGE must really be seen.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 e2e_race pvalidate 2 3000 1 2 3 4 5 6

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end (issue 4): svsm.bin under snpemu, the VMPL1 test firmware driving the SVSM
 # protocol with one vCPU (tests/guest/README.md). The multi-vCPU checks must say they skip.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 # 262 checks with one vCPU (102 of them attestation); 8 fewer if the host backs the 2 MiB test ranges with 4 KiB RMP

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end (issue 4): the VMPL1 test firmware with four vCPUs: a VMSA created through
 # CREATE_VCPU runs, and four vCPUs validate and rescind pages through the SVSM at once.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 # 362 checks with four vCPUs; 8 fewer with 4 KiB RMP entries for the 2 MiB ranges (smp1).

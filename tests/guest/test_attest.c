@@ -68,21 +68,26 @@ static u32 get32(u64 gpa)
 	return v;
 }
 
-/* A valid request (SVSM spec #58019 request layout); buffers filled with UNTOUCHED. */
-static void request(u32 report_size, u32 manifest_size, u32 certs_size)
+/* A valid request at @at (SVSM spec #58019 request layout); buffers filled with UNTOUCHED. */
+static void request_at(u64 at, u32 report_size, u32 manifest_size, u32 certs_size)
 {
-	memset(req(), 0, 0x58);
-	put64(REQ + 0x00, REPORT);
-	put32(REQ + 0x08, report_size);
-	put64(REQ + 0x10, NONCE);
-	put32(REQ + 0x18, NONCE_LEN);
-	put64(REQ + 0x20, MANIFEST);
-	put32(REQ + 0x28, manifest_size);
-	put64(REQ + 0x30, CERTS);
-	put32(REQ + 0x38, certs_size);
+	memset(gpa_ptr(at), 0, 0x58);
+	put64(at + 0x00, REPORT);
+	put32(at + 0x08, report_size);
+	put64(at + 0x10, NONCE);
+	put32(at + 0x18, NONCE_LEN);
+	put64(at + 0x20, MANIFEST);
+	put32(at + 0x28, manifest_size);
+	put64(at + 0x30, CERTS);
+	put32(at + 0x38, certs_size);
 	memset(gpa_ptr(REPORT), UNTOUCHED, PAGE_SIZE);
 	memset(gpa_ptr(MANIFEST), UNTOUCHED, PAGE_SIZE);
 	memset(gpa_ptr(CERTS), UNTOUCHED, CERTS_SIZE);
+}
+
+static void request(u32 report_size, u32 manifest_size, u32 certs_size)
+{
+	request_at(REQ, report_size, manifest_size, certs_size);
 }
 
 static u32 call(u32 id, u64 req_gpa, struct svsm_regs *r)
@@ -274,9 +279,11 @@ static void malformed(void)
 	request(PAGE_SIZE, PAGE_SIZE, CERTS_SIZE);
 	put64(REQ + 0x30, CERTS + 16);
 	refused("certificate buffer not page aligned", REQ, SVSM_ERR_INVALID_PARAMETER, 0);
-	/* the request itself: 8-byte aligned and within one page */
-	request(PAGE_SIZE, PAGE_SIZE, CERTS_SIZE);
+	/* the request itself: 8-byte aligned (a valid request, only misplaced) and within one
+	 * page */
+	request_at(REQ + 4, PAGE_SIZE, PAGE_SIZE, CERTS_SIZE);
 	refused("request not 8-byte aligned", REQ + 4, SVSM_ERR_INVALID_PARAMETER, 0);
+	request(PAGE_SIZE, PAGE_SIZE, CERTS_SIZE);
 	refused("request across a page boundary", REQ_PAGE + PAGE_SIZE - 0x38,
 		SVSM_ERR_INVALID_PARAMETER, 0);
 }
@@ -329,9 +336,9 @@ static void single_service(void)
 /*
  * Every vCPU asks for reports at once, each with its request in its own calling area (as
  * Linux places it) and its buffers in its own concurrency range (validated here first):
- * every answer complete, each vCPU's reports differ from round to round. (This does not
- * catch an SVSM without its guest-request lock: under snpemu's round-robin TCG the vCPUs
- * seldom interleave inside one call.)
+ * every answer complete, each vCPU's reports differ from round to round. In this image the
+ * vCPUs seldom interleave inside one call (snpemu's round-robin TCG); the race image
+ * `attest` (test_race.c, under snpemu --sched) switches them inside the SVSM.
  */
 #define SMP_ATTEST_ROUNDS 3
 static u32 smp_go;

@@ -17,6 +17,7 @@
 void test_faulting_addresses(void)
 {
 	struct svsm_regs r = { 0 };
+	u16 next;
 
 	note("requests naming a page that is private but not validated");
 	if (!make_private(FAULT_PAGE, 1))
@@ -37,4 +38,13 @@ void test_faulting_addresses(void)
 		 "REMAP_CA to a shared page");
 	check_rc(pvalidate_call(SHARED_PAGE + 8), SVSM_ERR_INVALID_ADDRESS,
 		 "PVALIDATE with its request in a shared page");
+	/* The page itself as an entry: the PVALIDATE instruction refuses it (FAIL_INPUT, not
+	 * assigned), and the SVSM passes its answer on, 0x80001000 + 1 (facts §7), for validate
+	 * and rescind alike; a validate must not go on to zero or grant the page. */
+	check_rc(pvalidate_one(PVAL_ENTRY(SHARED_PAGE, PVAL_SIZE_4K, true, false), &next),
+		 SVSM_ERR_PVALIDATE_FAIL_INPUT, "PVALIDATE validate of a shared page");
+	check(next == 0, "the refused validate is not counted: next = 0 (got %u)", next);
+	check_rc(pvalidate_one(PVAL_ENTRY(SHARED_PAGE, PVAL_SIZE_4K, false, false), &next),
+		 SVSM_ERR_PVALIDATE_FAIL_INPUT, "PVALIDATE rescind of a shared page");
+	check(next == 0, "the refused rescind is not counted: next = 0 (got %u)", next);
 }

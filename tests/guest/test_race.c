@@ -688,6 +688,290 @@ static void race_vmsas(void)
 	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1");
 }
 
+/* ---- e: REMAP_CA to a page another vCPU's PVALIDATE request is working on ---- */
+
+/*
+ * vCPU 0 makes PVALIDATE requests (until 16 ran) that rescind page P first, then validate or rescind its
+ * own pages O0..O15, and validate P again last: while such a request runs, P is claimed (its
+ * entries are) and not validated for most of it. vCPU 1 meanwhile moves its calling area to P
+ * and back (REMAP_CA). Outside vCPU 0's requests P is validated and unclaimed, so REMAP_CA to
+ * P must answer SUCCESS, or BUSY while a request holds P; never INVALID_ADDRESS, which only
+ * the probe of a page another call made unvalidated would give. vCPU 0's requests must succeed
+ * or, when they start while P is vCPU 1's calling area or being made so, be INVALID_ADDRESS or
+ * BUSY at P (nothing done).
+ */
+#define ENT_ROUNDS 16	 /* requests that ran */
+#define ENT_ATTEMPTS 200 /* requests made at most */
+#define ENT_OWN 16
+#define ENT_P 1
+#define ENT_OWN_FIRST 16
+
+static u32 ent_done;
+
+static void ent_remap(struct cpu *cpu)
+{
+	u64 home = cpu->caa_gpa, p = race_page(ENT_P);
+
+	while (!__atomic_load_n(&ent_done, __ATOMIC_ACQUIRE)) {
+		u32 rc = race_call(SVSM_CORE_REMAP_CA, p, 0, 0, false);
+
+		if (rc == SVSM_SUCCESS) {
+			cpu->caa_gpa = p;
+			cpu->caa = gpa_ptr(p);
+			cpu->job_result2++;
+			rc = race_call(SVSM_CORE_REMAP_CA, home, 0, 0, false);
+			if (rc != SVSM_SUCCESS) {
+				note("vCPU %u: REMAP_CA back home: %s", cpu->index,
+				     svsm_rc_name(rc));
+				cpu->job_failures++;
+				return;
+			}
+			cpu->caa_gpa = home;
+			cpu->caa = gpa_ptr(home);
+		} else if (rc == SVSM_ERR_BUSY) {
+			cpu->job_result++;
+		} else {
+			note("vCPU %u: REMAP_CA to P: %s", cpu->index, svsm_rc_name(rc));
+			cpu->job_failures++;
+		}
+	}
+}
+
+static void race_entries(void)
+{
+	struct cpu *bsp = this_cpu(), *b = cpu_by_index(1);
+	struct svsm_pvalidate_req *req = (struct svsm_pvalidate_req *)bsp->caa->buffer;
+	u64 p = race_page(ENT_P);
+	u32 bad = 0, refused = 0, done = 0;
+	bool own_valid = true;
+
+	note("race entries: vCPU 0 rescinds and validates P in its requests, vCPU 1 moves its "
+	     "calling area to P");
+	if (env.ncpus < 2) {
+		skip("race entries: needs --smp 2");
+		return;
+	}
+	if (!race_pages_ready(ENT_P, 1) || !race_pages_ready(ENT_OWN_FIRST, ENT_OWN))
+		return;
+	__atomic_store_n(&ent_done, 0, __ATOMIC_RELEASE);
+	b->job_failures = b->job_result = b->job_result2 = 0;
+	if (!start_worker(1, ent_remap))
+		return;
+	for (u32 r = 1; done < ENT_ROUNDS && r <= ENT_ATTEMPTS; r++) {
+		bool validate = !own_valid;
+		u32 rc, next, wrong = 0;
+
+		req->entries = ENT_OWN + 2;
+		req->next = 0;
+		req->entry[0] = PVAL_ENTRY(p, PVAL_SIZE_4K, false, false);
+		for (u32 i = 0; i < ENT_OWN; i++)
+			req->entry[1 + i] = PVAL_ENTRY(race_page(ENT_OWN_FIRST + i), PVAL_SIZE_4K,
+						       validate, false);
+		req->entry[ENT_OWN + 1] = PVAL_ENTRY(p, PVAL_SIZE_4K, true, false);
+		rc = race_call(SVSM_CORE_PVALIDATE, bsp->caa_gpa + 8, 0, 0, true);
+		next = READ_ONCE(req->next);
+		if (rc == SVSM_SUCCESS && next == ENT_OWN + 2) {
+			own_valid = validate;
+			done++;
+		} else if ((rc == SVSM_ERR_INVALID_ADDRESS || rc == SVSM_ERR_BUSY) && next == 0) {
+			refused++; /* P was vCPU 1's calling area, or being made so: nothing done */
+		} else {
+			wrong++;
+		}
+		for (u32 i = 0; i < ENT_OWN; i++)
+			wrong += page_validated(race_page(ENT_OWN_FIRST + i)) != own_valid;
+		wrong += !page_validated(p);
+		if (wrong) {
+			note("round %u: PVALIDATE %s, next %u, %u pages in the wrong state", r,
+			     svsm_rc_name(rc), next, wrong);
+			bad++;
+		}
+	}
+	__atomic_store_n(&ent_done, 1, __ATOMIC_RELEASE);
+	check(vcpu_wait(1, CPU_DONE), "vCPU 1 finished");
+	check(bad == 0 && done == ENT_ROUNDS,
+	      "%u PVALIDATE requests rescinding and validating P done (%u), the others "
+	      "INVALID_ADDRESS or BUSY at P with nothing done (%u); every page as the answers say",
+	      ENT_ROUNDS, done, refused);
+	check(b->job_failures == 0,
+	      "REMAP_CA to P: SUCCESS (and back, %u times) or BUSY (%u times), never "
+	      "INVALID_ADDRESS: P is only unvalidated while a request holds it",
+	      b->job_result2, b->job_result);
+	con_printf("race entries: BUSY answers %u, REMAP_CA to P %u, PVALIDATE refused %u\n",
+		   b->job_result, b->job_result2, refused);
+	check(b->caa_gpa == vcpu_caa_gpa(1), "vCPU 1 is back on its own calling area");
+	check(page_usable(p), "P is an ordinary guest page");
+	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1");
+}
+
+/* ---- f: attestation calls of two vCPUs at once; a request changed during its call ---- */
+
+/*
+ * The SVSM has one VMPCK0 message sequence, so attestation calls of two vCPUs must take turns
+ * in it: in phase 1 vCPUs 0 and 1 ask for ATT_ROUNDS reports each at once, and every answer
+ * must be SUCCESS with a VMPL0 report. And the SVSM reads a request once, then checks that copy
+ * and uses only it: in phase 2, while vCPU 0 asks for ATT_ROUNDS reports, vCPU 1 keeps
+ * switching the report buffer of vCPU 0's request between R (page aligned) and R + 0x800 (not
+ * page aligned: INVALID_PARAMETER). Each answer must be SUCCESS with the report at R, or
+ * INVALID_PARAMETER with nothing written; a report at R + 0x800 means the request was read
+ * again after its checks. Requests live in the vCPUs' calling areas, without a certificate
+ * buffer (plain guest requests: the cheaper calls).
+ */
+#define ATT_ROUNDS 8
+#define ATT_FIRST 64 /* race pages ATT_FIRST + 4 * vCPU: nonce, report, manifest */
+#define ATT_OFF 0x800
+#define ATT_REPORT_LEN 1184
+#define ATT_UNTOUCHED 0xa5
+
+static u32 att_phase, att_p1_done;
+
+static u64 att_page(u32 index, u32 which)
+{
+	return race_page(ATT_FIRST + 4 * index + which);
+}
+
+static u32 att_get32(u64 gpa)
+{
+	u32 v;
+
+	memcpy(&v, gpa_ptr(gpa), 4);
+	return v;
+}
+
+static bool att_untouched(u64 gpa, u64 len)
+{
+	const u8 *b = gpa_ptr(gpa);
+
+	for (u64 i = 0; i < len; i++)
+		if (b[i] != ATT_UNTOUCHED)
+			return false;
+	return true;
+}
+
+/* SVSM_ATTEST_SERVICES with this vCPU's request (in its calling area, report buffer at
+ * @report unless @keep: then as the request has it). */
+static u32 att_call(struct cpu *cpu, u64 report, bool keep)
+{
+	u8 *q = cpu->caa->buffer;
+	u64 nonce = att_page(cpu->index, 0), manifest = att_page(cpu->index, 2);
+	struct svsm_regs r = { 0 };
+	u32 size = PAGE_SIZE, nonce_len = 64;
+
+	if (!keep) {
+		memset(q, 0, 0x40);
+		memcpy(q + 0x00, &report, 8);
+		memcpy(q + 0x08, &size, 4);
+		memcpy(q + 0x10, &nonce, 8);
+		memcpy(q + 0x18, &nonce_len, 4);
+		memcpy(q + 0x20, &manifest, 8);
+		memcpy(q + 0x28, &size, 4);
+	}
+	memset(gpa_ptr(att_page(cpu->index, 1)), ATT_UNTOUCHED, PAGE_SIZE);
+	r.rcx = cpu->caa_gpa + 8;
+	return svsm_request(1, 0, &r);
+}
+
+/* A VMPL0 report at @gpa (VMPL 0, signature algorithm 1: ECDSA P-384). */
+static bool att_report_at(u64 gpa)
+{
+	return att_get32(gpa + 0x30) == 0 && att_get32(gpa + 0x34) == 1;
+}
+
+/* Phase 1 on this vCPU: ATT_ROUNDS reports; false on a wrong answer (noted). */
+static bool att_reports(struct cpu *cpu)
+{
+	u64 rep = att_page(cpu->index, 1);
+	bool ok = true;
+
+	for (u32 i = 0; i < ATT_ROUNDS; i++) {
+		u32 rc = att_call(cpu, rep, false);
+
+		if (rc != SVSM_SUCCESS || !att_report_at(rep)) {
+			note("vCPU %u: report %u: %s", cpu->index, i, svsm_rc_name(rc));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void att_worker(struct cpu *cpu)
+{
+	struct cpu *x = cpu_by_index(0);
+	u64 r0 = att_page(0, 1), *field;
+
+	if (!wait_for(&att_phase, 1))
+		return;
+	if (!att_reports(cpu))
+		cpu->job_failures++;
+	__atomic_store_n(&att_p1_done, 1, __ATOMIC_RELEASE);
+	if (!wait_for(&att_phase, 2))
+		return;
+	/* vCPU 0's request: its report buffer GPA, R and R + 0x800 in turn */
+	field = (u64 *)(void *)x->caa->buffer;
+	while (__atomic_load_n(&att_phase, __ATOMIC_ACQUIRE) == 2) {
+		__atomic_store_n(field, r0 + ATT_OFF, __ATOMIC_RELAXED);
+		__atomic_store_n(field, r0, __ATOMIC_RELAXED);
+	}
+}
+
+static void race_attest(void)
+{
+	struct cpu *bsp = this_cpu(), *b = cpu_by_index(1);
+	u64 r0 = att_page(0, 1);
+	u32 reports = 0, refused = 0, bad = 0;
+	bool p1;
+
+	note("race attest: two vCPUs ask for reports at once; then vCPU 1 changes vCPU 0's "
+	     "request during its calls");
+	if (env.ncpus < 2) {
+		skip("race attest: needs --smp 2");
+		return;
+	}
+	if (!race_pages_ready(ATT_FIRST, 8))
+		return;
+	for (u32 c = 0; c < 2; c++)
+		for (u32 i = 0; i < 64; i++)
+			((u8 *)gpa_ptr(att_page(c, 0)))[i] = (u8)(c * 64 + i);
+	__atomic_store_n(&att_phase, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&att_p1_done, 0, __ATOMIC_RELEASE);
+	b->job_failures = 0;
+	if (!start_worker(1, att_worker))
+		return;
+
+	__atomic_store_n(&att_phase, 1, __ATOMIC_RELEASE);
+	p1 = att_reports(bsp);
+	check(wait_for(&att_p1_done, 1), "vCPU 1 finished its reports");
+	check(p1 && b->job_failures == 0,
+	      "%u reports on each of two vCPUs at once: every answer SUCCESS with a VMPL0 report",
+	      ATT_ROUNDS);
+
+	att_call(bsp, r0, false); /* the request in place */
+	__atomic_store_n(&att_phase, 2, __ATOMIC_RELEASE);
+	for (u32 i = 0; i < ATT_ROUNDS; i++) {
+		u32 rc = att_call(bsp, r0, true);
+
+		if (rc == SVSM_SUCCESS && att_report_at(r0) &&
+		    att_untouched(r0 + ATT_OFF, ATT_REPORT_LEN)) {
+			reports++;
+		} else if (rc == SVSM_ERR_INVALID_PARAMETER && att_untouched(r0, PAGE_SIZE)) {
+			refused++;
+		} else {
+			note("call %u: %s, report at R %d, R + 0x800 untouched %d", i,
+			     svsm_rc_name(rc), att_report_at(r0),
+			     att_untouched(r0 + ATT_OFF, ATT_REPORT_LEN));
+			bad++;
+		}
+	}
+	__atomic_store_n(&att_phase, 3, __ATOMIC_RELEASE);
+	check(vcpu_wait(1, CPU_DONE), "vCPU 1 finished");
+	check(bad == 0,
+	      "%u reports while the request's report buffer changes: each SUCCESS with the report "
+	      "at R, or INVALID_PARAMETER with nothing written; never a report at R + 0x800",
+	      ATT_ROUNDS);
+	con_printf("race attest: reports %u, INVALID_PARAMETER %u\n", reports, refused);
+	check_rc(vcpu_delete(1), SVSM_SUCCESS, "DELETE_VCPU of vCPU 1");
+}
+
 void test_race(enum race_case which)
 {
 	if (!ti_present()) {
@@ -706,6 +990,12 @@ void test_race(enum race_case which)
 		break;
 	case RACE_VMSAS:
 		race_vmsas();
+		break;
+	case RACE_ENTRIES:
+		race_entries();
+		break;
+	case RACE_ATTEST:
+		race_attest();
 		break;
 	}
 }

@@ -117,6 +117,8 @@ enum race_case {
 	RACE_PVALIDATE,
 	RACE_CAA,
 	RACE_VMSAS,
+	RACE_ENTRIES,
+	RACE_ATTEST,
 };
 void test_race(enum race_case which);
 

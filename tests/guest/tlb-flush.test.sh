@@ -5,7 +5,7 @@
 # permission) must end with INVLPGB of every address and TLBSYNC after the last such change.
 # snpemu flushes on every world switch, so the guest cannot see a missing flush: the check
 # reads snpemu's per-call books (--stats "calls" and "tlb", tests/snpemu/README.md).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 
 # 232 checks with two vCPUs; 8 fewer with 4 KiB RMP entries for the 2 MiB ranges (smp1).

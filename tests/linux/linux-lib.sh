@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the linux.* cases (source it after tests/lib.sh): Debian 13's Linux 6.12, unmodified,
+# Shared by the linux.* cases (source it after tests/tlib/tlib.sh): Debian 13's Linux 6.12, unmodified,
 # boots through Debian's OVMF at VMPL1 under csvsm in snpemu, runs build/linux/initramfs.cpio's
 # /init (tests/linux/init.c) and must report pass (tests/linux/README.md).
 #

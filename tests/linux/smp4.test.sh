@@ -3,7 +3,7 @@
 # and Linux started its three APs through the SVSM (CREATE_VCPU, then the AP creation NAE),
 # took CPU 3 offline and brought it back with a new VMSA (CREATE_VCPU, then DELETE_VCPU of
 # the old one: wakeup_cpu_via_vmgexit creates before it deletes).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/linux/linux-lib.sh
 
 linux_run 4 512

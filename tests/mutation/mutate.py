@@ -153,7 +153,10 @@ def goals_for(cases):
         elif c.startswith("tests/svsm/selftest"):
             case = name.removesuffix(".test.sh").removeprefix("selftest")
             goals.append("build/svsm-selftest.bin" if not case else
-                         f"build/svsm-selftest-{case.lstrip('_').replace('_', '-')}.bin")
+                         f"build/svsm-selftest-{case.lstrip('_-').replace('_', '-')}.bin")
+        elif c.startswith("tests/guest/race-"):
+            # each race case is its own firmware image (tests/guest/guest.mk)
+            goals.append(f"build/guest-{name.removesuffix('.test.sh')}.fd")
         elif c.startswith(("tests/guest/", "tests/snpemu/fault-", "tests/svsm/")):
             pass  # BASE_GOALS
         else:

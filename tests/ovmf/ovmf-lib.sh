@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the ovmf.* cases (source it after tests/lib.sh): Debian 13's OVMF 2025.02, unmodified,
+# Shared by the ovmf.* cases (source it after tests/tlib/tlib.sh): Debian 13's OVMF 2025.02, unmodified,
 # at VMPL1 under csvsm in snpemu, runs build/efi/svsmtest.efi and must report pass.
 #
 # The application reaches OVMF as QEMU's -kernel would give it (snpemu --kernel: fw_cfg items

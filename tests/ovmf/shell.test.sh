@@ -13,7 +13,7 @@
 # reaches the shell). Then it sets Bus Master in the IDE function's PCI command register and
 # reads it back clear: a QEMU device must not DMA into the L1's memory (shown: 0x0007 reads
 # back when snpemu does not mask it). Fails too if csvsm refuses a call OVMF makes.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 ovmf=$(scripts/fetch-debian.sh ovmf) || fail "no Debian OVMF (scripts/fetch-debian.sh ovmf)"
 keys="$TEST_TMP/keys"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Debian's OVMF at VMPL1 under csvsm, one vCPU: the UEFI application finds the SVSM through
 # OVMF's confidential-computing blob and its calls succeed (tests/ovmf/ovmf-lib.sh).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/ovmf/ovmf-lib.sh
 
 ovmf_run 1

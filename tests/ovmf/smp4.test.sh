@@ -1,7 +1,7 @@
 #!/bin/bash
 # Debian's OVMF at VMPL1 under csvsm, four vCPUs: as smp1, and OVMF created its three APs
 # through the SVSM: CREATE_VCPU (protocol 0 call 2) for each, then the AP creation NAE.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/ovmf/ovmf-lib.sh
 
 ovmf_run 4

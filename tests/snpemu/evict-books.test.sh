@@ -4,7 +4,7 @@
 # read before any other access and before the image ran a lower VMPL. The probe's "evict" word
 # touches pages in known orders (probe.c mode_evict): 3 + 1 + 512 evicted, 5 missed.
 # --coherency-sfw-no sets CPUID 0x8000001f EBX[31].
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 evict_is() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Exit status mapping (design 4.3): pass, fail, SVSM termination (MSR and NAE forms),
 # VMPL1 termination, timeout (spin and all-halted), hardware rule.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe pass

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault ap-create-fail: AP creation is refused (exit_info_1 = 2, exit_info_2 = 5).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe smp --smp 2 --fault ap-create-fail
 expect_rc 0

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault cbit=POS: the SEV information response reports C-bit POS (the CPUID page keeps 51).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe cpuid --fault cbit=47
 expect_rc 0

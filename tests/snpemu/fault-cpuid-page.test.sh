@@ -2,7 +2,7 @@
 # The launcher's CPUID page lies, the CPU does not: --fault cpuid-page-cbit=POS (leaf 0x8000001f
 # of the page reports C-bit POS; CPUID itself and the SEV information response keep 51) and
 # --fault cpuid-page-count=N (the page's entry count reads N; the entries are unchanged).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe cpuid

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault ghcb-version=MIN:MAX: the SEV information response carries that range.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe pass
 expect_out '^sev-info min=1 max=2 cbit=51$'

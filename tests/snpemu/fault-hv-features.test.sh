@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault hv-features=MASK: the MSR protocol (0x080) and NAE 0x8000fffd report MASK.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe pass
 expect_out '^hv-features 0x33$'

@@ -1,7 +1,7 @@
 #!/bin/bash
 # --fault inject-vc=N: the host injects #VC into VMPL0 at exit N. Refused while the VMSA has
 # Restricted Injection (default SEV_STATUS); delivered without it.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe inject --fault inject-vc=30
 expect_rc 0

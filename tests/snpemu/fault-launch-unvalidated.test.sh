@@ -3,7 +3,7 @@
 # GHCB page: its rescind reports CF = 1, and the probe stops with (15, 0x19) as an SVSM must;
 # a launch page the probe never touches changes nothing; a GPA that is no launch page is
 # refused.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 sym() {

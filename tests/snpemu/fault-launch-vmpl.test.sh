@@ -3,7 +3,7 @@
 # full VMPL N access to the image and metadata pages. The probe's first check, RMPADJUST of its
 # own page for VMPL1, then fails with FAIL_PERMISSION (2) and it stops with (15, 0x04), as the
 # SVSM must; RMPADJUST for the VMPLs above tells the probe which VMPL it really runs at.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe pass

@@ -3,7 +3,7 @@
 # private and validated from the launch on, holding the host's content. After the page state
 # change to private PVALIDATE reports CF = 1 there (and only there), and the page reads the
 # host's pattern ("HOSTHOST").
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe prevalidated

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault psc-backwards: the host does the work but reports cur_entry 0 (no progress).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe psc --fault psc-backwards
 expect_rc 0

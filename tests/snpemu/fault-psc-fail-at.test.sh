@@ -1,7 +1,7 @@
 #!/bin/bash
 # --fault psc-fail-at=N: the Nth page state change fails; earlier ones are done, cur_entry
 # stays on the failing entry. (#1 is the probe's GHCB through the MSR protocol.)
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe psc --fault psc-fail-at=5
 expect_rc 0

@@ -1,7 +1,7 @@
 #!/bin/bash
 # --fault psc-lie[=N]: page state changes (from the Nth) report success but leave the RMP
 # unchanged; PVALIDATE afterwards exposes the lie.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe psc --fault psc-lie=2
 expect_rc 0

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault psc-partial=N: at most N entries per PSC exit (honest); the guest must re-issue.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe psc-big --fault psc-partial=16
 expect_rc 0

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault register-ghcb-gfn=GFN: the GHCB registration response echoes GFN, not the request.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe pass --fault register-ghcb-gfn=0x1234
 expect_out '^snpemu: fault register-ghcb-gfn: registration of GFN 0x[0-9a-f]+ answered with GFN 0x1234$'

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault sev-status=VALUE: SEV_STATUS reads VALUE and the VMPL0 VMSA gets VALUE >> 2.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe pass
 expect_out '^sev-status 0x27$'

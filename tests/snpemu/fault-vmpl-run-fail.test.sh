@@ -1,6 +1,6 @@
 #!/bin/bash
 # --fault vmpl-run-fail: the host refuses every run-VMPL request for a lower VMPL.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 probe vmpl1 --fault vmpl-run-fail
 expect_rc 0

@@ -3,7 +3,7 @@
 # CF "unchanged" result, #VC 0x404 for an unvalidated private page, #VC for CPUID, VMPL
 # permission violations, contents scrambled across a page state change, and KVM's GHCB
 # input checks.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe "pvalidate vc404 cpuid scramble malformed"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Host side: page state changes through the NAE (4K, 2M, 200 entries), the guest's fw_cfg
 # (etc/e820, etc/bios_gpa), MMIO on QEMU's real HPET.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe "psc psc-big psc-2m psmash fwcfg mmio nae-misc fwcfg-dma" --mem 64M --bios "$PROBE_BIOS" --smp 3

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The launcher refuses malformed images with a clear message (exit 4) and launches a good one.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 size=$(stat -c %s "$PROBE")

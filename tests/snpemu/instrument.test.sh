@@ -2,7 +2,7 @@
 # The test instrument (README "The test instrument") is test equipment no real host has: the
 # image's own VMPL (the SVSM's) must never use it, so snpemu stops a run whose image touches
 # one of its ports. (The VMPL1 test firmware uses it: tests/guest/test_rmp.c, test_fetch.c.)
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe instrument

@@ -1,4 +1,4 @@
-# Helpers for the snpemu tests (source it after tests/lib.sh).
+# Helpers for the snpemu tests (source it after tests/tlib/tlib.sh).
 #
 #   probe "WORDS" [snpemu args...]   run the probe image with mode WORDS (README "The probe")
 #

@@ -2,7 +2,7 @@
 # The emulated PSP and host for SNP guest requests (README "Attestation"): the probe sends
 # valid and broken messages; the report's signature, fields and the certificate table are
 # checked here against the VCEK and chain scripts/snpemu made for the run.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 PSP=$TEST_TMP/psp
@@ -39,14 +39,15 @@ openssl verify -CAfile "$PSP/ark.pem" -untrusted "$PSP/ask.pem" "$PSP/vcek.pem" 
 
 # the first report: signature, then the fields
 grep '^greq report 0x' "$OUT" | head -19 | cut -d' ' -f4 | tr -d '\n' | xxd -r -p >"$TEST_TMP/report.bin"
-tests/snpemu/verify-report.py "$TEST_TMP/report.bin" "$PSP/vcek.pem" || fail "report signature"
 digest=$(sed -n 's/^snpemu: launch digest \([0-9a-f]*\)$/\1/p' "$OUT")
 [ ${#digest} = 96 ] || fail "no launch digest line"
-# the same digest recomputed here from probe.bin, by the order and page types the README gives
-read -r secrets cpuid bvmsa bhash < <(sed -n 's/^greq meta secrets=\(0x[0-9a-f]*\) cpuid=\(0x[0-9a-f]*\) bios-vmsa=\(0x[0-9a-f]*\) bios-vmsa-sha384=\([0-9a-f]*\)$/\1 \2 \3 \4/p' "$OUT")
-host=$(tests/snpemu/launch-digest.py "$PROBE" "$secrets" "$cpuid" "$bvmsa" "$bhash" 0x27) ||
-	fail "launch-digest.py"
-[ "$host" = "$digest" ] || fail "launch digest: snpemu $digest, recomputed $host"
+# the same digest from the host tool a user runs, by the order and page types the README gives
+host=$(scripts/snp-measure "$PROBE") || fail "snp-measure"
+[ "$host" = "$digest" ] || fail "launch digest: snpemu $digest, snp-measure $host"
+# the report as a user checks it: the run's chain, signature, VMPL 0, REPORT_DATA, MEASUREMENT
+scripts/snp-verify --report "$TEST_TMP/report.bin" --vcek "$PSP/vcek.pem" --ask "$PSP/ask.pem" \
+	--ark "$PSP/ark.pem" --trust-ark "$PSP/ark.pem" --measurement "$digest" \
+	--report-data "$(printf '%02x' $(seq 160 223))" || fail "snp-verify rejected the report"
 python3 - "$TEST_TMP/report.bin" "$PSP/vcek.der" "$digest" <<'PY' || fail "report fields"
 import sys
 rep, der, digest = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3]
@@ -67,6 +68,8 @@ PY
 
 # a report signed by another VCEK does not verify (the check can fail)
 scripts/snpemu-psp "$TEST_TMP/other" || fail "snpemu-psp"
-tests/snpemu/verify-report.py "$TEST_TMP/report.bin" "$TEST_TMP/other/vcek.pem" >/dev/null 2>&1 &&
-	fail "a report verified with the wrong VCEK"
+scripts/snp-verify --report "$TEST_TMP/report.bin" --vcek "$TEST_TMP/other/vcek.pem" \
+	--ask "$PSP/ask.pem" --ark "$PSP/ark.pem" --trust-ark "$PSP/ark.pem" --no-measurement \
+	--no-report-data >"$TEST_TMP/other.txt" 2>&1 && fail "a report verified with the wrong VCEK"
+grep -q '^FAIL *signature ' "$TEST_TMP/other.txt" || fail "the wrong VCEK not caught by the signature"
 echo PASS

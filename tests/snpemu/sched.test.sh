@@ -3,7 +3,7 @@
 # seed gives the same switches (digest), the same instruction counts and the same guest
 # output; another seed gives another schedule; shorter slices (--preempt) give more switches;
 # without --sched there is no schedule at all.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 sched_line() {
 	grep -E '^snpemu: schedule: ' "$OUT" || fail "no schedule line"

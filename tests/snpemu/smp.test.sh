@@ -1,6 +1,6 @@
 #!/bin/bash
 # --smp 4: AP creation starts VMPL0 on each AP (APIC IDs 1..3), fw_cfg reports 4 CPUs.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe "smp ap-checks" --smp 4

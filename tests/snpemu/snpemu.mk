@@ -18,7 +18,7 @@ SNPEMU_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build
 	--no-warn-rwx-segments
 
 SNPEMU_L1_SRCS := $(wildcard $(SNPEMU_DIR)/l1/*.c) $(wildcard $(SNPEMU_DIR)/l1/*.S)
-# Formatting and the string functions (the SVSM's pure modules), the console (tests/lib).
+# Formatting and the string functions (the SVSM's pure modules), the console (tests/tlib).
 SNPEMU_L1_LIB := $(SNPEMU_B)/l1lib
 SNPEMU_L1_OBJS := $(patsubst $(SNPEMU_DIR)/%,$(SNPEMU_B)/%.o,$(SNPEMU_L1_SRCS)) \
 	$(SNPEMU_L1_LIB)/src/lib/format.o $(SNPEMU_L1_LIB)/src/lib/string.o \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # --stats: every key of design 4.3 (plus "boot"), and instruction counts that are identical
 # from run to run for the same image and options (also with a different --seed).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe "vmpl1 psc cpuid" --seed 1

@@ -2,7 +2,7 @@
 # VMPL switching: VMPL0 registers a VMPL1 VMSA (AP creation), runs it with run-VMPL(1); VMPL1
 # calls VMPL0 (run-VMPL(0)); the VMSA page carries RAX both ways; the VMPL1 firmware starts
 # from the host-provided BIOS VMSA in real mode at 4 GiB - 16.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 probe vmpl1

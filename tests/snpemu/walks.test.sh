@@ -3,7 +3,7 @@
 # vol. 2, 15.34.5), and a VMPL may walk page tables it may only read when their Accessed and
 # Dirty bits are set. snpemu's model of both under QEMU's nested paging: l1/ptw.c, README
 # "Walks and fetches".
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/probe-lib.sh
 
 # CR3 and table pointers without the C-bit (as OVMF's reset vector loads CR3 in 32-bit code)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # svsm.bin's footer GUID table is well formed (README.md "svsm.bin image format") and names
 # what the ELF says: parsed back from the file with python3, compared with `nm`.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 
 [ -f svsm.bin ] && [ -f build/svsm/svsm.elf ] && [ -f build/svsm/config.h ] ||
 	fail "build svsm.bin first (make)"

@@ -5,9 +5,9 @@
 # REP (over more than one shared buffer too), RDMSR/WRMSR, and a #VC while the GHCB is in use.
 # Every check prints "ok - ..." or "not ok - ..."; the run ends with the module's verdict, a
 # 32-bit OUT to port 0xf4 made through the #VC handler itself: snpemu exit 0 only for a pass.
-. tests/lib.sh
-. tests/svsm/svsm_lib.sh
-. tests/svsm/selftest/selftest_lib.sh
+. tests/tlib/tlib.sh
+. tests/svsm/svsm-lib.sh
+. tests/svsm/selftest/selftest-lib.sh
 
 # The checks the module has today: fewer means one was lost.
 MIN_CHECKS=105

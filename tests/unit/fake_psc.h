@@ -16,6 +16,12 @@ struct fake_psc {
 	void (*tamper)(struct psc_hdr *hdr, unsigned int call);
 	/* Called for every entry the host processes. */
 	void (*on_entry)(u64 entry);
+	/* Pages of an entry done per call (0: whole entries), cur_page written back. */
+	unsigned int pages_per_call;
+	/* Descriptors of this many entries or more are refused (invalid header); 0 = none. */
+	unsigned int max_entries;
+	/* Called on the whole shared buffer about to be returned (cur_page lies). */
+	void (*page_tamper)(struct psc_desc *shared, unsigned int call);
 
 	/* Record */
 	unsigned int calls;
@@ -23,7 +29,9 @@ struct fake_psc {
 	unsigned int max_end_entry;
 	u64 entries_4k;
 	u64 entries_2m;
-	bool bad_request; /* the SVSM sent something a host would reject */
+	bool bad_request;     /* the SVSM sent something a host would reject */
+	u64 pages_done;	      /* 4 KiB pages converted */
+	unsigned int refused; /* descriptors refused for max_entries */
 };
 
 extern struct fake_psc fake_psc;

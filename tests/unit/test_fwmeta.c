@@ -90,8 +90,8 @@ static void build(const struct sec *s, u32 n)
 	put_footer(true, (u32)(FW_GPA + FW_SIZE - 0xfe7), ASEV_OFF);
 }
 
-/* Both steps, each on an exactly sized heap copy. */
-static int parse(struct fwmeta *m)
+/* Both steps, each on an exactly sized heap copy, for the image at @fw_gpa. */
+static int parse_at(struct fwmeta *m, u64 fw_gpa)
 {
 	size_t tail = FWMETA_TAIL_MAX;
 	u8 *t = malloc(tail), *a;
@@ -99,7 +99,7 @@ static int parse(struct fwmeta *m)
 	int rc;
 
 	memcpy(t, image + FW_SIZE - tail, tail);
-	rc = fwmeta_parse_footer(t, tail, FW_GPA, FW_SIZE, m);
+	rc = fwmeta_parse_footer(t, tail, fw_gpa, FW_SIZE, m);
 	free(t);
 	if (rc)
 		return rc;
@@ -109,6 +109,12 @@ static int parse(struct fwmeta *m)
 	rc = fwmeta_parse_asev(a, alen, m);
 	free(a);
 	return rc;
+}
+
+/* The image where the host puts OVMF: ending at 4 GiB. */
+static int parse(struct fwmeta *m)
+{
+	return parse_at(m, FW_GPA);
 }
 
 static void test_guest_layout(void **state)
@@ -347,6 +353,74 @@ static void test_required_sections(void **state)
 	}
 }
 
+/*
+ * A firmware that ends below 4 GiB (FW_LOW_GPA + FW_SIZE = 4 GiB - 1 MiB): the checks that
+ * an image ending at 4 GiB makes redundant: a section that ends above 4 GiB is refused, here
+ * without overlapping the image (mutant fwmeta-section-4g). An AP reset address beyond the
+ * image is accepted (the SEV-ES reset block's address may lie in RAM, as OVMF's does).
+ */
+#define FW_LOW_GPA (0x100000000ULL - 0x100000 - FW_SIZE)
+
+static void build_low(const struct sec *s, u32 n)
+{
+	build(s, n);
+	put_footer(true, (u32)(FW_LOW_GPA + FW_SIZE - 0xfe7), ASEV_OFF);
+}
+
+static void test_image_below_4g(void **state)
+{
+	struct sec secs[5];
+	struct fwmeta m;
+
+	(void)state;
+	build_low(guest_secs, 4);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), 0);
+	assert_int_equal(m.ap_reset_addr, FW_LOW_GPA + FW_SIZE - 0xfe7);
+	/* the reset address may lie outside the image (OVMF's is in RAM): recorded as given */
+	put_footer(true, (u32)(FW_LOW_GPA + FW_SIZE), ASEV_OFF);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), 0);
+	assert_int_equal(m.ap_reset_addr, FW_LOW_GPA + FW_SIZE);
+	put_footer(true, 0xfffffff0, ASEV_OFF);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), 0);
+	assert_int_equal(m.ap_reset_addr, 0xfffffff0);
+
+	/* a section in the last page below 4 GiB is fine; one running a page past 4 GiB not */
+	memcpy(secs, guest_secs, sizeof(guest_secs));
+	secs[4] = (struct sec){ 0xfffff000, 0x1000, FW_SECTION_PREVALIDATED };
+	build_low(secs, 5);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), 0);
+	secs[4] = (struct sec){ 0xfffff000, 0x2000, FW_SECTION_PREVALIDATED };
+	build_low(secs, 5);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), -EPROTO);
+	secs[4] = (struct sec){ 0xfff00000, 0x101000, FW_SECTION_PREVALIDATED };
+	build_low(secs, 5);
+	assert_int_equal(parse_at(&m, FW_LOW_GPA), -EPROTO);
+}
+
+/*
+ * A section count whose count * 12 wraps around 32 bits to a plausible length: count
+ * 0x15555556 gives 0x100000008, so length 16 + 8 = 24 would match. The structure is refused
+ * for its count, before any section is read past the 24 bytes (ASan would report the read;
+ * mutant fwmeta-count-max).
+ */
+static void test_count_wraps(void **state)
+{
+	struct fwmeta m;
+	u8 *a;
+
+	(void)state;
+	build(guest_secs, 4);
+	assert_int_equal(parse(&m), 0);
+	a = malloc(24);
+	memset(a, 0, 24);
+	put32(a, FWMETA_ASEV_SIGNATURE);
+	put32(a + 4, 24);
+	put32(a + 8, FWMETA_ASEV_VERSION);
+	put32(a + 12, 0x15555556);
+	assert_int_equal(fwmeta_parse_asev(a, 24, &m), -EPROTO);
+	free(a);
+}
+
 static void test_image_range(void **state)
 {
 	struct fwmeta m;
@@ -406,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_asev_past_end),
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_required_sections),
+		cmocka_unit_test(test_image_below_4g),
+		cmocka_unit_test(test_count_wraps),
 		cmocka_unit_test(test_image_range),
 		cmocka_unit_test(test_sweep),
 	};

@@ -1,5 +1,7 @@
 /* PSC batching (alignment, 2M/4K mix, full descriptors) and the re-issue loop against a
- * fake host: honest, partial progress, errors, lies about cur_entry/end_entry, stalls. */
+ * fake host: honest, partial progress (entries, and pages of a 2 MiB entry through cur_page),
+ * errors, lies about cur_entry/end_entry/cur_page, stalls, a host that takes at most 64
+ * entries. */
 /* unit-srcs: src/sev/psc.c tests/unit/fake_psc.c */
 #include "unit.h"
 #include "fake_psc.h"
@@ -341,8 +343,9 @@ static void test_host_lies(void **state)
 	expect_lie_caught(lie_end_entry_up, 2, 2);
 	expect_lie_caught(lie_overshoot, 1, 1);
 	expect_lie_caught(lie_reserved, 5, 5);
-	/* A host that never progresses costs exactly the budget. */
-	expect_lie_caught(lie_stall, 0, 1000);
+	/* A host that never progresses: PSC_MAX_STALLS re-issues after the first, then -EPROTO
+	 * (before the budget of 1000). */
+	expect_lie_caught(lie_stall, 0, PSC_MAX_STALLS + 2);
 }
 
 /* A caller-built descriptor (a PSMASH, as src/sev/rmp.c issues) runs under the same rules. */
@@ -410,6 +413,125 @@ static void test_check_progress(void **state)
 		assert_int_equal(psc_check_progress(&cases[i].before, &cases[i].now), cases[i].rc);
 }
 
+/*
+ * The host does part of a 2 MiB entry per exit and writes cur_page back (KVM's snp_begin_psc
+ * reads it on the re-issue): the SVSM must send back what the host left, or it never moves.
+ */
+static void test_cur_page_progress(void **state)
+{
+	static const unsigned int per[] = { 1, 100, 511 };
+	u64 start = M2 - 3 * K4, end = 9 * M2;
+	unsigned int i, issues;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(per); i++) {
+		cov_start(0, 10 * M2, PSC_OP_PRIVATE);
+		fake_psc.pages_per_call = per[i];
+		assert_int_equal(
+			psc_change_range(start, end, PSC_OP_PRIVATE, true, 100000, &issues), 0);
+		cov_expect(start, end);
+		assert_int_equal(fake_psc.pages_done, (end - start) / K4);
+		assert_int_equal(fake_psc.entries_2m, 8);
+		/* an exit per pages_per_call pages of each 2 MiB entry (the last ones of an
+		 * entry share an exit with the next entry's first) */
+		assert_true(issues >= 8 * (div_up(512, per[i]) - 1));
+		assert_true(issues <= 8 * div_up(512, per[i]) + 1);
+	}
+}
+
+static void page_over(struct psc_desc *shared, unsigned int call)
+{
+	if (call == 2)
+		shared->entries[shared->hdr.cur_entry] |= 513; /* 513 > 512 pages */
+}
+
+static void page_back(struct psc_desc *shared, unsigned int call)
+{
+	if (call == 3) /* 192 -> 65, below the 128 of call 2 */
+		shared->entries[shared->hdr.cur_entry] =
+			(shared->entries[shared->hdr.cur_entry] & ~PSC_ENTRY_CUR_PAGE) | 65;
+}
+
+static void test_cur_page_lies(void **state)
+{
+	unsigned int issues;
+
+	(void)state;
+	cov_start(0, 10 * M2, PSC_OP_PRIVATE);
+	fake_psc.pages_per_call = 64;
+	fake_psc.page_tamper = page_over;
+	assert_int_equal(psc_change_range(0, 4 * M2, PSC_OP_PRIVATE, true, 1000, &issues), -EPROTO);
+	assert_int_equal(issues, 2);
+
+	cov_start(0, 10 * M2, PSC_OP_PRIVATE);
+	fake_psc.pages_per_call = 64;
+	fake_psc.page_tamper = page_back;
+	assert_int_equal(psc_change_range(0, 4 * M2, PSC_OP_PRIVATE, true, 1000, &issues), -EPROTO);
+	assert_int_equal(issues, 3);
+}
+
+static void test_take_cur_page(void **state)
+{
+	struct psc_desc d;
+	struct psc_hdr before = { 1, 2, 0 };
+
+	(void)state;
+	d.hdr = (struct psc_hdr){ 1, 2, 0 };
+	d.entries[1] = psc_entry(2 * M2, PSC_OP_SHARED, true);
+	d.entries[2] = psc_entry(4 * M2, PSC_OP_SHARED, false);
+	assert_int_equal(psc_take_cur_page(&d, &before, 0, 300), 0);
+	assert_int_equal(d.entries[1] & PSC_ENTRY_CUR_PAGE, 300);
+	assert_int_equal(d.entries[1] & ~PSC_ENTRY_CUR_PAGE,
+			 psc_entry(2 * M2, PSC_OP_SHARED, true));
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 300), 0); /* no progress: budget */
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 299), -EPROTO);
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 512), 0);
+	assert_int_equal(psc_take_cur_page(&d, &before, 0, 513), -EPROTO);
+	d.hdr.cur_entry = 2; /* a 4 KiB entry: 1 page at most; a new entry may start anywhere */
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 1), 0);
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 2), -EPROTO);
+	d.hdr.cur_entry = 3; /* all done: nothing to take */
+	assert_int_equal(psc_take_cur_page(&d, &before, 300, 0x777), 0);
+}
+
+/*
+ * A host that refuses descriptors of more than 64 entries with an invalid header (the SNP host
+ * patches before upstream): the refused descriptor is built again with 64, and every later one.
+ */
+static void test_compat_entries(void **state)
+{
+	u64 end = 200 * M2;
+	unsigned int issues;
+
+	(void)state;
+	cov_start(0, end, PSC_OP_PRIVATE);
+	fake_psc.max_entries = PSC_COMPAT_ENTRIES;
+	assert_int_equal(psc_change_range(0, end, PSC_OP_PRIVATE, true, 100, &issues), 0);
+	cov_expect(0, end);
+	assert_int_equal(fake_psc.refused, 1);
+	assert_int_equal(issues, 1 + div_up(200, PSC_COMPAT_ENTRIES));
+	assert_int_equal(psc_max_entries(), PSC_COMPAT_ENTRIES);
+	/* later ranges start short */
+	cov_start(0, end, PSC_OP_SHARED);
+	fake_psc.max_entries = PSC_COMPAT_ENTRIES;
+	assert_int_equal(psc_change_range(0, end, PSC_OP_SHARED, true, 100, &issues), 0);
+	assert_int_equal(fake_psc.refused, 0);
+	assert_int_equal(issues, div_up(200, PSC_COMPAT_ENTRIES));
+	psc_reset_max_entries();
+
+	/* A refusal of 64 entries or after progress is an error, not a reason to shrink. */
+	cov_start(0, end, PSC_OP_PRIVATE);
+	fake_psc.max_entries = 10;
+	assert_int_equal(psc_change_range(0, end, PSC_OP_PRIVATE, true, 100, &issues), -EIO);
+	assert_int_equal(psc_max_entries(), PSC_COMPAT_ENTRIES);
+	psc_reset_max_entries();
+	cov_start(0, end, PSC_OP_PRIVATE);
+	fake_psc.max_entries = 10;
+	assert_int_equal(psc_change_range(0, 20 * M2, PSC_OP_PRIVATE, true, 100, &issues), -EIO);
+	assert_int_equal(fake_psc.refused, 1);
+	assert_int_equal(psc_max_entries(), PSC_MAX_ENTRIES);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -431,6 +553,10 @@ int main(void)
 		cmocka_unit_test(test_host_lies),
 		cmocka_unit_test(test_run_desc),
 		cmocka_unit_test(test_check_progress),
+		cmocka_unit_test(test_cur_page_progress),
+		cmocka_unit_test(test_cur_page_lies),
+		cmocka_unit_test(test_take_cur_page),
+		cmocka_unit_test(test_compat_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

@@ -1,8 +1,9 @@
 /* SLAB caches and kmalloc over the real page allocator: geometry, every size class,
  * alignment, reuse, bad frees, shrink, exhaustion of the page source, and two threads. */
-/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c */
+/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c */
 #include "unit.h"
 #include <pthread.h>
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
@@ -13,7 +14,7 @@ static u8 *region;
 /* Each thread is one "CPU" of the per-CPU fast path: the main thread 0, workers their own. */
 static __thread unsigned int cpu_id;
 
-unsigned int slab_cpu_id(void)
+unsigned int kmalloc_cpu_id(void)
 {
 	return cpu_id;
 }
@@ -502,8 +503,8 @@ static int setup(void **state)
 	region = test_alloc_aligned(REGION, REGION);
 	assert_null(kmalloc(16)); /* before slab_init */
 	assert_int_equal(page_alloc_init(region, REGION), 0);
-	assert_int_equal(slab_init(), 0);
-	assert_int_equal(slab_init(), -EBUSY);
+	assert_int_equal(kmalloc_init(), 0);
+	assert_int_equal(kmalloc_init(), -EBUSY);
 	return 0;
 }
 

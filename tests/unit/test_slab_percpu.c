@@ -1,9 +1,10 @@
-/* kmalloc's per-CPU fast path (include/mm/slab.h): frees across CPUs, double frees seen from
+/* kmalloc's per-CPU fast path (include/mm/kmalloc.h): frees across CPUs, double frees seen from
  * either side, a CPU's slabs given back, a reference model driven over several simulated
  * CPUs, and two threads freeing each other's objects. */
-/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c */
+/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c */
 #include "unit.h"
 #include <pthread.h>
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
@@ -14,7 +15,7 @@ static u8 *region;
 /* The simulated CPU: tests switch it on one thread; each race thread has its own. */
 static __thread unsigned int cpu_id;
 
-unsigned int slab_cpu_id(void)
+unsigned int kmalloc_cpu_id(void)
 {
 	return cpu_id;
 }
@@ -95,9 +96,9 @@ static void test_flush_returns_pages(void **state)
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		assert_int_equal(kfree(objs[i]), 0);
 	cpu_id = 0;
-	kmalloc_shrink(); /* CPU 0's: CPU 1 still owns up to SLAB_CPU_SLABS slabs */
+	kmalloc_shrink(); /* CPU 0's: CPU 1 still owns up to KMALLOC_CPU_SLABS slabs */
 	assert_true(page_alloc_free_pages() < total);
-	assert_true(total - page_alloc_free_pages() <= SLAB_CPU_SLABS + 2);
+	assert_true(total - page_alloc_free_pages() <= KMALLOC_CPU_SLABS + 2);
 	cpu_id = 1;
 	kmalloc_cpu_flush();
 	cpu_id = 0;
@@ -384,7 +385,7 @@ static int setup(void **state)
 	(void)state;
 	region = test_alloc_aligned(REGION, REGION);
 	assert_int_equal(page_alloc_init(region, REGION), 0);
-	assert_int_equal(slab_init(), 0);
+	assert_int_equal(kmalloc_init(), 0);
 	return 0;
 }
 

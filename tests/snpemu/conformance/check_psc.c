@@ -1,8 +1,9 @@
 /*
  * Page-state change NAE 0x80000010 (facts §3): 4K and 2M entries, both directions, progress
- * (cur_entry ends at end_entry + 1; re-issue while it is not), errors, PSMASH and UNSMASH.
- * With --fault psc-partial=N the host stops after N entries; psc_run (ghcb.c) re-issues and
- * checks that every call made progress.
+ * (cur_entry ends at end_entry + 1; re-issue while it is not), errors, PSMASH and UNSMASH,
+ * and the entries' cur_page as KVM reads it (arch/x86/kvm/svm/sev.c snp_begin_psc).
+ * With --fault psc-partial=N the host stops after N entries, with psc-page-partial=N after N
+ * pages of a 2 MiB entry; psc_run (ghcb.c) re-issues and checks that every call made progress.
  */
 #include "check.h"
 
@@ -149,10 +150,43 @@ static void check_smash(void)
 		   pvalidate(gpa_to_priv(rejoined), true, true), 0, 0);
 }
 
+/*
+ * cur_page (entry bits 11:0), KVM's snp_begin_psc: an entry whose cur_page equals its page
+ * count (1 or 512) is done already and skipped, one above it is an invalid entry, a 2 MiB entry
+ * with 0 < cur_page < 512 has only its remaining pages converted, as 4 KiB pages.
+ */
+static void check_cur_page(void)
+{
+	u64 done = pool_page(), over = pool_page(), half = pool_region_2m(), e[2];
+	struct psc_result r;
+
+	e[0] = psc_entry(done, PSC_OP_PRIVATE, false) | 1;
+	psc_ok("psc: a 4K entry with cur_page 1 (complete) is accepted", e, 1);
+	check(is_shared(done), "psc: ... and skipped: the page stays shared", "%s",
+	      "the host converted a page whose entry said it was done");
+
+	e[0] = psc_entry(over, PSC_OP_PRIVATE, false) | 2;
+	psc_run(this_cpu(), e, 1, &r);
+	check_eq("psc: a 4K entry with cur_page 2 (above its 1 page) -> invalid entry",
+		 r.last.info2, PSC_ERR_INVALID_ENTRY);
+	check(is_shared(over), "psc: ... and the page stays shared", "%s", "page changed");
+
+	e[0] = psc_entry(half, PSC_OP_PRIVATE, true) | 256;
+	psc_ok("psc: a 2M entry with cur_page 256 (half done)", e, 1);
+	check(is_shared(half) && is_shared(half + 255 * PAGE_SIZE),
+	      "psc: ... its pages below cur_page are left alone (shared)", "%s",
+	      "the host converted pages the entry said were done");
+	check(is_private_unvalidated(half + 256 * PAGE_SIZE) &&
+		      is_private_unvalidated(half + 511 * PAGE_SIZE),
+	      "psc: ... the rest are private as 4K RMP entries (4K PVALIDATE -> 0, CF=0)", "%s",
+	      "a page from cur_page on is not a private 4K page");
+}
+
 void check_psc(void)
 {
 	check_basic();
 	check_many();
 	check_errors();
+	check_cur_page();
 	check_smash();
 }

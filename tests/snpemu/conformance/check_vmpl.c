@@ -249,6 +249,16 @@ static void check_vmpl1_rules(void)
 	r = pvalidate(gpa_to_priv(page_gone), false, false);
 	check(r.vector < 0 && r.rax == 0 && !r.cf, "pvalidate: VMPL0 rescinds a page VMPL1 uses",
 	      "eax %lu cf %d vector %d", r.rax, r.cf, r.vector);
+	/* PVALIDATE leaves the TLBs alone: VMPL1's translation outlives the rescind until an
+	 * INVLPGB of every address completed by TLBSYNC (check_tlb has the details). */
+	if (vmpl1_do("vmpl1: read after rescind, no flush", V1_READ, gpa_to_priv(page_gone), 0, 0))
+		check(mb->res.vector < 0 && mb->res.rax == 0x5555666677778888ULL,
+		      "tlb: VMPL1 still reads a page rescinded without a TLB flush (stale "
+		      "translation)",
+		      "value 0x%lx vector %d error 0x%lx", mb->res.rax, mb->res.vector,
+		      mb->res.error);
+	invlpgb_all();
+	tlbsync();
 	if (vmpl1_do("vmpl1: read after rescind", V1_READ, gpa_to_priv(page_gone), 0, 0))
 		check(mb->res.vector == 29 && mb->res.error == NAE_NPF_UNVALIDATED &&
 			      mb->res.at_insn,
@@ -295,6 +305,126 @@ static void check_vmpl1_rules(void)
 	}
 }
 
+/*
+ * Stale translations (AMD APM vol 3, RMPADJUST and INVLPGB/TLBSYNC; facts §4): taking a
+ * permission away does not flush TLBs, so VMPL1 may go on using what it lost until VMPL0 issues
+ * INVLPGB of every address and TLBSYNC, or the host flushes (a page state change). The
+ * translation is assumed cached (snpemu keeps it for every page): hardware may drop it sooner,
+ * never later.
+ */
+static void check_tlb(void)
+{
+	u64 page = pool_private_page(), other = pool_page(), e;
+	u64 va = gpa_to_priv(page);
+
+	*(volatile u64 *)priv_ptr(page) = 0;
+	rmpadjust(va, false, RMP_R | RMP_W | 1);
+	invlpgb_all();
+	tlbsync();
+	if (vmpl1_do("tlb: setup write", V1_WRITE, va, 1, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 1,
+		      "tlb: VMPL1 writes a page it has RW", "vector %d", mb->res.vector);
+	rmpadjust(va, false, RMP_R | 1);
+	if (vmpl1_do("tlb: stale write", V1_WRITE, va, 2, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 2,
+		      "tlb: after RMPADJUST to R, no flush: VMPL1's write still lands (stale "
+		      "translation)",
+		      "vector %d, page holds 0x%lx", mb->res.vector,
+		      *(volatile u64 *)priv_ptr(page));
+	invlpgb_all();
+	if (vmpl1_do("tlb: write after INVLPGB", V1_WRITE, va, 3, 0))
+		check(mb->res.vector < 0 && *(volatile u64 *)priv_ptr(page) == 3,
+		      "tlb: ... and after INVLPGB without TLBSYNC still (the flush is not "
+		      "complete)",
+		      "vector %d, page holds 0x%lx", mb->res.vector,
+		      *(volatile u64 *)priv_ptr(page));
+	tlbsync();
+	if (vmpl1_do("tlb: read after TLBSYNC", V1_READ, va, 0, 0))
+		check(mb->res.vector < 0 && mb->res.rax == 3,
+		      "tlb: after INVLPGB + TLBSYNC VMPL1 reads it (R kept; a write would stop the "
+		      "machine: conformance-tlb-flushed)",
+		      "vector %d value 0x%lx", mb->res.vector, mb->res.rax);
+
+	/* The host's flush: a page state change (KVM flushes the guest's ASID after zapping). */
+	rmpadjust(va, false, RMP_R | RMP_W | 1);
+	invlpgb_all();
+	tlbsync();
+	pvalidate(va, false, false);
+	if (vmpl1_do("tlb: stale read", V1_READ, va, 0, 0))
+		check(mb->res.vector < 0,
+		      "tlb: a page rescinded without a flush still reads (stale)",
+		      "vector %d error 0x%lx", mb->res.vector, mb->res.error);
+	e = psc_entry(other, PSC_OP_PRIVATE, false);
+	check(psc_range(other, 1, PSC_OP_PRIVATE, false), "tlb: setup: PSC of another page",
+	      "entry 0x%lx", e);
+	if (vmpl1_do("tlb: read after host flush", V1_READ, va, 0, 0))
+		check(mb->res.vector == 29 && mb->res.error == NAE_NPF_UNVALIDATED,
+		      "tlb: after a page state change (host flush) the rescinded page raises #VC "
+		      "0x404 at VMPL1",
+		      "vector %d error 0x%lx", mb->res.vector, mb->res.error);
+}
+
+/*
+ * User- and supervisor-execute (AMD APM vol 2, "RMP and VMPL Access Checks"): a fetch at CPL 3
+ * needs UserExecute, one at CPL 0-2 SupervisorExecute. VMPL1 runs a VMSA at CPL 3 whose code
+ * page (VA USER_VA, user-accessible in its own page tables) VMPL0 granted @perms: a VMGEXIT
+ * (run-VMPL(0), the GHCB MSR value the host kept from VMPL1's last exit) then comes back to
+ * VMPL0. True when it did, with RIP past the VMGEXIT. VMPL1's usual VMSA is registered again
+ * afterwards (its resume response is lost: call this last).
+ */
+#define USER_VA 0x400000ULL
+#define UPTE_TBL 0x27ULL  /* present, writable, user, accessed */
+#define UPTE_CODE 0x65ULL /* present, user, accessed, dirty */
+
+static bool run_user_code(u64 perms)
+{
+	static u64 tables[4], code, user_vmsa;
+	static const u8 insns[] = { 0xf3, 0x0f, 0x01, 0xd9, 0xeb, 0xfa }; /* VMGEXIT; jmp back */
+	u64 status;
+
+	if (!code) {
+		for (int i = 0; i < 4; i++) {
+			tables[i] = pool_private_page();
+			memset(priv_ptr(tables[i]), 0, PAGE_SIZE);
+			rmpadjust(gpa_to_priv(tables[i]), false, RMP_R | RMP_W | 1);
+		}
+		code = pool_private_page();
+		user_vmsa = pool_private_page();
+		memcpy(priv_ptr(code), insns, sizeof(insns));
+		/* PML4[0] -> PDPT[0] -> PD[2] -> PT[0] = the code page at USER_VA */
+		for (int i = 0; i < 3; i++)
+			((u64 *)priv_ptr(tables[i]))[i == 2 ? 2 : 0] = tables[i + 1] | CONF_CBIT |
+								       UPTE_TBL;
+		((u64 *)priv_ptr(tables[3]))[0] = code | CONF_CBIT | UPTE_CODE;
+	}
+	rmpadjust(gpa_to_priv(code), false, perms | 1);
+	invlpgb_all(); /* the X bits may have been taken away */
+	tlbsync();
+	vmsa_build(user_vmsa, 1, USER_VA, 0);
+	vmsa_make_user(user_vmsa, tables[0] | CONF_CBIT);
+	rmpadjust(gpa_to_priv(user_vmsa), false, RMP_VMSA | RMP_R | 1);
+	if (!check_nae_ok("xperm: setup: register a CPL 3 VMSA for VMPL1",
+			  ap_creation(AP_CREATE, 1, bsp_apic_id, user_vmsa, vmpl_sev_features(1))))
+		return false;
+	con_printf("# VMPL1 at CPL 3 runs code on page 0x%lx (VMPL1 permissions 0x%lx)\n", code,
+		   perms >> 8);
+	status = msr_protocol(MSR_VMPL_REQ | (1ULL << 32));
+	check_nae_ok("xperm: setup: VMPL1's usual VMSA again",
+		     ap_creation(AP_CREATE, 1, bsp_apic_id, vmpl1_vmsa, vmpl_sev_features(1)));
+	return MSR_INFO(status) == MSR_VMPL_RESP && (status >> 32) == 0 &&
+	       vmsa_get(user_vmsa, VMSA_RIP_OFF) == USER_VA + 4;
+}
+
+static void check_xperm(void)
+{
+	check(run_user_code(RMP_R | RMP_UX),
+	      "xperm: VMPL1 at CPL 3 runs code on a page with user-execute only", "%s",
+	      "it did not come back past its VMGEXIT");
+	check(run_user_code(RMP_R | RMP_UX | RMP_SX),
+	      "xperm: ... and on a page with both execute permissions", "%s",
+	      "it did not come back past its VMGEXIT");
+}
+
 void check_vmpl(void)
 {
 	u64 resp;
@@ -305,6 +435,8 @@ void check_vmpl(void)
 	check_round_trips();
 	check_vmsa_state();
 	check_vmpl1_rules();
+	check_tlb();
+	check_xperm(); /* last: VMPL1's usual VMSA loses its resume response */
 
 	n = ap_creation(AP_DESTROY, 1, bsp_apic_id, vmpl1_vmsa, 0);
 	check(n.info1_valid && n.info1 == 0, "ap creation: destroy VMPL1's VMSA",
@@ -315,7 +447,19 @@ void check_vmpl(void)
 	      "response 0x%lx", resp);
 }
 
-void fatal_vmpl1_access(bool write)
+__noreturn void fatal_user_sx(void)
+{
+	if (!vmpl1_start())
+		verdict(VERDICT_FAIL);
+	con_printf("# VMPL1 at CPL 3 fetches from a page with supervisor-execute only: snpemu "
+		   "must stop (exit 4)\n");
+	check(!run_user_code(RMP_R | RMP_SX),
+	      "xperm: VMPL1 at CPL 3 cannot run code on a page with supervisor-execute only", "%s",
+	      "it ran and came back");
+	verdict(VERDICT_FAIL);
+}
+
+void fatal_vmpl1_access(bool write, bool flushed)
 {
 	u64 page;
 
@@ -323,7 +467,19 @@ void fatal_vmpl1_access(bool write)
 		verdict(VERDICT_FAIL);
 	page = pool_private_page();
 	*(volatile u64 *)priv_ptr(page) = 0x600d600d600d600dULL;
-	if (write) {
+	if (flushed) {
+		/* VMPL1 had RW and wrote; VMPL0 takes W away and flushes: the next write stops. */
+		rmpadjust(gpa_to_priv(page), false, RMP_R | RMP_W | 1);
+		if (vmpl1_do("vmpl1: write RW page", V1_WRITE, gpa_to_priv(page),
+			     0x600d600d600d600dULL, 0))
+			check(mb->res.vector < 0, "vmpl1: writes a page VMPL0 granted RW",
+			      "vector %d", mb->res.vector);
+		rmpadjust(gpa_to_priv(page), false, RMP_R | 1);
+		invlpgb_all();
+		tlbsync();
+		con_printf("# VMPL0 took W away and flushed (INVLPGB + TLBSYNC)\n");
+	}
+	if (write && !flushed) {
 		struct insn_result r = rmpadjust(gpa_to_priv(page), false, RMP_R | 1);
 
 		check(r.vector < 0 && r.rax == 0, "rmpadjust: grant VMPL1 R", "eax %lu", r.rax);

@@ -1,4 +1,4 @@
-# Helpers of the conformance test cases (source after tests/lib.sh).
+# Helpers of the conformance test cases (source after tests/tlib/tlib.sh).
 
 CONF_DIR=build/conformance
 

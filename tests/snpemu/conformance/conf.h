@@ -10,7 +10,7 @@
  * and layouts in ghcb.h, vmsa.h and insn.h) are written from the facts file, shared with
  * neither the SVSM nor snpemu, so that it judges the emulator independently. It shares only
  * plain machinery: formatting and the string functions from src/lib, console, instruction
- * wrappers, I/O decoding and assembler macros from tests/lib (tests/lib/README.md).
+ * wrappers, I/O decoding and assembler macros from tests/tlib (tests/tlib/README.md).
  */
 #ifndef CONF_CONF_H
 #define CONF_CONF_H
@@ -63,6 +63,9 @@ enum conf_mode {
 	MODE_FAIL_VERDICT,   /* report failure code 0x21 on port 0xf4: snpemu must exit 1 */
 	MODE_TERMINATE,	     /* MSR termination request (15, 0xc7): snpemu must exit 2 */
 	MODE_TERMINATE_NAE,  /* NAE 0x8000fffe termination (15, 0xc8): snpemu must exit 2 */
+	MODE_TLB_FLUSHED,    /* VMPL1 writes a page whose W VMPL0 revoked and flushed: exit 4 */
+	MODE_USER_SX,	     /* VMPL1 at CPL 3 runs code on a supervisor-execute page: exit 4 */
+	MODE_WALK_SHARED,    /* VMPL0 walks a page table in a shared page: exit 4 */
 };
 #ifndef CONF_MODE
 #define CONF_MODE MODE_FULL
@@ -178,9 +181,12 @@ void check_psc(void);
 void check_nae(void);
 void check_vmpl(void);
 void check_ap(void);
+void check_strict(void);
 /* Fatal modes: each sets up what it needs, then does one forbidden thing. */
 void fatal_cbit0(void);
-void fatal_vmpl1_access(bool write);
+void fatal_vmpl1_access(bool write, bool flushed);
+__noreturn void fatal_user_sx(void);
+__noreturn void fatal_walk_shared(void);
 
 #endif /* !__ASSEMBLER__ */
 #endif

@@ -8,7 +8,8 @@
 
 CONF_SRC := tests/snpemu/conformance
 CONF_BUILD := $(BUILD)/conformance
-CONF_MODES := cbit0 vmpl1-noaccess vmpl1-readonly fail-verdict terminate terminate-nae
+CONF_MODES := cbit0 vmpl1-noaccess vmpl1-readonly fail-verdict terminate terminate-nae tlb-flushed \
+	user-sx walk-shared
 CONF_MODE_full := MODE_FULL
 CONF_MODE_cbit0 := MODE_CBIT0
 CONF_MODE_vmpl1-noaccess := MODE_VMPL1_NOACCESS
@@ -16,6 +17,9 @@ CONF_MODE_vmpl1-readonly := MODE_VMPL1_READONLY
 CONF_MODE_fail-verdict := MODE_FAIL_VERDICT
 CONF_MODE_terminate := MODE_TERMINATE
 CONF_MODE_terminate-nae := MODE_TERMINATE_NAE
+CONF_MODE_tlb-flushed := MODE_TLB_FLUSHED
+CONF_MODE_user-sx := MODE_USER_SX
+CONF_MODE_walk-shared := MODE_WALK_SHARED
 
 CONF_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
@@ -26,7 +30,7 @@ CONF_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-i
 	--no-warn-rwx-segments
 
 CONF_C_SRCS := $(filter-out $(CONF_SRC)/main.c,$(sort $(wildcard $(CONF_SRC)/*.c)))
-# Formatting and the string functions (the SVSM's pure modules), the console (tests/lib).
+# Formatting and the string functions (the SVSM's pure modules), the console (tests/tlib).
 CONF_LIB_OBJS := $(CONF_BUILD)/src/lib/format.o $(CONF_BUILD)/src/lib/string.o \
 	$(CONF_BUILD)/tlib/console.o $(CONF_BUILD)/tlib/io_insn.o $(CONF_BUILD)/tlib/report.o
 CONF_OBJS := $(patsubst $(CONF_SRC)/%.c,$(CONF_BUILD)/%.o,$(CONF_C_SRCS)) $(CONF_BUILD)/start.o \

@@ -4,7 +4,7 @@
  * Output goes to COM1 with REP OUTSB: the #VC handler turns it into one string IOIO event per
  * line through the context's GHCB (facts §3 IOIO), as any SNP guest's console must.
  * Formatting and the memory functions are the SVSM's pure modules (src/lib/format.c,
- * src/lib/string.c; tests/lib/README.md).
+ * src/lib/string.c; tests/tlib/README.md).
  */
 #include "check.h"
 #include "tlib/report.h"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The judge can fail: with a host that breaks a rule the facts state, the conformance suite
 # reports the broken check ("not ok") and the failure verdict (snpemu exit 1).
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 # fault spec | a "not ok" line the suite must print

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A verdict other than 0x10 on port 0xf4 is a failure: snpemu exits 1.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 120 "$CONF_DIR/conformance-fail-verdict.bin"

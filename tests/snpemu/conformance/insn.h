@@ -203,6 +203,20 @@ static inline struct insn_result probe_vmmcall(void)
 	return probe_result(c, rax, cf, insn);
 }
 
+/*
+ * INVLPGB of every address (RAX: no VA, no PCID, global entries too: bit 3) and TLBSYNC, which
+ * waits for this vCPU's INVLPGBs to complete everywhere (AMD APM vol 3, INVLPGB, TLBSYNC).
+ */
+static inline void invlpgb_all(void)
+{
+	__asm__ volatile(".byte 0x0f, 0x01, 0xfe" : : "a"(8ULL), "c"(0ULL), "d"(0ULL) : "memory");
+}
+
+static inline void tlbsync(void)
+{
+	__asm__ volatile(".byte 0x0f, 0x01, 0xff" : : : "memory");
+}
+
 /* The plain instructions (a #VC they raise is emulated by the handler) are tlib/x86.h's. */
 
 #endif

@@ -16,6 +16,9 @@ static const char *const mode_name[] = {
 	[MODE_FAIL_VERDICT] = "fail-verdict",
 	[MODE_TERMINATE] = "terminate",
 	[MODE_TERMINATE_NAE] = "terminate-nae",
+	[MODE_TLB_FLUSHED] = "tlb-flushed",
+	[MODE_USER_SX] = "user-sx",
+	[MODE_WALK_SHARED] = "walk-shared",
 };
 
 static __noreturn void finish(void)
@@ -47,8 +50,13 @@ __noreturn void conf_main(void)
 		break;
 	case MODE_VMPL1_NOACCESS:
 	case MODE_VMPL1_READONLY:
-		fatal_vmpl1_access(CONF_MODE == MODE_VMPL1_READONLY);
+	case MODE_TLB_FLUSHED:
+		fatal_vmpl1_access(CONF_MODE != MODE_VMPL1_NOACCESS, CONF_MODE == MODE_TLB_FLUSHED);
 		break;
+	case MODE_USER_SX:
+		fatal_user_sx();
+	case MODE_WALK_SHARED:
+		fatal_walk_shared();
 	case MODE_FAIL_VERDICT:
 		con_printf("# reporting failure code 0x21 on purpose\n");
 		verdict(0x21);
@@ -73,6 +81,7 @@ __noreturn void conf_main(void)
 	check_views();
 	check_pvalidate();
 	check_rmpadjust();
+	check_strict();
 	check_psc();
 	check_nae();
 	check_ap();

@@ -1,7 +1,7 @@
 #!/bin/bash
 # snpemu conformance with --fault psc-partial=1: the host does one PSC entry per call, the
 # payload re-issues (facts §3) and still passes every check.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 300 --fault psc-partial=1 "$CONF_DIR/conformance.bin"

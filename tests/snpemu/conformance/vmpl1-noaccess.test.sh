@@ -1,6 +1,6 @@
 #!/bin/bash
 # VMPL1 reading a page it has no permission for: snpemu stops (exit 4) and names the page.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 120 "$CONF_DIR/conformance-vmpl1-noaccess.bin"

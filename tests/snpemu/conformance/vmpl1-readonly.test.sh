@@ -1,7 +1,7 @@
 #!/bin/bash
 # VMPL1 may read a page granted R but not write it: the read works, the write stops snpemu
 # (exit 4) with a message naming the page.
-. tests/lib.sh
+. tests/tlib/tlib.sh
 . tests/snpemu/conformance/conf-lib.sh
 
 run_snpemu --smp 1 --timeout 120 "$CONF_DIR/conformance-vmpl1-readonly.bin"

@@ -94,6 +94,23 @@ void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp)
 	*(u16 *)(v + VMSA_X87_FCW) = 0x40;
 }
 
+/* CPL 3 in 64-bit mode: CS/SS/DS/ES with DPL 3 and RPL 3 (GDT selectors 0x18/0x20 + 3, which
+ * the payload never loads: VMRUN takes the segments from the VMSA), page tables @cr3. */
+#define ATTR_CODE64_USER 0x0afb
+#define ATTR_DATA_USER 0x0cf3
+
+void vmsa_make_user(u64 gpa, u64 cr3)
+{
+	u8 *v = priv_ptr(gpa);
+
+	vmsa_seg(v, VMSA_CS, 0x1b, ATTR_CODE64_USER, 0xffffffff, 0);
+	vmsa_seg(v, VMSA_SS, 0x23, ATTR_DATA_USER, 0xffffffff, 0);
+	vmsa_seg(v, VMSA_DS, 0x23, ATTR_DATA_USER, 0xffffffff, 0);
+	vmsa_seg(v, VMSA_ES, 0x23, ATTR_DATA_USER, 0xffffffff, 0);
+	v[VMSA_CPL] = 3;
+	*(u64 *)(v + VMSA_CR3) = cr3;
+}
+
 struct nae ap_creation(unsigned int req, int vmpl, u32 apic_id, u64 vmsa_gpa, u64 features)
 {
 	struct cpu *c = this_cpu();

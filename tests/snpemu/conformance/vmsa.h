@@ -38,6 +38,9 @@
  * the AP values of facts §6 and the long-mode registers the image was launched with.
  */
 void vmsa_build(u64 gpa, int vmpl, u64 rip, u64 rsp);
+/* ... then make it start at CPL 3 with page tables @cr3 (GPA with the C-bit). */
+void vmsa_make_user(u64 gpa, u64 cr3);
+#define VMSA_RIP_OFF 0x178
 void vmsa_set(u64 gpa, unsigned int off, u64 v);
 u64 vmsa_get(u64 gpa, unsigned int off);
 /* The VM's SEV features: SEV_STATUS >> 2 (facts §5). */

@@ -175,6 +175,26 @@ static void parse_fault(const char *w, const char *end)
 			bad(w, end, "N counts from 1");
 		cfg.fault[FAULT_GREQ_FAIL] = true;
 		cfg.greq_fail_at = a;
+	} else if (NAME("greq-tamper")) {
+		if (!a)
+			bad(w, end, "N counts from 1");
+		cfg.fault[FAULT_GREQ_TAMPER] = true;
+		cfg.greq_tamper_at = a;
+	} else if (NAME("greq-replay")) {
+		if (a < 2)
+			bad(w, end, "N counts from 1 and needs a response before it (N >= 2)");
+		cfg.fault[FAULT_GREQ_REPLAY] = true;
+		cfg.greq_replay_at = a;
+	} else if (NAME("greq-cert-len")) {
+		if (a > 0xffffffff)
+			bad(w, end, "a u32 length");
+		cfg.fault[FAULT_GREQ_CERT_LEN] = true;
+		cfg.greq_cert_len = a;
+	} else if (NAME("psc-page-partial")) {
+		if (!a || a >= PAGES_PER_2M)
+			bad(w, end, "N 1..511 pages");
+		cfg.fault[FAULT_PSC_PAGE_PARTIAL] = true;
+		cfg.psc_page_partial = a;
 	} else if (NAME("psc-partial")) {
 		if (!a)
 			bad(w, end, "N >= 1");
@@ -230,7 +250,7 @@ void config_load(void)
 			bad(w, we, "bad number");
 		if (word_is(w, we, "smp=")) {
 			if (val < 1 || val > MAX_CPUS)
-				bad(w, we, "1..16 vCPUs");
+				bad(w, we, "1..64 vCPUs (MAX_CPUS)");
 			cfg.smp = (int)val;
 		} else if (word_is(w, we, "mem=")) {
 			cfg.mem = val;
@@ -247,6 +267,10 @@ void config_load(void)
 		} else if (word_is(w, we, "sched=")) {
 			cfg.sched = true;
 			cfg.sched_seed = val;
+		} else if (word_is(w, we, "host=")) {
+			if (val > 2)
+				bad(w, we, "host profile 0..2");
+			cfg.host = (int)val;
 		} else if (word_is(w, we, "preempt=")) {
 			if (val < 1 || val > 0xffffffffULL)
 				bad(w, we, "1..2^32-1 instructions");

@@ -301,7 +301,7 @@ static void emulate_ud(struct vcpu *v)
 {
 	struct insn in;
 	u8 *s = save(v);
-	u64 rax = F64(s, VMSA_RAX), gva, gpa;
+	u64 rax = F64(s, VMSA_RAX), gva, gpa, map_size;
 	bool priv, is_pval, is_radj;
 	int rc;
 
@@ -318,13 +318,18 @@ static void emulate_ud(struct vcpu *v)
 			inject_exception(v, 6, false, 0);
 			return;
 		}
-		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): flush everyone's TLB. INVLPGB with
-		 * neither a VA (RAX bit 0) nor a PCID (bit 1) given flushes every address. */
-		kick_all_others(v);
-		if (in.op[2] == 0xfe)
+		/* INVLPGB (0f 01 fe) / TLBSYNC (0f 01 ff): the stale translations a TLBSYNC
+		 * completes (tlb.c) go, and every other vCPU exits (QEMU flushes its TLB).
+		 * INVLPGB with neither a VA (RAX bit 0) nor a PCID (bit 1) given flushes every
+		 * address. */
+		if (in.op[2] == 0xfe) {
+			tlb_invlpgb(v, rax);
 			stats_invlpgb(v, (rax & 3) == 0);
-		else
+		} else {
+			tlb_tlbsync(v);
 			stats_tlbsync(v);
+		}
+		kick_all_others(v);
 		advance(v, in.len + 3);
 		return;
 	}
@@ -353,10 +358,25 @@ static void emulate_ud(struct vcpu *v)
 				st.radj_failed++;
 			goto done;
 		}
-		if (guest_walk(v, gva, ACC_READ, &gpa, &priv)) {
+		if (guest_walk_size(v, gva, ACC_READ, &gpa, &priv, &map_size)) {
 			F64(s, VMSA_CR2) = gva;
 			inject_exception(v, 14, true, 0);
 			return;
+		}
+		if (is_2m && map_size < PAGE_2M_SIZE) {
+			/* A 2 MiB operation needs a guest mapping of at least 2 MiB (APM vol 3,
+			 * PVALIDATE and RMPADJUST: FAIL_SIZEMISMATCH), not the 2 MiB around the
+			 * first page of a 4 KiB mapping. */
+			if (cfg.verbose)
+				con_printf("snpemu: 2 MiB %s of VA 0x%lx through a 0x%lx mapping: "
+					   "FAIL_SIZEMISMATCH\n",
+					   is_pval ? "PVALIDATE" : "RMPADJUST", gva, map_size);
+			rc = PVALIDATE_FAIL_SIZEMISMATCH;
+			if (is_pval)
+				st.pval_failed++;
+			else
+				st.radj_failed++;
+			goto done;
 		}
 		if (is_pval) {
 			bool unchanged;
@@ -468,25 +488,31 @@ static void handle_npf(struct vcpu *v, u64 info1, u64 info2)
 			deliver_vc(v, 0x404);
 			return;
 		}
-		need = fetch_acc     ? RMP_PERM_SX
-		       : walk	     ? RMP_PERM_R /* ptw.c: a walker write is checked there */
+		need = fetch_acc     ? xperm_need(v) /* UX at CPL 3, SX below (xperm.c) */
+		       : walk	     ? RMP_PERM_R    /* ptw.c: a walker write is checked there */
 		       : (info1 & 2) ? RMP_PERM_W
 				     : RMP_PERM_R;
 		if (!(rmp_perm(e, v->cur) & need))
-			rule_violation("VMPL permission violation: VMPL%d %s of page 0x%lx (RMP "
+			rule_violation("VMPL permission violation: VMPL%d %s%s of page 0x%lx (RMP "
 				       "VMPL%d mask 0x%x) at rip 0x%lx",
-				       v->cur, acc_name(info1), gpa, v->cur, rmp_perm(e, v->cur),
-				       rip);
+				       v->cur,
+				       fetch_acc ? (need == RMP_PERM_UX ? "CPL 3 " : "CPL 0-2 ")
+						 : "",
+				       acc_name(info1), gpa, v->cur, rmp_perm(e, v->cur), rip);
 		if (!(rmp_perm(e, v->cur) & RMP_PERM_R))
 			rule_violation("VMPL%d %s of page 0x%lx: snpemu cannot map a page without "
 				       "read permission (mask 0x%x)",
 				       v->cur, acc_name(info1), gpa, rmp_perm(e, v->cur));
 		if (ptw_npf(v, info1, info2, ep))
 			return;
+		if (fetch_acc && xperm_npf(v, gpa, ep))
+			return;
 	} else if (e & RMP_ASSIGNED) {
 		rule_violation("shared (C=0) %s of private page 0x%lx at VMPL%d rip 0x%lx (#NPF on "
 			       "hardware)",
 			       acc_name(info1), gpa, v->cur, rip);
+	} else if ((info1 & 2) && ptw_shared_write(v, gpa, ep)) {
+		return; /* a data write to a shared page (read-only in the views: ptw.c) */
 	}
 	/* permitted: the nested tables lag behind the RMP; resynchronise and retry */
 	if (++v->npf_retries > 4)
@@ -554,6 +580,8 @@ void handle_exit(struct vcpu *v)
 	if (code != VMEXIT_NPF) {
 		v->npf_retries = 0;
 		ptw_grants_check(v);
+		ptw_shared_drop(v);
+		xperm_drop(v);
 	}
 
 	switch (code) {

@@ -31,10 +31,6 @@
 #define ERR_INVALID_INPUT 5
 #define ERR_INVALID_EVENT 6
 
-#define PSC_ERR_GENERIC (0x100ULL << 32)
-#define PSC_ERR_INVALID_HDR ((1ULL << 32) | 1)
-#define PSC_ERR_INVALID_ENTRY ((1ULL << 32) | 2)
-
 u64 hv_features(void)
 {
 	/* SNP, AP creation, APIC ID list, multi-VMPL (facts §1) */
@@ -63,71 +59,6 @@ __noreturn static void terminate(struct vcpu *v, unsigned int set, unsigned int 
 			   w[5], w[6], w[7]);
 	}
 	machine_exit(EXIT_FAIL);
-}
-
-/* One page state change entry (4 KiB or 2 MiB), shared by the MSR protocol and the NAE. */
-static u64 psc_count;
-static bool psc_changed; /* an exit changed the RMP: other vCPUs' TLBs must be shot down */
-
-static void psc_shootdown(struct vcpu *v)
-{
-	if (psc_changed)
-		kick_all_others(v); /* the host's TLB shootdown after unmapping */
-	psc_changed = false;
-}
-
-static int psc_one(u64 gpa, unsigned int op, bool is_2m)
-{
-	u64 n = is_2m ? PAGES_PER_2M : 1;
-	int rc;
-
-	psc_count++;
-	if (cfg.fault[FAULT_PSC_FAIL_AT] && psc_count == cfg.psc_fail_at) {
-		con_printf("snpemu: fault psc-fail-at: failing page state change #%lu (GPA 0x%lx "
-			   "op "
-			   "%u)\n",
-			   psc_count, gpa, op);
-		return -1;
-	}
-	if (cfg.fault[FAULT_PSC_LIE] && psc_count >= cfg.psc_lie_from) {
-		static bool said;
-
-		if (!said)
-			con_printf("snpemu: fault psc-lie: reporting page state changes done "
-				   "without "
-				   "changing the RMP\n");
-		said = true;
-		return 0;
-	}
-	switch (op) {
-	case 1:
-		rc = rmp_make_private(gpa, is_2m);
-		if (!rc)
-			*(is_2m ? &st.psc_private_2m : &st.psc_private_4k) += 1;
-		break;
-	case 2:
-		rc = rmp_make_shared(gpa, is_2m);
-		if (!rc)
-			*(is_2m ? &st.psc_shared_2m : &st.psc_shared_4k) += 1;
-		break;
-	case 3:
-		rc = rmp_psmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE));
-		n = PAGES_PER_2M;
-		gpa = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
-		break;
-	case 4:
-		rc = rmp_unsmash(ALIGN_DOWN(gpa, PAGE_2M_SIZE));
-		n = PAGES_PER_2M;
-		gpa = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
-		break;
-	default:
-		return -2;
-	}
-	if (rc)
-		return -1;
-	npt_sync(gpa, n);
-	psc_changed = true;
-	return 0;
 }
 
 void ghcb_resume_response(struct vcpu *v, struct vctx *c)
@@ -209,10 +140,8 @@ static void msr_protocol(struct vcpu *v)
 	case 0x014: {
 		unsigned int op = (m >> 52) & 0xf;
 		u64 gpa = ((m >> 12) & ((1ULL << 40) - 1)) << 12;
-		int rc = (op == 1 || op == 2) ? psc_one(gpa, op, false) : -2;
 
-		psc_shootdown(v);
-		resp = (rc ? (1ULL << 63) : 0) | 0x015;
+		resp = (psc_msr(v, gpa, op) ? (1ULL << 63) : 0) | 0x015;
 		break;
 	}
 	case 0x016: {
@@ -515,47 +444,11 @@ static void run_nae(struct nae *n)
 			info2 = jump_table;
 		break;
 	}
-	case 0x80000010: { /* page state change (facts §3 "PSC descriptor") */
+	case 0x80000010: { /* page state change (facts §3 "PSC descriptor"; psc.c) */
 		u8 *d = scratch(n, 8, &err);
-		u16 cur, end;
-		u64 done = 0;
 
-		if (!d)
-			break;
-		cur = F16(d, 0);
-		end = F16(d, 2);
-		/* The header's reserved word is ignored, as KVM's snp_begin_psc does: edk2
-		 * leaves stale bytes in it. */
-		if (end >= 253 || (u64)(end + 1) * 8 + 8 > GHCB_BUF_SIZE ||
-		    d + 8 + (end + 1) * 8 > g + GHCB_BUF + GHCB_BUF_SIZE) {
-			info2 = PSC_ERR_INVALID_HDR;
-			break;
-		}
-		for (; cur <= end; cur++) {
-			u64 e = F64(d, 8 + cur * 8), gpa = e & 0x000ffffffffff000ULL;
-			unsigned int op = (e >> 52) & 0xf;
-			bool is_2m = (e >> 56) & 1;
-			int rc;
-
-			if (cfg.fault[FAULT_PSC_PARTIAL] && done >= cfg.psc_partial)
-				break;
-			if ((e >> 57) || (is_2m && !IS_ALIGNED(gpa, PAGE_2M_SIZE)) || op < 1 ||
-			    op > 4) {
-				info2 = PSC_ERR_INVALID_ENTRY;
-				break;
-			}
-			rc = psc_one(gpa, op, is_2m);
-			if (rc) {
-				info2 = rc == -2 ? PSC_ERR_INVALID_ENTRY : PSC_ERR_GENERIC;
-				break;
-			}
-			F64(d, 8 + cur * 8) = (e & ~0xfffULL) | (is_2m ? 512 : 1); /* cur_page */
-			done++;
-		}
-		psc_shootdown(v);
-		if (cfg.fault[FAULT_PSC_BACKWARDS] && cur > 0)
-			cur = 0;
-		F16(d, 0) = cur;
+		if (d)
+			info2 = psc_nae(v, d, (u64)(g + GHCB_BUF + GHCB_BUF_SIZE - d));
 		break;
 	}
 	case 0x80000011: /* SNP guest request, extended (RAX, RBX: certificate pages) */
@@ -579,8 +472,12 @@ static void run_nae(struct nae *n)
 			if (cfg.verbose || cfg.fault[FAULT_AP_CREATE_FAIL])
 				con_printf("snpemu: AP creation refused: %s\n", why);
 			err = ERR_INVALID_INPUT;
+			break;
 		}
-		break;
+		set_out(g, GHCB_INFO1, 0);
+		set_out(g, GHCB_INFO2, 0);
+		vcpu_ap_create_switch(v); /* svsm-preview: the caller's vCPU runs the new VMSA */
+		return;
 	case 0x80000017: { /* APIC IDs */
 		u64 need = 1, pages = q(n, GHCB_RAX);
 

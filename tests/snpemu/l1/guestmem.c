@@ -52,8 +52,9 @@ void *host_shared_ptr(u64 gpa, size_t len)
 	return gpa_hva(gpa);
 }
 
-/* May @vmpl access @gpa through the given view, as the RMP check of a nested walk would? */
-static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
+/* May @vmpl access @gpa through the given view, as the RMP check of a nested walk would?
+ * @xneed: the execute permission a fetch needs (xperm_need). */
+static int gpa_check(u64 gpa, bool priv, int vmpl, int acc, unsigned int xneed)
 {
 	u32 *ep = rmp_entry(gpa), e;
 	unsigned int need;
@@ -64,9 +65,11 @@ static int gpa_check(u64 gpa, bool priv, int vmpl, int acc)
 	e = READ_ONCE(*ep);
 	if (!priv)
 		return (e & RMP_ASSIGNED) ? WALK_RMP : WALK_OK;
+	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? xneed : RMP_PERM_R;
+	if ((e & RMP_ASSIGNED) && (tlb_stale_perm(gpa, vmpl) & need))
+		return WALK_OK; /* a stale translation (tlb.c) */
 	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return WALK_RMP;
-	need = acc == ACC_WRITE ? RMP_PERM_W : acc == ACC_EXEC ? RMP_PERM_SX : RMP_PERM_R;
 	return (rmp_perm(e, vmpl) & need) ? WALK_OK : WALK_RMP;
 }
 
@@ -74,13 +77,13 @@ static int read_pte(u64 table, u64 idx, bool priv, int vmpl, int width, u64 *pte
 {
 	u64 gpa = table + idx * (u64)width;
 
-	if (gpa_check(gpa, priv, vmpl, ACC_READ))
+	if (gpa_check(gpa, priv, vmpl, ACC_READ, 0))
 		return WALK_RMP;
 	*pte = width == 8 ? *(volatile u64 *)gpa_hva(gpa) : *(volatile u32 *)gpa_hva(gpa);
 	return WALK_OK;
 }
 
-int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
+int guest_walk_size(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv, u64 *size)
 {
 	u8 *s = v->vmcb + VMCB_SAVE;
 	u64 cr0 = F64(s, VMSA_CR0), cr3 = F64(s, VMSA_CR3), cr4 = F64(s, VMSA_CR4);
@@ -93,6 +96,7 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 		/* Paging off: every access is private (SEV treats it so). */
 		*gpa = (efer & EFER_LMA) ? gva : (u32)gva;
 		*priv = true;
+		*size = ~0ULL; /* no guest mapping limits the size */
 		return WALK_OK;
 	}
 	if (!(cr4 & CR4_PAE)) {
@@ -102,11 +106,13 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 			return WALK_NOT_MAPPED;
 		if ((pte & 0x80) && (cr4 & (1 << 4))) {
 			*gpa = (pte & 0xffc00000) | (gva & 0x3fffff);
+			*size = 0x400000;
 		} else {
 			if (read_pte(pte & 0xfffff000, (gva >> 12) & 0x3ff, true, vmpl, 4, &pte) ||
 			    !(pte & 1))
 				return WALK_NOT_MAPPED;
 			*gpa = (pte & 0xfffff000) | (gva & 0xfff);
+			*size = PAGE_SIZE;
 		}
 		*priv = true;
 		return WALK_OK;
@@ -134,12 +140,21 @@ int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
 
 			*gpa = (pte & 0x000ffffffffff000ULL & GPA_MASK & ~mask) | (gva & mask);
 			*priv = p;
+			*size = mask + 1;
 			return WALK_OK;
 		}
 	}
 	*gpa = (pte & 0x000ffffffffff000ULL & GPA_MASK) | (gva & 0xfff);
 	*priv = p;
+	*size = PAGE_SIZE;
 	return WALK_OK;
+}
+
+int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv)
+{
+	u64 size;
+
+	return guest_walk_size(v, gva, acc, gpa, priv, &size);
 }
 
 static int guest_copy(struct vcpu *v, u64 gva, void *buf, size_t len, int acc, bool write)
@@ -159,7 +174,7 @@ static int guest_copy(struct vcpu *v, u64 gva, void *buf, size_t len, int acc, b
 			return rc;
 		if (acc == ACC_EXEC)
 			priv = true; /* fetches are always private on SNP */
-		if (gpa_check(gpa, priv, v->cur, acc))
+		if (gpa_check(gpa, priv, v->cur, acc, xperm_need(v)))
 			return WALK_RMP;
 		if (write)
 			memcpy(gpa_hva(gpa), b, chunk);

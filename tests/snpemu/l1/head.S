@@ -9,6 +9,7 @@
 #include "tlib/x86.h" /* MSR_EFER */
 
 #define L1_STACK_SIZE 0x8000
+#define L1_MAX_CPUS 64 /* = l1.h MAX_CPUS (platform.c checks it) */
 #define TRAMPOLINE 0x8000
 
 	.section .text.entry, "ax"
@@ -154,6 +155,7 @@ boot_pml5:	.skip 4096
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4096 * 4
-	.globl l1_stacks
+	.globl l1_stacks, l1_stacks_end
 	.balign 4096
-l1_stacks:	.skip L1_STACK_SIZE * 16
+l1_stacks:	.skip L1_STACK_SIZE * L1_MAX_CPUS
+l1_stacks_end:

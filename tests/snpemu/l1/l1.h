@@ -8,7 +8,7 @@
  * The model of SNP here (RMP states and rules, VMSA, VMCB and GHCB layouts as the emulator
  * interprets them, result codes) is snpemu's own reading of the facts, deliberately not the
  * SVSM's include/ nor the test programs': snpemu judges svsm.bin, and a wrong constant shared
- * with it would hide the bug. Only plain machinery is shared (tests/lib/README.md).
+ * with it would hide the bug. Only plain machinery is shared (tests/tlib/README.md).
  */
 #ifndef SNPEMU_L1_H
 #define SNPEMU_L1_H
@@ -20,7 +20,7 @@
 #include "tlib/x86.h" /* the instruction wrappers the test programs share */
 #include <stdarg.h>
 
-#define MAX_CPUS 16
+#define MAX_CPUS 64 /* head.S: l1_stacks; xAPIC IDs (< 255) suffice */
 #define NR_VMPLS 4
 #define L1_STACK_SIZE 0x8000
 
@@ -31,7 +31,7 @@
 #define EXIT_TIMEOUT 3
 #define EXIT_RULE 4
 
-/* ---- library (lib.c; formatting and string functions: src/lib, tests/lib/README.md) ---- */
+/* ---- library (lib.c; formatting and string functions: src/lib, tests/tlib/README.md) ---- */
 /* Console: COM1 of the L1 machine = the runner's stdout (con_printf: tlib/console.h). */
 /* Statistics channel (isa-debugcon, port 0xe9): the runner copies it to --stats FILE. */
 void stats_puts(const char *s);
@@ -108,6 +108,10 @@ enum fault_kind {
 	FAULT_PREVALIDATED,
 	FAULT_LAUNCH_UNVALIDATED,
 	FAULT_GREQ_FAIL,
+	FAULT_GREQ_TAMPER,
+	FAULT_GREQ_REPLAY,
+	FAULT_GREQ_CERT_LEN,
+	FAULT_PSC_PAGE_PARTIAL,
 	NR_FAULTS
 };
 
@@ -134,6 +138,11 @@ struct config {
 	int prevalidated_4k;	/* ... only its 4 KiB page K (-1: the whole 2 MiB page) */
 	u64 launch_unvalidated; /* launch-unvalidated: GPA of the launch page left unvalidated */
 	u64 greq_fail_at;	/* greq-fail: the Nth guest request (from 1) fails in the PSP */
+	u64 greq_tamper_at;	/* greq-tamper: the Nth request's response, one tag bit flipped */
+	u64 greq_replay_at;	/* greq-replay: the Nth request's response, the previous one */
+	u64 greq_cert_len;	/* greq-cert-len: the certificate table's first entry's length */
+	u64 psc_page_partial;	/* psc-page-partial: pages of a 2 MiB entry per PSC exit */
+	int host;		/* --host: index into host_profiles (host.c) */
 	u64 seed;
 	bool verbose;
 	bool coherency_sfw_no; /* --coherency-sfw-no: CPUID 0x8000001f EBX[31] set */
@@ -151,6 +160,23 @@ struct config {
 };
 extern struct config cfg;
 void config_load(void);
+
+/* ---- host profiles (host.c; README "Host profiles") ---- */
+enum smash_kind {
+	SMASH_DO,     /* PSMASH/UNSMASH PSC entries are done */
+	SMASH_SKIP,   /* ... completed without doing anything (upstream KVM) */
+	SMASH_REFUSE, /* ... refused: invalid entry */
+};
+struct host_profile {
+	const char *name;
+	unsigned int psc_max_entries; /* larger descriptors: invalid header */
+	enum smash_kind smash;
+	bool psc_2m_rmp;       /* a 2 MiB private conversion makes a 2 MiB RMP entry */
+	bool rmp_fault_psmash; /* 4 KiB PVALIDATE/RMPADJUST in a 2 MiB entry: host PSMASH */
+	bool ap_create_switch; /* AP creation for the caller's own vCPU runs the new VMSA */
+};
+extern const struct host_profile *host;
+void host_init(void);
 
 /* ---- guest memory (guestmem.c) ---- */
 #define CBIT_POS 51
@@ -186,6 +212,8 @@ enum {
 #define WALK_NOT_MAPPED -1
 #define WALK_RMP -2
 int guest_walk(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv);
+/* ... and *size, the size of the guest's mapping of @gva (~0: paging off, no mapping). */
+int guest_walk_size(struct vcpu *v, u64 gva, int acc, u64 *gpa, bool *priv, u64 *size);
 /* Access guest memory as the running guest would (RMP checked). 0 or WALK_*. */
 int guest_read_virt(struct vcpu *v, u64 gva, void *buf, size_t len, int acc);
 int guest_write_virt(struct vcpu *v, u64 gva, const void *buf, size_t len);
@@ -205,6 +233,12 @@ void *host_shared_ptr(u64 gpa, size_t len);
  */
 #define RMP_ALIAS(vmpl) (1U << (20 + (vmpl)))
 #define RMP_WGRANT(vmpl) (1U << (24 + (vmpl)))
+/* A shared page the guest wrote since its vCPU's last exit (ptw.c): writable in the shared
+ * views until then, read-only otherwise, so that a page-table walk through it faults. */
+#define RMP_SHWRITE (1U << 19)
+/* An exec grant (xperm.c): the page is mapped executable for every VMPL with one of the two X
+ * permissions, until the granting vCPU's next exit. Not RMP state. */
+#define RMP_XGRANT (1U << 18)
 /* The test instrument's read watch (instrument.c): the image's VMPL finds the page unmapped,
  * so that each of its accesses traps. Not RMP state either. */
 #define RMP_TI_WATCH (1U << 28)
@@ -247,6 +281,39 @@ void rmp_launch_page(u64 gpa, int vmpl);
 void rmp_settle(u64 gpa);
 void rmp_settle_chunk(u64 gpa);
 
+/* ---- user- and supervisor-execute (xperm.c) ---- */
+struct vcpu;
+/* The X permission a fetch by @v needs now: UX at CPL 3, SX below. */
+unsigned int xperm_need(const struct vcpu *v);
+/* Is a page with VMPL permissions @perm (and RMP word @e) mapped executable? */
+bool xperm_exec_mapped(unsigned int perm, u32 e);
+/* A fetch the permission check allowed faulted on the NX of a page with one X bit: grant it
+ * (true: retry) or false when it was granted already. */
+bool xperm_npf(struct vcpu *v, u64 gpa, u32 *ep);
+/* @v's exec grants end (its exits other than nested faults). */
+void xperm_drop(struct vcpu *v);
+
+/* ---- stale translations of the guest's VMPLs (tlb.c) ---- */
+void tlb_init(void);
+/* VMPL @vmpl lost @lost (RMP_PERM_*) on the page at @gpa: its translations keep them. */
+void tlb_revoked(u64 gpa, int vmpl, unsigned int lost);
+/* The permissions VMPL @vmpl's stale translations of @gpa still give. */
+unsigned int tlb_stale_perm(u64 gpa, int vmpl);
+struct vcpu;
+void tlb_invlpgb(struct vcpu *v, u64 rax);
+void tlb_tlbsync(struct vcpu *v);
+/* The host flushed the guest's TLBs (every VMPL, every vCPU). */
+void tlb_host_flush(void);
+
+/* ---- page state changes, the host side (psc.c) ---- */
+#define PSC_MAX_ENTRIES 253 /* a full GHCB shared buffer */
+int psc_one(u64 gpa, unsigned int op, bool is_2m);
+void psc_shootdown(struct vcpu *v);
+/* NAE 0x80000010 on the descriptor at @d (@room bytes to the buffer's end): SW_EXITINFO2. */
+u64 psc_nae(struct vcpu *v, u8 *d, u64 room);
+/* MSR protocol 0x014: 0 or -1 (the response's error). */
+int psc_msr(struct vcpu *v, u64 gpa, unsigned int op);
+
 /* ---- page-table walks and fetches under QEMU's nested paging (ptw.c) ---- */
 /*
  * A nested page fault of a page-table walk (EXITINFO1 bit 33) or an instruction fetch on a
@@ -255,6 +322,11 @@ void rmp_settle_chunk(u64 gpa);
 bool ptw_npf(struct vcpu *v, u64 info1, u64 info2, u32 *ep);
 /* Check and withdraw the walker grants of vCPU @v (at its exits other than nested faults). */
 void ptw_grants_check(struct vcpu *v);
+/* A data write through the shared view faulted on a shared page (read-only there, so that
+ * walks through it fault): make it writable until @v's next exit. True: retry. */
+bool ptw_shared_write(struct vcpu *v, u64 gpa, u32 *ep);
+/* @v's shared write windows end (its exits other than nested faults). */
+void ptw_shared_drop(struct vcpu *v);
 
 /* ---- nested page tables (npt.c) ---- */
 enum {
@@ -292,8 +364,9 @@ struct vctx {
 struct vcpu {
 	int id; /* = APIC ID = L1 CPU index */
 	struct vctx ctx[NR_VMPLS];
-	int cur;  /* running VMPL, -1 when idle */
-	u8 *vmcb; /* L1 page */
+	int cur;       /* running VMPL, -1 when idle */
+	int ap_switch; /* VMPL an AP creation made this vCPU run next (host.c), -1: none */
+	u8 *vmcb;      /* L1 page */
 	struct gprs g;
 	u64 tsc[2];
 	u8 fx[512] __aligned(16);
@@ -302,12 +375,16 @@ struct vcpu {
 	volatile bool kick;
 	int npf_retries;
 	/* statistics of this vCPU */
+	u64 insns[NR_VMPLS]; /* guest instructions per VMPL (exact per vCPU only with --sched) */
 	bool in_call;
 	u64 call_rax;
 	u64 call_insns;
 	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
 	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
 	int call_flush; /* enum flush_state */
+	/* tlb.c: an INVLPGB of every address is pending for TLBSYNC, covering revocations up to */
+	bool tlb_flush_pending;
+	u64 tlb_flush_gen;
 	/* the test instrument (instrument.c): cursor */
 	u64 ti_gpa;
 	/* one instruction let through with RFLAGS.TF (step_one): the guest's own TF and DR6 */
@@ -330,6 +407,7 @@ int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t whylen);
 /* VMPL switch requests (GHCB run-VMPL). */
 int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n);
 int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 vmsa_gpa, u64 features, char *why, size_t n);
+void vcpu_ap_create_switch(struct vcpu *v);
 void vcpu_park(struct vcpu *v);
 /* Resume @v's parked VMPL @vmpl (its HLT ended by an interrupt: vlapic.c). */
 void vcpu_unpark(struct vcpu *v, int vmpl);
@@ -519,6 +597,7 @@ struct stats {
 	int nr_msr;
 	u64 psc_private_4k, psc_private_2m, psc_shared_4k, psc_shared_2m;
 	u64 pval_4k, pval_2m, pval_failed;
+	u64 host_psmash; /* PSMASHes of the host's RMP fault handler (host profiles) */
 	u64 radj_4k, radj_2m, radj_failed;
 	u64 vmpl_switches;
 	u64 insns[NR_VMPLS];

@@ -525,6 +525,7 @@ void launch_svsm(void)
 		fault_prevalidated(image_end, metas);
 	if (cfg.fault[FAULT_LAUNCH_UNVALIDATED])
 		fault_launch_unvalidated(image_end, metas);
+	tlb_init();
 	npt_init();
 	gfw_init();
 

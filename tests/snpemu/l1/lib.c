@@ -1,6 +1,6 @@
 /*
  * Freestanding helpers of the L1: console, locks, exits. Formatting and the memory/string
- * functions are the SVSM's pure modules (src/lib/format.c, src/lib/string.c; tests/lib/README.md).
+ * functions are the SVSM's pure modules (src/lib/format.c, src/lib/string.c; tests/tlib/README.md).
  */
 #include "l1.h"
 

@@ -2,13 +2,15 @@
  * Nested page tables, rebuilt from the RMP. QEMU uses 5-level nested paging because the L1
  * runs with CR4.LA57, so GPA bit 51 (the C-bit) selects PML5 entry 8: the private view.
  *
- *   shared tree[v]   per VMPL: maps every page that is not assigned (RW, NX; shared pages
- *                    have no VMPL permissions, fetches are always private), plus the private
+ *   shared tree[v]   per VMPL: maps every page that is not assigned (NX: fetches are always
+ *                    private; read-only unless written since the vCPU's last exit, so that a
+ *                    page-table walk through it faults: ptw.c), plus the private
  *                    pages VMPL v walked or fetched through with C=0 (RMP_ALIAS, ptw.c),
  *                    mapped as in private tree[v].
  *   private tree[v]  per VMPL: maps assigned+validated pages the VMPL may access
  *                    (VMPL0 always; VMPL1-3 per the RMP mask: R -> present, W or a walker
- *                    grant -> writable, supervisor-execute -> executable), except a page the
+ *                    grant -> writable, both user- and supervisor-execute (or one of them
+ *                    and an exec grant, xperm.c) -> executable), except a page the
  *                    test instrument watches, which the image's VMPL finds unmapped.
  *   root[v][NORMAL]        PML5[0] = shared tree[v], PML5[8] = private tree[v]
  *   root[v][PRIVATE_ONLY]  PML5[0] = PML5[8] = private tree[v], for guest modes in which SEV
@@ -36,39 +38,40 @@ static u64 *tree_pml4[NR_TREES];
 static u64 *roots[NR_VMPLS][2];
 static u64 **pt_cache[NR_TREES][NR_REGIONS];
 
-static u64 private_flags(int vmpl, u32 e)
+static u64 private_flags(int vmpl, u32 e, u64 gpa)
 {
-	unsigned int perm;
+	unsigned int perm, stale = (e & RMP_ASSIGNED) ? tlb_stale_perm(gpa, vmpl) : 0;
 	u64 f;
 
-	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
+	if ((e & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED) && !stale)
 		return 0;
 	if ((e & RMP_TI_WATCH) && vmpl == launch.vmpl)
 		return 0; /* the test instrument's read watch: every access of the image traps */
 	if ((e & (RMP_EV_PENDING | RMP_EV_SHOWN)) == RMP_EV_PENDING && vmpl == launch.vmpl)
 		return 0; /* the eviction books: the image's first accesses trap */
-	perm = rmp_perm(e, vmpl);
+	/* what the RMP grants now, and what stale translations still give (tlb.c) */
+	perm = ((e & RMP_VALIDATED) ? rmp_perm(e, vmpl) : 0) | stale;
 	if (!(perm & RMP_PERM_R))
 		return 0;
 	f = NPT_P | NPT_U;
 	if ((perm & RMP_PERM_W) || (e & RMP_WGRANT(vmpl)))
 		f |= NPT_W;
-	if (!(perm & RMP_PERM_SX))
+	if (!xperm_exec_mapped(perm, e)) /* user/supervisor execute: xperm.c */
 		f |= NPT_NX;
 	return f;
 }
 
-static u64 leaf_flags(int tree, u32 e)
+static u64 leaf_flags(int tree, u32 e, u64 gpa)
 {
 	int vmpl = tree % NR_VMPLS;
 
 	if (e & RMP_SCRAMBLE)
 		return 0; /* contents pending: the first touch faults and scrambles them */
 	if (tree == PRIVATE_TREE(vmpl))
-		return private_flags(vmpl, e);
-	if (!(e & RMP_ASSIGNED))
-		return NPT_P | NPT_W | NPT_U | NPT_NX;
-	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e) : 0;
+		return private_flags(vmpl, e, gpa);
+	if (!(e & RMP_ASSIGNED)) /* read-only but while written: a walk through it faults */
+		return NPT_P | NPT_U | NPT_NX | ((e & RMP_SHWRITE) ? NPT_W : 0);
+	return (e & RMP_ALIAS(vmpl)) ? private_flags(vmpl, e, gpa) : 0;
 }
 
 /* Page directory of the 2 MiB chunk at @gpa in @tree, created on demand. */
@@ -98,11 +101,11 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 
 		if (full_chunk && n == PAGES_PER_2M) {
 			u32 *e = rmp_entry(chunk);
-			u64 f = leaf_flags(tree, e[0]);
+			u64 f = leaf_flags(tree, e[0], chunk);
 			bool uniform = true;
 
 			for (u64 i = 1; i < PAGES_PER_2M && uniform; i++)
-				uniform = leaf_flags(tree, e[i]) == f;
+				uniform = leaf_flags(tree, e[i], chunk + i * PAGE_SIZE) == f;
 			if (uniform) {
 				WRITE_ONCE(*pde,
 					   f ? ((r->hpa + (chunk - r->gpa)) | f | NPT_PS) : 0);
@@ -119,7 +122,7 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 			for (u64 i = 0; i < PAGES_PER_2M; i++) {
 				u64 gpa = chunk + i * PAGE_SIZE;
 				u32 *e = rmp_entry(gpa);
-				u64 f = (e && region_of(gpa) == r) ? leaf_flags(tree, *e) : 0;
+				u64 f = (e && region_of(gpa) == r) ? leaf_flags(tree, *e, gpa) : 0;
 
 				WRITE_ONCE(pt[i], f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);
 			}
@@ -128,7 +131,7 @@ static void sync_chunk(struct region *r, u64 chunk, u64 first, u64 n)
 		}
 		for (u64 i = 0; i < n; i++) {
 			u64 gpa = first + i * PAGE_SIZE;
-			u64 f = leaf_flags(tree, *rmp_entry(gpa));
+			u64 f = leaf_flags(tree, *rmp_entry(gpa), gpa);
 
 			WRITE_ONCE(pt[(gpa >> PAGE_SHIFT) & 511],
 				   f ? ((r->hpa + (gpa - r->gpa)) | f) : 0);

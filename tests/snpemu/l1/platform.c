@@ -8,7 +8,7 @@
 
 extern u64 isr_table[32], isr_ipi, isr_spurious;
 extern u64 boot_pml5[512], boot_pml4[512], boot_pdpt[512];
-extern char ap_tramp_start[], ap_tramp_end[], __bss_end[];
+extern char ap_tramp_start[], ap_tramp_end[], __bss_end[], l1_stacks[], l1_stacks_end[];
 extern void svm_run(u64 vmcb, struct gprs *g, u64 tsc[2]);
 
 int nr_l1_cpus = 1;
@@ -324,8 +324,11 @@ static void boot_bsp(void)
 	cpuid(0x8000000a, 0, r);
 	if (!(r[3] & 1))
 		panic("the L1 CPU has no nested paging (QEMU -cpu needs +npt)");
+	if ((u64)(l1_stacks_end - l1_stacks) < (u64)MAX_CPUS * L1_STACK_SIZE)
+		panic("head.S has stacks for fewer than MAX_CPUS (%d) L1 CPUs", MAX_CPUS);
 	mem_init();
 	config_load();
+	host_init();
 	nr_l1_cpus = cfg.smp;
 	launch_svsm();
 	vcpus_init();

@@ -281,14 +281,45 @@ static u64 psp_message(u64 req_gpa, u64 resp_gpa)
 	return 0;
 }
 
+/*
+ * --fault greq-tamper=N, greq-replay=N: the host changes the response of the Nth request (if
+ * the PSP answered it) on its way to the guest: one bit of the authentication tag flipped, or
+ * the page replaced by the previous answered response (a genuine message, sealed for an older
+ * sequence number). The PSP's counter moved either way.
+ */
+static void host_tamper(u64 n, u64 resp_gpa)
+{
+	static u8 last[PAGE_SIZE], cur[PAGE_SIZE];
+	static bool have_last;
+	u8 *resp = host_shared_ptr(resp_gpa, PAGE_SIZE);
+
+	memcpy(cur, resp, PAGE_SIZE);
+	if (cfg.fault[FAULT_GREQ_TAMPER] && n == cfg.greq_tamper_at) {
+		resp[MSG_AUTHTAG] ^= 1;
+		con_printf("snpemu: fault greq-tamper: the response to guest request %lu has a "
+			   "changed tag\n",
+			   n);
+	}
+	if (cfg.fault[FAULT_GREQ_REPLAY] && n == cfg.greq_replay_at && have_last) {
+		memcpy(resp, last, PAGE_SIZE);
+		con_printf("snpemu: fault greq-replay: the response to guest request %lu is the "
+			   "previous one\n",
+			   n);
+	}
+	memcpy(last, cur, PAGE_SIZE);
+	have_last = true;
+}
+
 u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *npages,
 		      bool *bad_input)
 {
 	static u64 nr_requests;
+	u64 rc;
 
 	*bad_input = false;
+	nr_requests++;
 	/* --fault greq-fail=N: the firmware fails the Nth request (a message it never opened) */
-	if (cfg.fault[FAULT_GREQ_FAIL] && ++nr_requests == cfg.greq_fail_at) {
+	if (cfg.fault[FAULT_GREQ_FAIL] && nr_requests == cfg.greq_fail_at) {
 		con_printf("snpemu: fault greq-fail: guest request %lu fails with 0x%x\n",
 			   nr_requests, PSP_INVALID_PARAM);
 		return PSP_INVALID_PARAM;
@@ -320,7 +351,13 @@ u64 psp_guest_request(u64 req_gpa, u64 resp_gpa, bool ext, u64 certs_gpa, u64 *n
 				memcpy(buf, psp.certs, psp.certs_len);
 			else
 				memset(buf, 0, 24); /* no certificates: an empty table */
+			/* --fault greq-cert-len=LEN: the table's first entry says LEN bytes */
+			if (cfg.fault[FAULT_GREQ_CERT_LEN] && psp.certs_len)
+				F32(buf, 20) = (u32)cfg.greq_cert_len;
 		}
 	}
-	return psp_message(req_gpa, resp_gpa);
+	rc = psp_message(req_gpa, resp_gpa);
+	if (!rc)
+		host_tamper(nr_requests, resp_gpa);
+	return rc;
 }

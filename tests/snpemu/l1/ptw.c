@@ -26,6 +26,68 @@
  */
 #include "l1.h"
 
+/*
+ * Walks through shared pages. Hardware walks privately, so a table page that is shared (not
+ * assigned) makes the walk an access to a hypervisor-owned page: #NPF (README "Walks and
+ * fetches"). QEMU's walker reads such a page through the shared view, where it is mapped; but
+ * it asks for write access to every table page, so snpemu maps shared pages read-only there:
+ * the walk faults with EXITINFO1 bit 33 and handle_npf stops the machine. A data write to a
+ * shared page faults too; it is let through by making the page writable (RMP_SHWRITE) until
+ * that vCPU's next exit other than a nested fault. Given up: a walk through a shared page the
+ * guest wrote within the same exit interval (a GHCB page between its writes and the VMGEXIT)
+ * goes unseen. Cost: one nested fault per shared page written per exit interval.
+ */
+#define NR_SHWRITES 64
+
+static struct {
+	bool used;
+	int vcpu;
+	u64 gpa;
+} shwrites[NR_SHWRITES];
+static int nr_shwrites;
+
+void ptw_shared_drop(struct vcpu *v)
+{
+	for (int i = 0; i < NR_SHWRITES && nr_shwrites; i++) {
+		u32 *e;
+
+		if (!shwrites[i].used || shwrites[i].vcpu != v->id)
+			continue;
+		shwrites[i].used = false;
+		nr_shwrites--;
+		e = rmp_entry(shwrites[i].gpa);
+		if (*e & RMP_SHWRITE) {
+			*e &= ~RMP_SHWRITE;
+			npt_sync(shwrites[i].gpa, 1);
+		}
+	}
+}
+
+bool ptw_shared_write(struct vcpu *v, u64 gpa, u32 *ep)
+{
+	int i;
+
+	if (*ep & RMP_SHWRITE)
+		return false; /* writable already: an ordinary retry */
+	if (nr_shwrites == NR_SHWRITES)
+		ptw_shared_drop(v); /* cannot happen within one instruction: start afresh */
+	for (i = 0; i < NR_SHWRITES && shwrites[i].used; i++)
+		;
+	if (i == NR_SHWRITES) {
+		/* other vCPUs hold every slot: let this write through for good (lenient) */
+		*ep |= RMP_SHWRITE;
+		npt_sync(gpa, 1);
+		return true;
+	}
+	shwrites[i].used = true;
+	shwrites[i].vcpu = v->id;
+	shwrites[i].gpa = gpa;
+	nr_shwrites++;
+	*ep |= RMP_SHWRITE;
+	npt_sync(gpa, 1);
+	return true;
+}
+
 #define NPF_WALK (1ULL << 33)
 #define NPF_FETCH (1ULL << 4)
 #define NPF_WRITE (1ULL << 1)

@@ -106,10 +106,31 @@ int rmp_make_private(u64 gpa, bool is_2m)
 		}
 		e[i] = RMP_ASSIGNED | RMP_SCRAMBLE;
 	}
-	if (is_2m && uniform)
+	/* A 2 MiB RMP entry only where the host backs the range with a 2 MiB page (host.c) */
+	if (is_2m && uniform && host->psc_2m_rmp)
 		for (u64 i = 0; i < n; i++)
 			e[i] |= RMP_2M;
 	return 0;
+}
+
+/*
+ * A 4 KiB PVALIDATE or RMPADJUST of a page inside a 2 MiB RMP entry: on hardware an RMP #NPF
+ * with the size-mismatch bit, which a host with the RMP fault handler of KVM
+ * (sev_handle_rmp_fault) answers with PSMASH, so that the instruction then succeeds. Under a
+ * host without it (the spec profile) the instruction reports FAIL_SIZEMISMATCH.
+ */
+static void rmp_fault_psmash(u64 gpa)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_2M_SIZE);
+
+	if (!host->rmp_fault_psmash || !range_ok(base, PAGES_PER_2M) ||
+	    !(*rmp_entry(base) & RMP_2M))
+		return;
+	smash(base);
+	st.host_psmash++;
+	if (cfg.verbose)
+		con_printf("snpemu: host %s: RMP #NPF (size mismatch) at 0x%lx: PSMASH\n",
+			   host->name, gpa);
 }
 
 int rmp_make_shared(u64 gpa, bool is_2m)
@@ -179,6 +200,8 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 	e = rmp_entry(gpa);
 	if (!(e[0] & RMP_ASSIGNED))
 		return PVALIDATE_FAIL_INPUT;
+	if (!is_2m)
+		rmp_fault_psmash(gpa);
 	if (is_2m != !!(e[0] & RMP_2M))
 		return PVALIDATE_FAIL_SIZEMISMATCH;
 	for (u64 i = 0; i < n; i++)
@@ -188,8 +211,12 @@ int rmp_pvalidate(int vmpl, u64 gpa, bool is_2m, bool validate, bool *unchanged)
 		*unchanged = true;
 		return PVALIDATE_OK;
 	}
-	for (u64 i = 0; i < n; i++)
+	for (u64 i = 0; i < n; i++) {
+		if (!validate && (e[i] & RMP_VALIDATED))
+			for (int t = 1; t < NR_VMPLS; t++) /* translations may outlive it (tlb.c) */
+				tlb_revoked(gpa + i * PAGE_SIZE, t, rmp_perm(e[i], t));
 		e[i] = validate ? (e[i] | RMP_VALIDATED) : (e[i] & ~RMP_VALIDATED);
+	}
 	return PVALIDATE_OK;
 }
 
@@ -234,6 +261,8 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)
 	e = rmp_entry(gpa);
 	if ((e[0] & (RMP_ASSIGNED | RMP_VALIDATED)) != (RMP_ASSIGNED | RMP_VALIDATED))
 		return PVALIDATE_FAIL_INPUT;
+	if (!is_2m)
+		rmp_fault_psmash(gpa);
 	if (is_2m != !!(e[0] & RMP_2M))
 		return PVALIDATE_FAIL_SIZEMISMATCH;
 	/* The VMSA bit is honoured only at VMPL0 (facts §4) and only for 4 KiB pages. */
@@ -248,8 +277,10 @@ int rmp_rmpadjust(int vmpl, u64 gpa, bool is_2m, u64 attrs, bool *took)
 		u32 v = e[i] & ~(0xfU << RMP_PERM_SHIFT(target));
 
 		v |= perm << RMP_PERM_SHIFT(target);
-		if (rmp_perm(e[i], target) & ~perm)
+		if (rmp_perm(e[i], target) & ~perm) {
 			*took = true;
+			tlb_revoked(gpa + i * PAGE_SIZE, target, rmp_perm(e[i], target) & ~perm);
+		}
 		if (vmpl == 0)
 			v = vmsa ? (v | RMP_VMSA) : (v & ~RMP_VMSA);
 		e[i] = v;

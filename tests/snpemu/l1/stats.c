@@ -149,6 +149,7 @@ static void write_counters(const struct stats *s)
 		     s->pval_2m, s->pval_failed);
 	stats_printf(", \"rmpadjust\": {\"4k\": %lu, \"2m\": %lu, \"failed\": %lu}", s->radj_4k,
 		     s->radj_2m, s->radj_failed);
+	stats_printf(", \"host_psmash\": %lu", s->host_psmash);
 	/* the eviction books (evict.c): a page not evicted by now is missed */
 	if (!cfg.evict_check) {
 		stats_puts(", \"evict\": null");
@@ -195,7 +196,12 @@ void stats_write(void)
 			     st.term_set, st.term_code, st.term_vmpl);
 	else
 		stats_puts(", \"termination\": null");
-	stats_printf(", \"exits\": %lu, \"vcpus\": %d", st.exits, cfg.smp);
+	stats_printf(", \"exits\": %lu, \"vcpus\": %d, \"host\": \"%s\"", st.exits, cfg.smp,
+		     host->name);
+	stats_puts(", \"vcpu_vmpl0_instructions\": [");
+	for (int i = 0; i < cfg.smp; i++)
+		stats_printf("%s%lu", i ? ", " : "", vcpus[i].insns[0]);
+	stats_puts("]");
 	vlapic_stats();
 	stats_puts(", \"boot\": {");
 	write_counters(b);

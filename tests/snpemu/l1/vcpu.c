@@ -253,10 +253,12 @@ int vmsa_import(struct vcpu *v, int vmpl, char *why, size_t n)
 }
 
 /* ---- scheduling ---- */
+/* Make every other vCPU that may be in guest mode exit (its next VMRUN flushes QEMU's TLB).
+ * An idle vCPU (cur < 0, checked under emu_lock like this) runs nothing until it is woken. */
 void kick_all_others(struct vcpu *self)
 {
 	for (int i = 0; i < cfg.smp; i++)
-		if (&vcpus[i] != self && vcpus[i].vmcb)
+		if (&vcpus[i] != self && vcpus[i].vmcb && vcpus[i].cur >= 0)
 			lapic_send_ipi((u32)i, IPI_VECTOR);
 }
 
@@ -293,8 +295,13 @@ void vcpu_unpark(struct vcpu *v, int vmpl)
 	wake(v);
 }
 
-/* The GHCB run-VMPL request (MSR 0x016 or NAE 0x80000018) of the running context. */
-int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n)
+/*
+ * Switch @v from its running VMPL to @target; the requester resumes later with @resp. @by_host:
+ * the host's own doing (an AP creation that replaced the running VMSA, host.c), not a
+ * run-VMPL request, so the requester's VMPL does not matter.
+ */
+static int vmpl_switch(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why,
+		       size_t n, bool by_host)
 {
 	struct vctx *from = &v->ctx[v->cur], *to;
 	int cur = v->cur;
@@ -303,7 +310,7 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 		fmt_snprintf(why, n, "target VMPL %d invalid from VMPL%d", target, cur);
 		return -1;
 	}
-	if (target > cur && cur != 0) {
+	if (target > cur && cur != 0 && !by_host) {
 		fmt_snprintf(why, n, "only VMPL0 may run a lower VMPL");
 		return -1;
 	}
@@ -337,6 +344,32 @@ int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, cha
 	st.vmpl_switches++;
 	ghcb_resume_response(v, to);
 	return 0;
+}
+
+/* The GHCB run-VMPL request (MSR 0x016 or NAE 0x80000018) of the running context. */
+int vcpu_run_vmpl(struct vcpu *v, int target, enum resp_kind resp, u64 ghcb, char *why, size_t n)
+{
+	return vmpl_switch(v, target, resp, ghcb, why, n, false);
+}
+
+/*
+ * svsm-preview (host.c): an AP creation for the caller's own vCPU (at another VMPL) replaced
+ * the VMSA the vCPU runs, so its next VMRUN runs the new one. The caller resumes, with the AP
+ * creation's answer already in its GHCB, when that VMPL asks for the caller's.
+ */
+void vcpu_ap_create_switch(struct vcpu *v)
+{
+	char why[160];
+	int target = v->ap_switch;
+
+	v->ap_switch = -1;
+	if (target < 0 || v->cur < 0 || target == v->cur)
+		return;
+	con_printf("snpemu: host %s: vCPU %d runs its new VMPL%d VMSA at once (AP creation for "
+		   "its own vCPU)\n",
+		   host->name, v->id, target);
+	if (vmpl_switch(v, target, RESP_NONE, 0, why, sizeof(why), true))
+		panic("AP creation switch to VMPL%d failed after its checks: %s", target, why);
 }
 
 /*
@@ -416,6 +449,8 @@ int vcpu_ap_create(struct vcpu *caller, u64 info1, u64 gpa, u64 features, char *
 		nc.ghcb_msr = c->ghcb_msr;
 	}
 	*c = nc;
+	if (req == 1 && t == caller && host->ap_create_switch)
+		caller->ap_switch = (int)vmpl; /* after the NAE's answer: vcpu_ap_create_switch */
 	if (req == 1 && t->cur < 0 && t != caller) {
 		/* idle target: it starts there */
 		if (vmsa_import(t, (int)vmpl, why, n))
@@ -465,6 +500,7 @@ void vcpus_init(void)
 			if (!v->ctx[l].present)
 				v->ctx[l].ghcb_reg = ~0ULL;
 		v->cur = -1;
+		v->ap_switch = -1;
 	}
 	nr_idle = cfg.smp - 1;
 	sched_init();
@@ -514,6 +550,7 @@ __noreturn void vcpu_loop(int cpu)
 		w = w > world_switch_cost ? w - world_switch_cost : 0;
 		spin_lock(&emu_lock);
 		st.insns[vmpl] += w;
+		v->insns[vmpl] += w;
 		if (v->in_call && vmpl == 0)
 			v->call_insns += w;
 		handle_exit(v);

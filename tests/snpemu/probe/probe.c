@@ -6,7 +6,7 @@
  *
  * Its GHCB and VMSA accesses use the facts' offsets as plain numbers, on purpose not shared
  * with the conformance payload (the other check of snpemu) nor with the SVSM. Printing, string
- * functions and instruction wrappers are the test programs' shared ones (tests/lib/README.md).
+ * functions and instruction wrappers are the test programs' shared ones (tests/tlib/README.md).
  */
 #include "lib/string.h"
 #include "lib/types.h"
@@ -261,7 +261,7 @@ static u64 psc_msr(u64 gpa, int op)
 static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 {
 	u8 *d = ghcb + 0x800;
-	u64 info2 = 0;
+	u64 info2 = 0, last_pos = 0;
 
 	*issues = 0;
 	*cur_out = 0;
@@ -274,7 +274,7 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 					  ((u64)op << 52) | ((u64)is_2m << 56);
 	for (;;) {
 		u16 cur;
-		u64 i1;
+		u64 i1, pos;
 
 		/* the header and entries live in the shared buffer; only re-issue */
 		memset(ghcb, 0, 0x400);
@@ -286,12 +286,15 @@ static u64 psc_nae(u64 gpa, int n, int op, int is_2m, int *issues, u16 *cur_out)
 		i1 = ghcb_call(&info2);
 		(*issues)++;
 		cur = *(u16 *)d;
+		/* progress: cur_entry, then the cur_page the host left in that entry */
+		pos = ((u64)cur << 12) | (cur < n ? *(u64 *)(d + 8 + 8 * cur) & 0xfff : 0);
 		if (*issues == 1)
 			*cur_out = 0;
-		if (cur < *cur_out || (*issues > 1 && cur == *cur_out)) {
+		if (cur < *cur_out || (*issues > 1 && pos <= last_pos)) {
 			con_printf("psc progress-violation cur=%u\n", cur);
 			return ~0ULL;
 		}
+		last_pos = pos;
 		*cur_out = cur;
 		if (i1 || info2)
 			return i1 ? (i1 << 32) | info2 : info2;
@@ -464,6 +467,11 @@ static void run_vmpl1(int mode)
 		}
 		seg(vmpl1_vmsa, 0x80, 0, 0, sizeof(vmpl1_idt) - 1, (u64)vmpl1_idt);
 	}
+	/* The table pages went from RWX to R for VMPL1: flush what VMPL1 may have cached (INVLPGB
+	 * of every address with global entries, TLBSYNC), as any VMPL0 that takes access away must
+	 * (snpemu keeps stale translations until then: README "TLBs"). */
+	__asm__ volatile(".byte 0x0f, 0x01, 0xfe" : : "a"(8ULL), "c"(0ULL), "d"(0ULL) : "memory");
+	__asm__ volatile(".byte 0x0f, 0x01, 0xff" : : : "memory");
 	if (rmpadjust((u64)vmpl1_vmsa, 0, 0x10101)) {
 		con_printf("probe: rmpadjust VMSA failed\n");
 		exit_with(0x24);

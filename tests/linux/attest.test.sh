@@ -4,7 +4,8 @@
 # configfs and the gcm(aes) they need, from the pinned kernel's package) to the initramfs and
 # gives /init a fresh 64-byte nonce (csvsm.attest=HEX). /init makes a report with
 # service_provider "svsm" (csvsm's SVSM_ATTEST_SERVICES), a second with another nonce, and the
-# kernel's own (VMPCK1, VMPL1), checks what it can inside and dumps them. Here:
+# kernel's own (VMPCK1: refused at privlevel 0, a VMPL1 report at 1), checks what it can
+# inside and dumps them. Here:
 #   - scripts/snp-verify accepts the SVSM report against the run's ARK with the certificate
 #     table Linux handed out (auxblob): chain, signature, VMPL 0, REPORT_DATA =
 #     SHA-512(nonce || manifestblob), MEASUREMENT = snp-measure of svsm.bin + Debian's OVMF;
@@ -12,7 +13,7 @@
 #     the SVSM report checked for another nonce is rejected;
 #   - the auxblob is the PSP's certificate table byte for byte;
 #   - --stats: two SVSM_ATTEST_SERVICES calls (protocol 1, call 0), both successful (and
-#     linux_run fails the case on any refused call).
+#     linux_run fails the case on any refused call), four extended guest requests.
 . tests/tlib/tlib.sh
 . tests/linux/linux-lib.sh
 . tests/attest/lib.sh
@@ -42,12 +43,15 @@ for l in 'SHA-512 of "abc" is FIPS 180-4'"'"'s' \
 	'svsm: certificate table: 3 certificates in [0-9]+ bytes' \
 	'svsm, second nonce: the same manifest' 'svsm, second nonce: VMPL 0 ' \
 	'svsm, second nonce: REPORT_DATA as expected' \
+	'plain, privlevel 0: no VMPL0 report with VMPCK1 \(Invalid argument\)' \
 	'plain: provider sev_guest, privlevel_floor 1' 'plain: VMPL 1 ' \
 	'plain: REPORT_DATA as expected' 'plain: certificate table: 3 certificates' \
 	'plain and svsm reports: the same MEASUREMENT and CHIP_ID' \
 	'plain and svsm: the same certificate table'; do
 	expect_out "csvsm-init: ok: $l"
 done
+# no message failed: the kernel disables its VMPCK on any (sev-guest: snp_disable_vmpck)
+expect_no_out 'Disabling VMPCK'
 
 # blob NAME: the bytes of /init's "blob NAME OFFSET HEX" lines, which must follow each other
 blob() {
@@ -104,8 +108,8 @@ verify --report "$TEST_TMP/svsm-report.bin" --certs "$TEST_TMP/svsm-certs.bin" \
 expect_check report-data FAIL
 
 # --stats: the attestation protocol's calls (RAX = 1 << 32 | call): two SVSM_ATTEST_SERVICES,
-# both successful; three extended guest requests reached the PSP (csvsm's two, the kernel's
-# one) and no plain one (none resent for the size of a certificate buffer)
+# both successful; four extended guest requests reached the PSP (csvsm's two, the kernel's
+# two: VMPL0 refused, VMPL1) and no plain one (none resent for a certificate buffer's size)
 python3 - "$STATS" <<'EOF' || fail "attestation calls in --stats"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -116,7 +120,7 @@ if len(calls) != 2 or any(int(c["rax"], 16) != 1 << 32 or int(c["result"], 16) f
     sys.exit("want two successful SVSM_ATTEST_SERVICES calls")
 greq = {k: s["vmgexit"].get(k, 0) for k in ("0x80000011", "0x80000012")}
 print("guest request exits:", greq)
-if greq != {"0x80000011": 0, "0x80000012": 3}:
-    sys.exit("want three extended guest requests and no plain one")
+if greq != {"0x80000011": 0, "0x80000012": 4}:
+    sys.exit("want four extended guest requests and no plain one")
 EOF
 echo "attestation from Debian's Linux through csvsm: pass"

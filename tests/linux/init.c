@@ -523,6 +523,26 @@ static void check_certs(const char *name, const struct tsm_result *r)
 	      entries, r->aux_len);
 }
 
+/* A report from the PSP with privlevel left at 0: VMPCK1 may not ask for VMPL0. The PSP answers
+ * with STATUS INVALID_PARAM in a valid response (SNP ABI #56860 MSG_REPORT_REQ: VMPL at least
+ * the key's), the driver with EINVAL, and VMPCK1 stays usable (the next report uses it). */
+static void check_plain_vmpl0(const unsigned char *nonce)
+{
+	static unsigned char out[BLOB_MAX];
+	const char *dir = TSM_REPORTS "/plain0";
+	ssize_t n;
+
+	if (mkdir(dir, 0700)) {
+		check(0, "mkdir %s: %s", dir, strerror(errno));
+		return;
+	}
+	n = write_blob(dir, "inblob", nonce, NONCE_LEN);
+	if (!n)
+		n = read_blob(dir, "outblob", out, sizeof(out));
+	check(n == -EINVAL, "plain, privlevel 0: no VMPL0 report with VMPCK1 (%s)",
+	      n < 0 ? strerror((int)-n) : "got one");
+}
+
 static size_t blob_len(ssize_t n)
 {
 	return n > 0 ? (size_t)n : 0;
@@ -589,6 +609,7 @@ static void check_attest(const char *nonce_hex)
 	}
 
 	/* the kernel's own report (VMPCK1, VMPL1): REPORT_DATA is the inblob itself */
+	check_plain_vmpl0(nonce);
 	if (tsm_report("plain", "plain", NULL, 1, nonce, &plain))
 		return;
 	check_report("plain", &plain, 1, nonce);

@@ -12,11 +12,12 @@
  * for pass, 0x11 for failure (snpemu's result port, tests/snpemu/README.md), and power off.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +192,10 @@ static const char *log_find(const char *s)
 #define TSM_REPORTS "/sys/kernel/config/tsm/report"
 #define BLOB_MAX (64 * 1024)
 
-/* Load order: each module needs the ones before it. sev-guest's probe builds gcm(aes) for
- * the VMPCK messages: Debian has gcm, ghash and their helpers as modules, and without
- * modprobe in this initramfs the kernel cannot fetch them itself. */
+/* Load order: dependencies first (gcm needs crypto_null, ghash-generic gf128mul, tsm configfs,
+ * sev-guest tsm). sev-guest's probe builds gcm(aes) for the VMPCK messages: Debian has gcm,
+ * ghash and their helpers as modules, and without modprobe in this initramfs the kernel
+ * cannot fetch them itself, so they come before it. */
 static const char *const attest_modules[] = {
 	"crypto_null", "gcm", "gf128mul", "ghash-generic", "configfs", "tsm", "sev-guest",
 };
@@ -331,12 +333,21 @@ static int cmdline_str(const char *name, char *buf, size_t size)
 	return -1;
 }
 
+/* Exactly 2 * @len hex digits of @s into @out: 0, or -1. */
 static int unhex(const char *s, unsigned char *out, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (sscanf(s + 2 * i, "%2hhx", &out[i]) != 1)
+	static const char digits[] = "0123456789abcdef";
+
+	if (strlen(s) != 2 * len)
+		return -1;
+	for (size_t i = 0; i < 2 * len; i++) {
+		const char *d = strchr(digits, tolower((unsigned char)s[i]));
+
+		if (!isxdigit((unsigned char)s[i]) || !d)
 			return -1;
-	return s[2 * len] ? -1 : 0;
+		out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] << 4 | (d - digits) : d - digits);
+	}
+	return 0;
 }
 
 /* "blob NAME OFFSET HEX" lines, 64 bytes each: the case reassembles them. */

@@ -6,6 +6,12 @@
 #   linux_cmdline SMP MIB   the kernel command line the cases, the benchmark and make run use
 #   linux_mib SIZE          SIZE (snpemu --mem: bytes or K/M/G) in MiB
 #   linux_run SMP MIB       boot and check the common outcome; the caller checks the rest in $STATS
+#                           (a case may set after sourcing this: LINUX_INITRD, the initramfs;
+#                           LINUX_APPEND, more of the command line; LINUX_SNPEMU_ARGS, an
+#                           array of more snpemu options)
+LINUX_INITRD=build/linux/initramfs.cpio
+LINUX_APPEND=
+LINUX_SNPEMU_ARGS=()
 
 # The kernel command line. Each option is one a user could give a VM like this one:
 #   console=ttyS0         the serial console (COM1: snpemu's stdout)
@@ -16,7 +22,8 @@
 #   printk.devkmsg=on     /init's lines in the kernel log are not rate limited
 #   csvsm.cpus, csvsm.mem what /init expects (unknown to the kernel: left for /init to read)
 linux_cmdline() {
-	echo "console=ttyS0 tsc_early_khz=1000000 printk.devkmsg=on csvsm.cpus=$1 csvsm.mem=$2"
+	local more=${LINUX_APPEND:+ $LINUX_APPEND}
+	echo "console=ttyS0 tsc_early_khz=1000000 printk.devkmsg=on csvsm.cpus=$1 csvsm.mem=$2$more"
 }
 
 linux_mib() {
@@ -34,11 +41,11 @@ linux_run() {
 	ovmf=$(scripts/fetch-debian.sh ovmf) || fail "no Debian OVMF (scripts/fetch-debian.sh ovmf)"
 	kernel=$(scripts/fetch-debian.sh kernel) ||
 		fail "no Debian kernel (scripts/fetch-debian.sh kernel)"
-	[ -f build/linux/initramfs.cpio ] || fail "build/linux/initramfs.cpio not built"
+	[ -f "$LINUX_INITRD" ] || fail "$LINUX_INITRD not built"
 	start=$(date +%s%N)
 	run_snpemu --seed 1 --smp "$smp" --mem "${mib}M" --bios "$ovmf" --kernel "$kernel" \
-		--initrd build/linux/initramfs.cpio --append "$(linux_cmdline "$smp" "$mib")" \
-		--timeout 500 svsm.bin
+		--initrd "$LINUX_INITRD" --append "$(linux_cmdline "$smp" "$mib")" \
+		--timeout 500 "${LINUX_SNPEMU_ARGS[@]}" svsm.bin
 	echo "+ wall time $((($(date +%s%N) - start) / 1000000)) ms"
 	sed -i -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\r//g' "$OUT"
 	expect_out '^\[cpu0\] guest: running the firmware at VMPL1'

@@ -382,12 +382,7 @@ static void emulate_ud(struct vcpu *v)
 			bool unchanged;
 
 			rc = rmp_pvalidate(v->cur, gpa, is_2m, v->g.rdx & 1, &unchanged);
-			if (rc)
-				st.pval_failed++;
-			else if (is_2m)
-				st.pval_2m++;
-			else
-				st.pval_4k++;
+			stats_pvalidate(v, rc, is_2m, (v->g.rdx & 1) && !unchanged);
 			if (!rc && !unchanged && (v->g.rdx & 1) && v->in_call)
 				fault_unvalidate(gpa, is_2m);
 			if (!rc && !unchanged)

@@ -390,6 +390,8 @@ struct vcpu {
 	u64 call_insns;
 	/* the call's TLB bookkeeping (stats.c): access the image took away, flushes after it */
 	u32 call_rescinds, call_revokes, call_invlpgb, call_tlbsync;
+	/* the call's PVALIDATEs (stats.c): instructions that succeeded, 4 KiB pages they validated */
+	u32 call_pval_4k, call_pval_2m, call_validated;
 	int call_flush; /* enum flush_state */
 	/* tlb.c: an INVLPGB of every address is pending for TLBSYNC, covering revocations up to */
 	bool tlb_flush_pending;
@@ -624,6 +626,7 @@ struct stats {
 extern struct stats st, st_boot;
 void stats_vmgexit(u64 code);
 void stats_msr(u64 code);
+void stats_pvalidate(struct vcpu *v, int rc, bool is_2m, bool validated);
 void stats_call_begin(struct vcpu *v, u64 rax);
 void stats_call_end(struct vcpu *v);
 void stats_vmpl1_first(void);

@@ -12,6 +12,7 @@ struct stats st, st_boot;
 static struct {
 	u64 rax, result, insns;
 	u32 rescinds, revokes, invlpgb, tlbsync;
+	u32 pval_4k, pval_2m, validated;
 	bool stale;
 } calls[MAX_CALLS];
 static u64 nr_calls;
@@ -33,6 +34,30 @@ static void bump(u64 *codes, u64 *counts, int *n, int max, u64 code)
 void stats_vmgexit(u64 code)
 {
 	bump(st.vmgexit_code, st.vmgexit_count, &st.nr_vmgexit, 64, code);
+}
+
+/*
+ * A PVALIDATE executed (rc: its result; @validated: it made a page or 2 MiB range valid that
+ * was not). Per call too, so a benchmark can tell the entries of each call and what they did.
+ */
+void stats_pvalidate(struct vcpu *v, int rc, bool is_2m, bool validated)
+{
+	if (rc) {
+		st.pval_failed++;
+		return;
+	}
+	if (is_2m)
+		st.pval_2m++;
+	else
+		st.pval_4k++;
+	if (!v->in_call)
+		return;
+	if (is_2m)
+		v->call_pval_2m++;
+	else
+		v->call_pval_4k++;
+	if (validated)
+		v->call_validated += is_2m ? PAGES_PER_2M : 1;
 }
 
 void stats_msr(u64 code)
@@ -96,6 +121,7 @@ void stats_call_begin(struct vcpu *v, u64 rax)
 	v->call_rax = rax;
 	v->call_insns = 0;
 	v->call_rescinds = v->call_revokes = v->call_invlpgb = v->call_tlbsync = 0;
+	v->call_pval_4k = v->call_pval_2m = v->call_validated = 0;
 	v->call_flush = FLUSH_CLEAN;
 }
 
@@ -121,6 +147,9 @@ void stats_call_end(struct vcpu *v)
 		calls[nr_calls].revokes = v->call_revokes;
 		calls[nr_calls].invlpgb = v->call_invlpgb;
 		calls[nr_calls].tlbsync = v->call_tlbsync;
+		calls[nr_calls].pval_4k = v->call_pval_4k;
+		calls[nr_calls].pval_2m = v->call_pval_2m;
+		calls[nr_calls].validated = v->call_validated;
 		calls[nr_calls].stale = stale;
 	}
 	nr_calls++;
@@ -182,10 +211,12 @@ void stats_write(void)
 	for (u64 i = 0; i < nr_calls && i < MAX_CALLS; i++)
 		stats_printf("%s{\"rax\": \"0x%lx\", \"result\": \"0x%lx\", "
 			     "\"vmpl0_instructions\": %lu, \"rescinds\": %u, \"revokes\": %u, "
-			     "\"invlpgb\": %u, \"tlbsync\": %u, \"stale\": %s}",
+			     "\"invlpgb\": %u, \"tlbsync\": %u, \"pvalidate_4k\": %u, "
+			     "\"pvalidate_2m\": %u, \"validated_pages\": %u, \"stale\": %s}",
 			     i ? ", " : "", calls[i].rax, calls[i].result, calls[i].insns,
 			     calls[i].rescinds, calls[i].revokes, calls[i].invlpgb,
-			     calls[i].tlbsync, calls[i].stale ? "true" : "false");
+			     calls[i].tlbsync, calls[i].pval_4k, calls[i].pval_2m,
+			     calls[i].validated, calls[i].stale ? "true" : "false");
 	stats_printf("], \"calls_total\": %lu", nr_calls);
 	stats_printf(", \"tlb\": {\"invlpgb\": %lu, \"tlbsync\": %lu, \"calls_taking_access\": "
 		     "%lu, "

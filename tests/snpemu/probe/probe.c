@@ -654,6 +654,7 @@ static void highmem_try(const char *what, u64 gpa, u64 va)
 	u64 err = psc_nae(gpa, 1, 1, 1, &issues, &cur), bad = 0;
 	bool cf;
 	u32 rc = pvalidate(va, 1, 1, &cf);
+	const char *result = "ok";
 
 	if (!err && !rc) {
 		for (u64 i = 0; i < 0x200000 / 8; i += 4096 / 8)
@@ -661,8 +662,12 @@ static void highmem_try(const char *what, u64 gpa, u64 va)
 		for (u64 i = 0; i < 0x200000 / 8; i += 4096 / 8)
 			bad += p[i] != gpa + i * 8;
 	}
+	if (err || rc)
+		result = "-";
+	else if (bad)
+		result = "bad";
 	con_printf("highmem %s gpa=0x%lx psc=0x%lx pvalidate=%u readback=%s\n", what, gpa, err, rc,
-		   err || rc ? "-" : bad ? "bad" : "ok");
+		   result);
 }
 
 static void mode_highmem(void)

@@ -17,8 +17,8 @@
 # finds 330 to 400 MiB still unaccepted, which its memory test has the kernel accept through
 # the SVSM. At 3.5 GiB none is left by then; 5 GiB leaves 1.3 GiB but costs each case another
 # 1.1 GB of host memory and a longer memory test (tests/linux/README.md "Unaccepted memory").
-LINUX_MIB=4096
-LINUX_UNACC=256
+# shellcheck disable=SC2034 # the cases that source this file use them
+LINUX_MIB=4096 LINUX_UNACC=256
 
 # The kernel command line. Each option is one a user could give a VM like this one:
 #   console=ttyS0         the serial console (COM1: snpemu's stdout)

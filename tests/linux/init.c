@@ -5,11 +5,13 @@
  * an SEV-SNP guest at VMPL1 under an SVSM, then reports through port 0xf4 and powers off.
  *
  * The kernel command line tells it what to expect: csvsm.cpus=N (vCPUs), csvsm.mem=MIB
- * (guest RAM). Each check prints "csvsm-init: ok: ..." or "csvsm-init: FAIL: ..." into the
- * kernel log (/dev/kmsg, so the lines reach the serial console through printk's polled
- * console, not through a tty that would need the UART's interrupt); the last line is
- * "csvsm-init: PASS" or "csvsm-init: FAIL (n checks)". Then a 32-bit OUT to port 0xf4: 0x10
- * for pass, 0x11 for failure (snpemu's result port, tests/snpemu/README.md), and power off.
+ * (guest RAM), csvsm.unaccepted=MIB (the least unaccepted memory at its start, which its memory
+ * test must have the kernel accept; 0 or absent: none expected). Each check prints
+ * "csvsm-init: ok: ..." or "csvsm-init: FAIL: ..." into the kernel log (/dev/kmsg, so the
+ * lines reach the serial console through printk's polled console, not through a tty that
+ * would need the UART's interrupt); the last line is "csvsm-init: PASS" or "csvsm-init: FAIL
+ * (n checks)". Then a 32-bit OUT to port 0xf4: 0x10 for pass, 0x11 for failure (snpemu's
+ * result port, tests/snpemu/README.md), and power off.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -629,19 +631,31 @@ static void check_hotplug(long want)
 	check(run_on(cpu) == 0, "a task ran on CPU %d after it came back", cpu);
 }
 
-/* Use most of RAM: allocate and write all but a reserve of what the kernel calls available,
- * then read it back. Pages the firmware or the kernel have not validated yet (unaccepted
- * memory) are validated through the SVSM on the way. */
-static void check_memory(long mem_mib)
+/*
+ * Use most of RAM: allocate and write all but a reserve of what the kernel calls available,
+ * then read it back. Pages the firmware or the kernel have not validated yet are validated
+ * through the SVSM on the way: unaccepted memory (EfiUnacceptedMemoryType, UEFI 2.9 and
+ * later, section 7.2, EFI_BOOT_SERVICES.AllocatePages()), which OVMF leaves above 4 GiB
+ * under SEV-SNP and the kernel accepts when its page allocator gets to it (/proc/meminfo
+ * "Unaccepted:" counts what is left; it is part of MemFree and MemAvailable). @unacc_mib: the
+ * least unaccepted memory expected at the start (csvsm.unaccepted=MIB), 0 when none need be.
+ */
+static void check_memory(long mem_mib, long unacc_mib)
 {
 	long total = meminfo_kib("MemTotal:"), avail = meminfo_kib("MemAvailable:");
+	long unacc = meminfo_kib("Unaccepted:"), unacc_end;
 	long reserve = 24 * 1024, use = avail - reserve;
 	size_t len;
 	unsigned long *p, bad = 0;
 
-	say("MemTotal %ld KiB, MemAvailable %ld KiB, guest RAM %ld MiB", total, avail, mem_mib);
+	say("MemTotal %ld KiB, MemAvailable %ld KiB, Unaccepted %ld KiB, guest RAM %ld MiB", total,
+	    avail, unacc, mem_mib);
 	check(total > mem_mib * 1024 * 3 / 4, "the kernel has most of RAM (%ld of %ld MiB)",
 	      total / 1024, mem_mib);
+	if (unacc_mib)
+		check(unacc >= unacc_mib * 1024,
+		      "%ld MiB of RAM unaccepted at the start (at least %ld)", unacc / 1024,
+		      unacc_mib);
 	if (use < 0) {
 		check(0, "no memory available to use");
 		return;
@@ -659,7 +673,14 @@ static void check_memory(long mem_mib)
 		bad += p[i] != (i ^ 0x5a5a5a5aUL);
 	check(bad == 0, "%ld MiB written and read back (%ld%% of RAM)", use / 1024,
 	      use * 100 / (mem_mib * 1024));
+	/* before munmap: what the kernel accepted for it, not for what runs after */
+	unacc_end = meminfo_kib("Unaccepted:");
 	munmap(p, len);
+	say("Unaccepted %ld KiB after the memory test", unacc_end);
+	if (unacc_mib)
+		check(unacc_end >= 0 && unacc - unacc_end >= unacc_mib * 1024,
+		      "%ld MiB of unaccepted memory accepted for it (at least %ld)",
+		      (unacc - unacc_end) / 1024, unacc_mib);
 }
 
 static void report(void)
@@ -704,6 +725,6 @@ int main(void)
 	check_cpus(cpus);
 	if (cmdline_long("hotplug", 1))
 		check_hotplug(cpus);
-	check_memory(mem);
+	check_memory(mem, cmdline_long("unaccepted", 0));
 	report();
 }

@@ -21,9 +21,21 @@ int claim_view_add(struct claim_view *v, u64 gpa, u64 size, int res)
 
 int claim_view_add_list(struct claim_view *v, const u64 *entries, u32 n)
 {
+	struct claim_list *l;
+	u32 i;
+
 	if (v->nr_lists >= v->cap_lists)
 		return -ENOSPC;
-	v->lists[v->nr_lists++] = (struct claim_list){ .entries = entries, .n = n };
+	l = &v->lists[v->nr_lists++];
+	*l = (struct claim_list){ .entries = entries, .n = n, .lo = ~0ULL, .hi = 0 };
+	for (i = 0; i < n; i++) {
+		u64 gpa = pagelist_gpa(entries[i]), end = gpa + pagelist_size(entries[i]);
+
+		if (gpa < l->lo)
+			l->lo = gpa;
+		if (end > l->hi)
+			l->hi = end;
+	}
 	return 0;
 }
 
@@ -31,6 +43,8 @@ static bool list_overlaps(const struct claim_list *l, u64 gpa, u64 size)
 {
 	u32 i;
 
+	if (!l->n || !ranges_overlap(gpa, size, l->lo, l->hi - l->lo))
+		return false;
 	for (i = 0; i < l->n; i++)
 		if (ranges_overlap(gpa, size, pagelist_gpa(l->entries[i]),
 				   pagelist_size(l->entries[i])))

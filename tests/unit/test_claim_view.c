@@ -64,10 +64,29 @@ static void test_lists(void **state)
 	assert_int_equal(claim_view_check(&view, 0x400000 + 0x1ff000, PAGE_SIZE), -EBUSY);
 	assert_int_equal(claim_view_check(&view, 0x600000, PAGE_2M_SIZE), 0);
 	assert_int_equal(claim_view_check(&view, 0x000000, PAGE_2M_SIZE), -EBUSY);
+	/* Inside the list's hull but on none of its pages: free (the hull only filters). */
+	assert_int_equal(claim_view_check(&view, 0x200000, PAGE_2M_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 0x3ff000, PAGE_SIZE), 0);
 	/* An empty list (the other vCPU claimed nothing yet) overlaps nothing. */
 	claim_view_reset(&view);
 	assert_int_equal(claim_view_add_list(&view, other, 0), 0);
 	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), 0);
+}
+
+/* The hull takes every entry, not only the first and last (lists are in the guest's order). */
+static void test_list_hull(void **state)
+{
+	static const u64 other[] = { 0x500000 | PVALIDATE_E_SIZE_4K, 0x100000 | PVALIDATE_E_SIZE_4K,
+				     0xa00000 | PVALIDATE_E_SIZE_2M,
+				     0x300000 | PVALIDATE_E_SIZE_4K };
+
+	(void)state;
+	assert_int_equal(claim_view_add_list(&view, other, ARRAY_SIZE(other)), 0);
+	assert_int_equal(claim_view_check(&view, 0x100000, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 0xbff000, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 0x500000, PAGE_SIZE), -EBUSY);
+	assert_int_equal(claim_view_check(&view, 0xc00000, PAGE_SIZE), 0);
+	assert_int_equal(claim_view_check(&view, 0x0ff000, PAGE_SIZE), 0);
 }
 
 static void test_capacity(void **state)
@@ -91,6 +110,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ranges, setup),
 		cmocka_unit_test_setup(test_order, setup),
 		cmocka_unit_test_setup(test_lists, setup),
+		cmocka_unit_test_setup(test_list_hull, setup),
 		cmocka_unit_test_setup(test_capacity, setup),
 	};
 

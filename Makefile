@@ -53,7 +53,7 @@ include src/svsm.mk
 include tests/svsm/selftest/selftest.mk
 include tests/tlib/tlib.mk
 include tests/unit/unit.mk
-include tests/snpemu/snpemu.mk
+include tools/snpemu/snpemu.mk
 include tests/guest/guest.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk

@@ -33,7 +33,7 @@ GUEST_MODES := $(GUEST_FATAL_MODES) bench $(patsubst %,race-%,$(GUEST_RACE_CASES
 GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
-	-fno-jump-tables -I$(GUEST_DIR) -Iinclude -I$(TLIB_INCLUDE) -Itests/snpemu/include -MMD -MP
+	-fno-jump-tables -I$(GUEST_DIR) -Iinclude -I$(TLIB_INCLUDE) -Itools/snpemu/include -MMD -MP
 GUEST_NASMFLAGS := -f elf64 -w+all -Werror -I$(GUEST_BUILD)/
 GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments

@@ -1,5 +1,5 @@
 /*
- * The test firmware's side of snpemu's test instrument (tests/snpemu/include/snpemu/
+ * The test firmware's side of snpemu's test instrument (tools/snpemu/include/snpemu/
  * instrument.h): RMP entries read through I/O ports the emulated host answers.
  *
  * Test equipment only, never part of what an SNP guest does: a real host has no such ports

@@ -9,7 +9,7 @@
  * kernel log (/dev/kmsg, so the lines reach the serial console through printk's polled
  * console, not through a tty that would need the UART's interrupt); the last line is
  * "csvsm-init: PASS" or "csvsm-init: FAIL (n checks)". Then a 32-bit OUT to port 0xf4: 0x10
- * for pass, 0x11 for failure (snpemu's result port, tests/snpemu/README.md), and power off.
+ * for pass, 0x11 for failure (snpemu's result port, tools/snpemu/README.md), and power off.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by the linux.* cases (source it after tests/tlib/tlib.sh): Debian 13's Linux 6.12, unmodified,
 # boots through Debian's OVMF at VMPL1 under csvsm in snpemu, runs build/linux/initramfs.cpio's
-# /init (tests/linux/init.c) and must report pass (tests/linux/README.md).
+# /init (tests/linux/initramfs/init.c) and must report pass (tests/linux/README.md).
 #
 #   linux_cmdline SMP MIB   the kernel command line the cases, the benchmark and make run use
 #   linux_mib SIZE          SIZE (snpemu --mem: bytes or K/M/G) in MiB

@@ -157,7 +157,7 @@ def goals_for(cases):
             goals.append("build/svsm-selftest.bin" if not case else
                          f"build/svsm-selftest-{case.lstrip('_-').replace('_', '-')}.bin")
         elif c.startswith("tests/guest/race-"):
-            # each race case is its own firmware image (tests/guest/guest.mk)
+            # each race case is its own firmware image (tests/guest/fw/guest.mk)
             goals.append(f"build/guest-{name.removesuffix('.test.sh')}.fd")
         elif c.startswith(("tests/guest/", "tools/snpemu/tests/fault-", "tests/svsm/")):
             pass  # BASE_GOALS

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The test instrument (README "The test instrument") is test equipment no real host has: the
 # image's own VMPL (the SVSM's) must never use it, so snpemu stops a run whose image touches
-# one of its ports. (The VMPL1 test firmware uses it: tests/guest/test_rmp.c, test_fetch.c.)
+# one of its ports. (The VMPL1 test firmware uses it: tests/guest/fw/test_rmp.c, test_fetch.c.)
 . tests/tlib/tlib.sh
 . tools/snpemu/tests/probe-lib.sh
 

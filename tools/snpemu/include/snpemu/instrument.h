@@ -1,5 +1,5 @@
 /*
- * snpemu's test instrument: the port interface the VMPL1 test firmware (tests/guest) uses to
+ * snpemu's test instrument: the port interface the VMPL1 test firmware (tests/guest/fw) uses to
  * look at the emulated machine from the outside. Shared by snpemu (tools/snpemu/l1/instrument.c)
  * and the test firmware; tools/snpemu/README.md "The test instrument" explains it.
  *

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# tests/guest: the VMPL1 test firmware (tests/guest/README.md).
+# tests/guest/fw: the VMPL1 test firmware (tests/guest/README.md).
 #
 #   build/guest.fd              the test suite (the default --bios of `make run`)
 #   build/guest-<mode>.fd       one fatal check each (GUEST_FATAL_MODES)
@@ -12,7 +12,7 @@
 # functions; and the test programs' shared library (tests/tlib/README.md). The nasm sources include build/guest/layout.inc, generated
 # from layout.h.
 
-GUEST_DIR := tests/guest
+GUEST_DIR := tests/guest/fw
 GUEST_BUILD := $(BUILD)/guest
 GUEST_FATAL_MODES := svsm-read vmsa-write
 # GUEST_MODE values of main.c

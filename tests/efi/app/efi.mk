@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# tests/efi: a UEFI application built with gnu-efi that finds and calls the SVSM the way an
+# tests/efi/app: a UEFI application built with gnu-efi that finds and calls the SVSM the way an
 # operating system does, and a FAT disk image that boots it (tests/efi/README.md).
 #
 #   build/efi/svsmtest.efi   the application
@@ -10,7 +10,7 @@
 # uefi_call_wrapper), link a shared object with its linker script and crt0, and let objcopy
 # turn that into a PE32+ EFI application.
 
-EFI_DIR := tests/efi
+EFI_DIR := tests/efi/app
 EFI_BUILD := $(BUILD)/efi
 GNUEFI_INC := /usr/include/efi
 GNUEFI_LIB := /usr/lib

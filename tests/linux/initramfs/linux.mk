@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
-# tests/linux: the initramfs the linux.* cases boot Debian's kernel with (tests/linux/README.md).
+# tests/linux/initramfs: the initramfs the linux.* cases boot Debian's kernel with
+# (tests/linux/README.md).
 #
 #   build/linux/init            static /init (the host's gcc and glibc's libc.a)
 #   build/linux/initramfs.cpio  newc archive: /init, /dev/console, mount points
 #
 # Built here, from this tree's source, on every make: nothing prebuilt is committed.
 
-LINUX_DIR := tests/linux
+LINUX_DIR := tests/linux/initramfs
 LINUX_BUILD := $(BUILD)/linux
 LINUX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static -MMD -MP
 

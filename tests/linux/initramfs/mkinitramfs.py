@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Write the initramfs of the linux.* cases: an uncompressed cpio archive in the "newc" format
 the kernel unpacks (Linux Documentation/driver-api/early-userspace/buffer-format.rst), with
-/init (the static program tests/linux/init.c), /dev/console (character device 5:1, so that the
-kernel can give init a console before devtmpfs is mounted) and the mount points.
+/init (the static program tests/linux/initramfs/init.c), /dev/console (character device 5:1,
+so that the kernel can give init a console before devtmpfs is mounted) and the mount points.
 
     mkinitramfs.py OUT INIT
 

@@ -5,15 +5,21 @@
 # Usage: scripts/fetch-debian.sh [--offline] NAME...
 #        scripts/fetch-debian.sh --update-pins NAME...
 #
-# NAME is a row of scripts/debian-pins.txt (ovmf, kernel). For each NAME the script prints
-# the path of the pinned file, extracted from the pinned package version, after checking the
-# sha256 of the .deb and of the file against the pins. A file already in the cache with the
-# right hash is printed without running apt at all, so re-runs never touch the network.
+# NAME is a row of scripts/debian-pins.txt (ovmf, kernel, kmod-MODULE). For each NAME the
+# script prints the path of the pinned file, extracted from the pinned package version, after
+# checking the sha256 of the .deb and of the file against the pins. A file already in the
+# cache with the right hash is printed without running apt at all, so re-runs never touch the
+# network. The files of one .deb that several NAMEs ask for are extracted in one pass (the
+# kernel's takes seconds to unpack).
 #
 #   --offline        never run `apt-get update` or download; fail unless the cache has it
 #   --update-pins    look up what trixie serves now (for `kernel`: the package the
 #                    linux-image-amd64 metapackage depends on), download it and rewrite the
 #                    row of debian-pins.txt with the new package, version and hashes
+#
+# kmod-MODULE rows are kernel modules (MODULE.ko.xz) out of the `kernel` row's package: they
+# must match that kernel exactly, so `--update-pins kmod-MODULE` pins the module of the pinned
+# kernel (adding the row if there is none), and `--update-pins kernel` re-pins every kmod row.
 #
 # Environment:
 #   DEBIAN_CACHE     cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/csvsm/debian);
@@ -147,17 +153,24 @@ download() {
 	echo "$CACHE/debs/$(basename "$deb")"
 }
 
-# extract DEB FILE DEST: extract the one member FILE of DEB's data into DEST.
+# extract DEB DEST FILE...: extract the members FILE... of DEB's data into DEST (in one pass),
+# leaving DEST's other files alone.
 extract() {
-	rm -rf "$3.tmp"
-	mkdir -p "$3.tmp"
-	dpkg-deb --fsys-tarfile "$1" | tar -x -C "$3.tmp" "./$2" ||
-		die "$2 not in $(basename "$1")"
-	if [ ! -f "$3.tmp/$2" ] || [ -L "$3.tmp/$2" ]; then
-		die "$2 in $(basename "$1") is not a regular file"
-	fi
-	rm -rf "$3"
-	mv "$3.tmp" "$3"
+	deb=$1 dest=$2
+	shift 2
+	rm -rf "$dest.tmp"
+	mkdir -p "$dest.tmp"
+	# shellcheck disable=SC2046 # one ./FILE member per word (the pinned paths have no blanks)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dest.tmp" $(printf './%s ' "$@") ||
+		die "$* not all in $(basename "$deb")"
+	for f in "$@"; do
+		if [ ! -f "$dest.tmp/$f" ] || [ -L "$dest.tmp/$f" ]; then
+			die "$f in $(basename "$deb") is not a regular file"
+		fi
+		mkdir -p "$(dirname "$dest/$f")"
+		mv -f "$dest.tmp/$f" "$dest/$f"
+	done
+	rm -rf "$dest.tmp"
 }
 
 # The pins row of NAME: name package version deb_sha256 file file_sha256
@@ -165,37 +178,58 @@ pin_row() {
 	awk -v n="$1" '$1 == n && NF == 6' "$PINS"
 }
 
+# cached_deb NAME PACKAGE VERSION DEB_SHA256: print the path of the .deb with that hash in the
+# cache, downloading it first (unless --offline).
+cached_deb() {
+	for d in "$CACHE"/debs/"$2"_*.deb; do
+		[ -f "$d" ] && [ "$(sha256 "$d")" = "$4" ] && echo "$d" && return
+	done
+	[ "$mode" != offline ] || die "$1: $2 $3 is not in $CACHE and --offline was given"
+	apt_setup
+	have_version "$2" "$3" || apt_update
+	have_version "$2" "$3" || die "$1: $SUITE no longer serves $2 $3" \
+		"(it has: $(apt-cache madison "$2" | awk -F' [|] ' '{print $2}' | xargs));" \
+		"run --update-pins $1, or set DEBIAN_MIRROR to a snapshot.debian.org URI"
+	log "$1: downloading $2 $3"
+	d=$(download "$2" "$3")
+	got=$(sha256 "$d")
+	if [ "$got" != "$4" ]; then
+		rm -f "$d"
+		die "$1: $(basename "$d") has sha256 $got, the pin says $4"
+	fi
+	echo "$d"
+}
+
+# have FILE SHA256: FILE is there with that hash
+have() {
+	[ -f "$1" ] && [ "$(sha256 "$1")" = "$2" ]
+}
+
+# fetch NAME [OTHER...]: print the path of NAME's file; when it must be extracted, the files
+# of the OTHER names from the same .deb that are missing too come out in the same pass.
 fetch() {
 	row=$(pin_row "$1")
 	[ -n "$row" ] || die "no pin named '$1' in $PINS"
+	shift
+	others=$*
 	# shellcheck disable=SC2086 # the row's six fields
 	set -- $row
 	name=$1 pkg=$2 ver=$3 deb_sha=$4 file=$5 file_sha=$6
 	dest=$CACHE/${pkg}_$ver
-	if [ -f "$dest/$file" ] && [ "$(sha256 "$dest/$file")" = "$file_sha" ]; then
+	if have "$dest/$file" "$file_sha"; then
 		echo "$dest/$file"
 		return
 	fi
-	deb=""
-	for d in "$CACHE"/debs/"${pkg}"_*.deb; do
-		[ -f "$d" ] && [ "$(sha256 "$d")" = "$deb_sha" ] && deb=$d && break
+	deb=$(cached_deb "$name" "$pkg" "$ver" "$deb_sha")
+	files=$file
+	for o in $others; do
+		# shellcheck disable=SC2046 # the row's six fields
+		set -- $(pin_row "$o") - - - - - -
+		[ "$4" = "$deb_sha" ] && [ "$5" != "$file" ] && ! have "$dest/$5" "$6" &&
+			files="$files $5"
 	done
-	if [ -z "$deb" ]; then
-		[ "$mode" != offline ] || die "$name: $pkg $ver is not in $CACHE and --offline was given"
-		apt_setup
-		have_version "$pkg" "$ver" || apt_update
-		have_version "$pkg" "$ver" || die "$name: $SUITE no longer serves $pkg $ver" \
-			"(it has: $(apt-cache madison "$pkg" | awk -F' [|] ' '{print $2}' | xargs));" \
-			"run --update-pins $name, or set DEBIAN_MIRROR to a snapshot.debian.org URI"
-		log "$name: downloading $pkg $ver"
-		deb=$(download "$pkg" "$ver")
-		got=$(sha256 "$deb")
-		if [ "$got" != "$deb_sha" ]; then
-			rm -f "$deb"
-			die "$name: $(basename "$deb") has sha256 $got, the pin says $deb_sha"
-		fi
-	fi
-	extract "$deb" "$file" "$dest"
+	# shellcheck disable=SC2086 # one path per word
+	extract "$deb" "$dest" $files
 	got=$(sha256 "$dest/$file")
 	[ "$got" = "$file_sha" ] || die "$name: $file has sha256 $got, the pin says $file_sha"
 	echo "$dest/$file"
@@ -222,18 +256,54 @@ resolve() {
 	fi
 }
 
+# write_pin NAME PACKAGE VERSION DEB FILE DEST: rewrite NAME's row (or add it).
+write_pin() {
+	new="$1 $2 $3 $(sha256 "$4") $5 $(sha256 "$6/$5")"
+	awk -v n="$1" -v new="$new" '$1 == n && NF == 6 { print new; done = 1; next } { print }
+		END { if (!done) print new }' "$PINS" >"$PINS.tmp"
+	mv "$PINS.tmp" "$PINS"
+	log "$1: pinned $2 $3 $5"
+}
+
+# kmod-MODULE: MODULE.ko.xz out of the package and version of the `kernel` row.
+update_kmod_pin() {
+	row=$(pin_row kernel)
+	[ -n "$row" ] || die "$1: no kernel row in $PINS to take the module from"
+	# shellcheck disable=SC2086 # the row's six fields
+	set -- "$1" $row
+	name=$1 pkg=$3 ver=$4
+	deb=$(cached_deb kernel "$pkg" "$ver" "$5")
+	mod=${name#kmod-}
+	file=$(dpkg-deb --fsys-tarfile "$deb" | tar -t |
+		sed -n "s|^\./\(usr/lib/modules/[^/]*/kernel/.*/$mod\.ko\.xz\)\$|\1|p")
+	count=$(printf '%s' "$file" | grep -c .) || true
+	[ "$count" -eq 1 ] || die "$name: $pkg $ver has $count files named $mod.ko.xz"
+	dest=$CACHE/${pkg}_$ver
+	extract "$deb" "$dest" "$file"
+	write_pin "$name" "$pkg" "$ver" "$deb" "$file" "$dest"
+	echo "$dest/$file"
+}
+
 update_pin() {
+	case $1 in
+	kmod-*)
+		update_kmod_pin "$1"
+		return
+		;;
+	esac
 	resolve "$1"
 	log "$1: $SUITE serves $pkg $ver"
 	deb=$(download "$pkg" "$ver")
 	dest=$CACHE/${pkg}_$ver
-	extract "$deb" "$file" "$dest"
-	new="$1 $pkg $ver $(sha256 "$deb") $file $(sha256 "$dest/$file")"
-	awk -v n="$1" -v new="$new" '$1 == n && NF == 6 { print new; done = 1; next } { print }
-		END { if (!done) print new }' "$PINS" >"$PINS.tmp"
-	mv "$PINS.tmp" "$PINS"
-	log "$1: pinned $pkg $ver ($(stat -c %s "$deb") bytes)"
+	extract "$deb" "$dest" "$file"
+	write_pin "$1" "$pkg" "$ver" "$deb" "$file" "$dest"
+	log "$1: $(stat -c %s "$deb") bytes"
 	echo "$dest/$file"
+	# the modules must come from the same kernel
+	[ "$1" = kernel ] || return 0
+	awk '$1 ~ /^kmod-/ && NF == 6 { print $1 }' "$PINS" | while read -r k; do
+		update_kmod_pin "$k" >/dev/null
+	done
 }
 
 # One run at a time per cache (parallel test cases may all ask for the same file).
@@ -241,14 +311,15 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/lock"
 flock 9
 
-[ "$mode" != update ] || {
+# a fresh index for what trixie serves now (kmod rows follow the kernel row: no index needed)
+if [ "$mode" = update ] && printf '%s\n' "$@" | grep -qv '^kmod-'; then
 	apt_setup
 	apt_update
-}
+fi
 for n in "$@"; do
 	if [ "$mode" = update ]; then
 		update_pin "$n"
 	else
-		fetch "$n"
+		fetch "$n" "$@"
 	fi
 done

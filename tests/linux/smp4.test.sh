@@ -1,12 +1,12 @@
 #!/bin/bash
-# Debian's Linux 6.12 at VMPL1 through Debian's OVMF under csvsm, four vCPUs, 512 MiB: as smp1,
+# Debian's Linux 6.12 at VMPL1 through Debian's OVMF under csvsm, four vCPUs, 4 GiB: as smp1,
 # and Linux started its three APs through the SVSM (CREATE_VCPU, then the AP creation NAE),
 # took CPU 3 offline and brought it back with a new VMSA (CREATE_VCPU, then DELETE_VCPU of
 # the old one: wakeup_cpu_via_vmgexit creates before it deletes).
 . tests/tlib/tlib.sh
 . tests/linux/linux-lib.sh
 
-linux_run 4 512
+linux_run 4 "$LINUX_MIB" "$LINUX_UNACC"
 for c in 0 1 2 3; do
 	expect_out "csvsm-init: ok: a task ran on CPU $c$"
 done

@@ -6,10 +6,16 @@ the kernel unpacks (Linux Documentation/driver-api/early-userspace/buffer-format
 so that the kernel can give init a console before devtmpfs is mounted) and the mount points.
 
     mkinitramfs.py OUT INIT
+    mkinitramfs.py --files OUT DIR FILE...
 
-Every entry has owner 0, mtime 0 and a fixed inode number, so the same INIT gives the same
+The second form writes an archive of FILE... under DIR (by their base names, mode 0644) with
+DIR's directories, to be appended to the first: the kernel unpacks concatenated archives one
+after the other into the same root (the linux.attest case adds Debian's kernel modules so).
+
+Every entry has owner 0, mtime 0 and a fixed inode number, so the same input gives the same
 archive byte for byte.
 """
+import os
 import sys
 
 
@@ -24,9 +30,35 @@ def entry(ino, mode, name, data=b'', rdev=(0, 0)):
     return out
 
 
+def finish(arc, ino, path):
+    arc += entry(ino, 0, 'TRAILER!!!')
+    arc += b'\0' * (-len(arc) % 512)
+    with open(path, 'wb') as f:
+        f.write(arc)
+
+
+def files(out, top, paths):
+    # inode numbers after the first archive's: links are only matched for nlink > 1, but a
+    # reader listing both archives sees no clash
+    ino = 100
+    arc = b''
+    parts = top.strip('/').split('/')
+    for i in range(len(parts)):
+        arc += entry(ino, 0o040755, '/'.join(parts[:i + 1]))
+        ino += 1
+    for p in paths:
+        arc += entry(ino, 0o100644, top.strip('/') + '/' + os.path.basename(p),
+                     open(p, 'rb').read())
+        ino += 1
+    finish(arc, ino, out)
+
+
 def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == '--files':
+        files(sys.argv[2], sys.argv[3], sys.argv[4:])
+        return
     if len(sys.argv) != 3:
-        sys.exit('usage: mkinitramfs.py OUT INIT')
+        sys.exit('usage: mkinitramfs.py OUT INIT | --files OUT DIR FILE...')
     init = open(sys.argv[2], 'rb').read()
     arc = b''
     arc += entry(1, 0o040755, 'dev')
@@ -34,10 +66,7 @@ def main():
     arc += entry(3, 0o040555, 'proc')
     arc += entry(4, 0o040555, 'sys')
     arc += entry(5, 0o100755, 'init', init)
-    arc += entry(6, 0, 'TRAILER!!!')
-    arc += b'\0' * (-len(arc) % 512)
-    with open(sys.argv[1], 'wb') as f:
-        f.write(arc)
+    finish(arc, 6, sys.argv[1])
 
 
 main()

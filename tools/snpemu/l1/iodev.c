@@ -58,20 +58,32 @@ static struct gfile *add_file(const char *name, u32 size)
 	return f;
 }
 
+static void e820_add(u8 *e, u32 *n, u64 addr, u64 len, u32 type)
+{
+	F64(e, *n * 20) = addr;
+	F64(e, *n * 20 + 8) = len;
+	F32(e, *n * 20 + 16) = type;
+	(*n)++;
+}
+
 void gfw_init(void)
 {
 	struct gfile *f;
-	u32 count;
+	u8 e820[3 * 20];
+	u32 count, n;
 
-	/* e820 of the guest: RAM, then the firmware reserved below 4 GiB */
-	f = add_file("etc/e820", launch.bios_size ? 40 : 20);
-	F64(f->data, 0) = 0;
-	F64(f->data, 8) = cfg.mem;
-	F32(f->data, 16) = 1;
+	/* e820 of the guest (QEMU's etc/e820: u64 address, u64 length, u32 type; 1 RAM,
+	 * 2 reserved, ACPI spec "System Address Map Interfaces"): RAM below 4 GiB, the firmware
+	 * reserved below 4 GiB, RAM from 4 GiB */
+	n = 0;
+	e820_add(e820, &n, 0, regions[REG_RAM].size, 1);
+	if (launch.bios_size)
+		e820_add(e820, &n, launch.bios_gpa, launch.bios_size, 2);
+	if (regions[REG_RAM_HIGH].size)
+		e820_add(e820, &n, regions[REG_RAM_HIGH].gpa, regions[REG_RAM_HIGH].size, 1);
+	f = add_file("etc/e820", n * 20);
+	memcpy(f->data, e820, n * 20);
 	if (launch.bios_size) {
-		F64(f->data, 20) = launch.bios_gpa;
-		F64(f->data, 28) = launch.bios_size;
-		F32(f->data, 36) = 2;
 		f = add_file("etc/bios_gpa", 8);
 		F64(f->data, 0) = launch.bios_gpa;
 		f = add_file("etc/bios_size", 8);
@@ -125,7 +137,7 @@ static u32 item_read(u16 sel, u32 off, u8 *buf, u32 len)
 		src = tmp;
 		size = 4;
 		break;
-	case 0x0003:
+	case 0x0003: /* RAM size: all of it, below and above 4 GiB, as QEMU's */
 		F64(tmp, 0) = cfg.mem;
 		src = tmp;
 		size = 8;

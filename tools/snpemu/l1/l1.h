@@ -189,13 +189,22 @@ struct region {
 	u64 hpa;       /* L1 physical address of gpa */
 	u32 *rmp;      /* one RMP entry per 4 KiB page */
 };
-#define NR_REGIONS 3
+#define NR_REGIONS 4
 enum {
-	REG_RAM,
+	REG_RAM,      /* guest RAM below 4 GiB: [0, ram_low) */
+	REG_RAM_HIGH, /* guest RAM above 4 GiB: [4 GiB, 4 GiB + ram_high), empty if none */
 	REG_BIOS,
 	REG_SVSM
 };
 extern struct region regions[NR_REGIONS];
+
+/*
+ * The guest RAM layout (README "Memory and the RMP"): --mem splits as QEMU's pc machine would
+ * split it for a guest at least 3.5 GiB large: up to 3 GiB below 4 GiB, the rest from 4 GiB.
+ */
+#define GUEST_RAM_LOW_MAX ((u64)3 << 30)
+#define GUEST_RAM_HIGH_BASE ((u64)1 << 32)
+#define GUEST_RAM_MAX ((u64)16 << 30) /* --mem's limit: what the runner's host can back */
 
 struct region *region_of(u64 gpa);
 u32 *rmp_entry(u64 gpa);

@@ -371,15 +371,13 @@ static void region_setup(struct region *r, const char *name, u64 gpa, u64 size)
 	r->rmp = pages_alloc((size / PAGE_SIZE * sizeof(u32) + PAGE_SIZE - 1) / PAGE_SIZE);
 }
 
-#define MAX_GUEST_RAM 0xc0000000ULL /* below the 4 GiB hole */
-
 void launch_svsm(void)
 {
 	struct svsm_info in;
 	u32 fsize, bsize = 0, tlen, dlen, off, mlen, count;
 	u16 fsel, bsel = 0;
 	const u8 *d;
-	u64 metas[3] = { 0, 0, 0 }, image_end;
+	u64 metas[3] = { 0, 0, 0 }, image_end, ram_low, ram_high;
 	u8 *m;
 
 	if (qfw_find("opt/snpemu/svsm", &fsize, &fsel))
@@ -463,10 +461,13 @@ void launch_svsm(void)
 				bad_image("two metadata sections share GPA 0x%lx", metas[i]);
 
 	/* guest memory map */
-	if (!cfg.mem || !IS_ALIGNED(cfg.mem, PAGE_2M_SIZE) || cfg.mem > MAX_GUEST_RAM) {
-		con_printf("snpemu: --mem must be a multiple of 2 MiB up to 3 GiB\n");
+	if (!cfg.mem || !IS_ALIGNED(cfg.mem, PAGE_2M_SIZE) || cfg.mem > GUEST_RAM_MAX) {
+		con_printf("snpemu: --mem must be a multiple of 2 MiB up to %lu GiB\n",
+			   GUEST_RAM_MAX >> 30);
 		machine_exit(EXIT_RULE);
 	}
+	ram_low = cfg.mem < GUEST_RAM_LOW_MAX ? cfg.mem : GUEST_RAM_LOW_MAX;
+	ram_high = cfg.mem - ram_low;
 	if (cfg.have_bios) {
 		if (qfw_find("opt/snpemu/bios", &bsize, &bsel))
 			panic("no opt/snpemu/bios in QEMU fw_cfg");
@@ -477,14 +478,19 @@ void launch_svsm(void)
 			machine_exit(EXIT_RULE);
 		}
 	}
-	if (in.load_gpa < (1ULL << 32)) {
+	if (in.load_gpa < GUEST_RAM_HIGH_BASE + ram_high) {
 		con_printf("snpemu: SVSM load GPA 0x%lx overlaps guest RAM or firmware (must be >= "
-			   "4 "
-			   "GiB)\n",
-			   in.load_gpa);
+			   "0x%lx)\n",
+			   in.load_gpa, GUEST_RAM_HIGH_BASE + ram_high);
 		machine_exit(EXIT_RULE);
 	}
-	region_setup(&regions[REG_RAM], "guest RAM", 0, cfg.mem);
+	/* Guest RAM first: 3 GiB of it does not fit the L1's own RAM below its 4 GiB hole (the
+	 * L1's image and heap come first), so it goes above, and the firmware and SVSM memory
+	 * fill what is left below (scripts/snpemu sizes the L1 machine for this). */
+	region_setup(&regions[REG_RAM], "guest RAM", 0, ram_low);
+	if (ram_high)
+		region_setup(&regions[REG_RAM_HIGH], "guest RAM above 4 GiB", GUEST_RAM_HIGH_BASE,
+			     ram_high);
 	if (bsize)
 		region_setup(&regions[REG_BIOS], "VMPL1 firmware", (1ULL << 32) - bsize, bsize);
 	region_setup(&regions[REG_SVSM], "SVSM memory", in.load_gpa, in.mem_size);

@@ -209,13 +209,24 @@ struct ram_range {
 static struct ram_range ram[16];
 static int nr_ram;
 
+/* Heap space beyond the first 96 MiB comes from the backing memory, in chunks of this much (the
+ * RMP and nested tables of a large guest need more: scripts/snpemu sizes L1 RAM for them). */
+#define HEAP_CHUNK (32ULL << 20)
+
 void *pages_alloc(u64 n)
 {
 	void *p;
 
 	spin_lock(&heap_lock);
-	if (heap_next + n * PAGE_SIZE > heap_end)
-		panic("L1 heap exhausted (%lu pages wanted)", n);
+	if (heap_next + n * PAGE_SIZE > heap_end) {
+		u64 size = n * PAGE_SIZE > HEAP_CHUNK ? n * PAGE_SIZE : HEAP_CHUNK;
+		u64 a = backing_alloc(size);
+
+		if (!a)
+			panic("L1 heap exhausted (%lu pages wanted)", n);
+		heap_next = a;
+		heap_end = a + ALIGN_UP(size, PAGE_2M_SIZE);
+	}
 	p = (void *)heap_next;
 	heap_next += n * PAGE_SIZE;
 	spin_unlock(&heap_lock);

@@ -229,6 +229,13 @@ void stats_write(void)
 		stats_puts(", \"termination\": null");
 	stats_printf(", \"exits\": %lu, \"vcpus\": %d, \"host\": \"%s\"", st.exits, cfg.smp,
 		     host->name);
+	/* the guest RAM ranges, as the guest's etc/e820 lists them */
+	stats_printf(", \"guest_ram\": [[\"0x%lx\", \"0x%lx\"]", regions[REG_RAM].gpa,
+		     regions[REG_RAM].gpa + regions[REG_RAM].size);
+	if (regions[REG_RAM_HIGH].size)
+		stats_printf(", [\"0x%lx\", \"0x%lx\"]", regions[REG_RAM_HIGH].gpa,
+			     regions[REG_RAM_HIGH].gpa + regions[REG_RAM_HIGH].size);
+	stats_puts("]");
 	stats_puts(", \"vcpu_vmpl0_instructions\": [");
 	for (int i = 0; i < cfg.smp; i++)
 		stats_printf("%s%lu", i ? ", " : "", vcpus[i].insns[0]);

@@ -23,7 +23,8 @@ expect_out '^fwcfg-dma shared control=0x0 count=[1-9]'
 [ "$(stat_get 's["psc_pages"]["private_4k"]')" = 208 ] || fail "psc_pages private_4k"
 [ "$(stat_get 's["psc_pages"]["private_2m"]')" = 2 ] || fail "psc_pages private_2m"
 
-# the largest guest RAM (3 GiB, up to the 4 GiB hole) fits the L1 machine
+# the largest guest RAM below 4 GiB (3 GiB, up to the hole; more goes above 4 GiB:
+# highmem.test.sh) fits the L1 machine
 probe fwcfg --mem 3G
 expect_rc 0
 expect_out '^fwcfg e820 ram=0xc0000000$'

@@ -45,8 +45,11 @@ run_snpemu "$bad"
 expect_rc 4
 expect_out 'malformed svsm image'
 
-# --mem that does not fit below the 4 GiB hole
-probe pass --mem 4G
+# --mem beyond the limit (16 GiB: what the runner's host can back), or not in 2 MiB pages
+probe pass --mem 17G
 expect_rc 4
-expect_out 'mem must be a multiple of 2 MiB up to 3 GiB'
+expect_out 'mem must be a multiple of 2 MiB up to 16 GiB'
+probe pass --mem 513M
+expect_rc 4
+expect_out 'mem must be a multiple of 2 MiB up to 16 GiB'
 echo PASS

@@ -53,12 +53,12 @@ include src/svsm.mk
 include tests/svsm/selftest/selftest.mk
 include tests/tlib/tlib.mk
 include tests/unit/unit.mk
-include tests/snpemu/snpemu.mk
-include tests/guest/guest.mk
+include tools/snpemu/snpemu.mk
+include tests/guest/fw/guest.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
-include tests/efi/efi.mk
-include tests/linux/linux.mk
+include tests/efi/app/efi.mk
+include tests/linux/initramfs/linux.mk
 
 all: $(ALL_TARGETS)
 

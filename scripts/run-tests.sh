@@ -3,8 +3,8 @@
 #
 # A test case is either
 #   - a host unit-test binary build/unit/test_* (cmocka; one case per binary), or
-#   - an executable script named *.test.sh anywhere below tests/ (run from the repo
-#     root with bash; exit 0 = pass, anything else = fail).
+#   - an executable script named *.test.sh anywhere below tests/ or a tool's own
+#     tools/*/tests/ (run from the repo root with bash; exit 0 = pass, anything else = fail).
 # Usage: scripts/run-tests.sh [FILTER...]    FILTER: a substring of the case's path or name; with several,
 #        a case runs if any of them matches.
 # Environment: JOBS (parallel cases, default 2), TEST_TIMEOUT (seconds per case, default 600).
@@ -24,14 +24,15 @@ for f in build/unit/test_*; do
 done
 while IFS= read -r f; do
 	cases+=("$f")
-done < <(find tests -name '*.test.sh' -type f | sort)
+done < <(find tests tools/*/tests -name '*.test.sh' -type f 2>/dev/null | sort)
 
 # A case's name, SUITE.CASE with words joined by hyphens: build/unit/test_pvalidate_req is
-# unit.pvalidate-req, tests/svsm/fault-cbit.test.sh svsm.fault-cbit, tests/snpemu/conformance/
-# full-smp1.test.sh snpemu.conformance.full-smp1.
+# unit.pvalidate-req, tests/svsm/fault-cbit.test.sh svsm.fault-cbit; a tool's own cases take
+# the tool's name as their suite: tools/snpemu/tests/fault-cbit.test.sh is snpemu.fault-cbit,
+# tools/snpemu/tests/conformance/full-smp1.test.sh snpemu.conformance.full-smp1.
 case_name() {
-	echo "$1" | sed -e 's|^build/unit/test_|unit.|' -e 's|^tests/||' -e 's|\.test\.sh$||' \
-		-e 's|/|.|g' -e 's|_|-|g'
+	echo "$1" | sed -e 's|^build/unit/test_|unit.|' -e 's|^tests/||' \
+		-e 's|^tools/\([^/]*\)/tests/|\1/|' -e 's|\.test\.sh$||' -e 's|/|.|g' -e 's|_|-|g'
 }
 
 # One case: does any filter match its path or its name (no filter, or an empty one: all)?

@@ -7,7 +7,7 @@ SHA-384 (or zeros, for page types whose contents are not measured), its type and
 the digest at SNP_LAUNCH_FINISH.
 
 launch_pages() lists the pages of a launch in order; measure_launch() chains them. The order and
-page types are those of snpemu's launch (tests/snpemu/l1/launch.c), written down in
+page types are those of snpemu's launch (tools/snpemu/l1/launch.c), written down in
 scripts/snpattest/README.md ("What is measured"): change both together.
 """
 

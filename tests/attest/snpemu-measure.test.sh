@@ -1,11 +1,11 @@
 #!/bin/bash
 # snp-measure against snpemu's PSP model: the launch digest snpemu computes while it launches
-# (`--verbose` prints "snpemu: launch digest HEX", tests/snpemu/README.md) must equal
+# (`--verbose` prints "snpemu: launch digest HEX", tools/snpemu/README.md) must equal
 # snp-measure's for the same images: the probe alone, the probe with its firmware, svsm.bin with
 # the test firmware on 1 and 4 vCPUs (APs are not launch-measured). Two implementations of one
 # definition, in C and in Python, written apart.
 . tests/tlib/tlib.sh
-. tests/snpemu/probe-lib.sh
+. tools/snpemu/tests/probe-lib.sh
 
 if [ ! -f svsm.bin ] || [ ! -f build/guest.fd ]; then
 	fail "svsm.bin and build/guest.fd not built (make)"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SVSM protocol benchmark (issue 4): svsm.bin under snpemu --smp 1 with the bench-mode test
-# firmware (build/guest-bench.fd, tests/guest/bench.c), which makes its SVSM calls in a fixed
+# firmware (build/guest-bench.fd, tests/guest/fw/bench.c), which makes its SVSM calls in a fixed
 # order. From snpemu --stats (deterministic, -icount):
 #   - VMPL0 instructions per call ("calls": from VMPL1's request until VMPL1 runs again) for
 #     QUERY_PROTOCOL, PVALIDATE of one and of 510 4 KiB entries, of one and of four 2 MiB
@@ -30,7 +30,7 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 
-python3 - "$tmp/stats.json" tests/guest/bench.h <<'PY'
+python3 - "$tmp/stats.json" tests/guest/fw/bench.h <<'PY'
 import json, re, sys
 
 s = json.load(open(sys.argv[1]))

@@ -4,7 +4,7 @@
 # --smp 1 and --smp 64.
 #   - VMPL0 instructions per AP beyond the wait loops: each AP's own VMPL0 instructions, from
 #     its VMSA's first instruction until it parks in HLT with no VMPL1 to run (the run is made
-#     with --sched, so each vCPU's count is its own: tests/snpemu/README.md "vCPU scheduling");
+#     with --sched, so each vCPU's count is its own: tools/snpemu/README.md "vCPU scheduling");
 #     the BSP's spin while it waits for an AP's "ready" is not in them. The BSP's own extra
 #     instructions per AP are printed too, but they include that wait.
 #   - #VMEXITs per AP: (exits at 64 - exits at 1) / 63 (a run without --sched, whose slice

@@ -12,7 +12,7 @@
 . tests/guest/e2e-lib.sh
 . tests/attest/lib.sh
 
-# the guest's nonce and the manifest csvsm returns (tests/guest/test_attest.c, README)
+# the guest's nonce and the manifest csvsm returns (tests/guest/fw/test_attest.c, README)
 attest_py - <<EOF || fail "nonce and manifest"
 open("$TEST_TMP/nonce.bin", "wb").write(bytes(range(0x40, 0x80)))
 open("$TEST_TMP/manifest.bin", "wb").write(

@@ -28,7 +28,7 @@ e2e_fatal() {
 	[ -n "$gpa" ] || fail "the firmware did not reach its fatal access (exit status $RC)"
 	expect_no_out '\[guest\] not ok - '
 	expect_rc 4
-	# snpemu's wording (tests/snpemu/l1/exit.c handle_npf) for an RMP permission violation
+	# snpemu's wording (tools/snpemu/l1/exit.c handle_npf) for an RMP permission violation
 	expect_out "snpemu: RULE: VMPL permission violation: VMPL1 $access of page $gpa "
 }
 

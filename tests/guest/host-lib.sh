@@ -1,7 +1,7 @@
 # Helpers for the host-profile cases (source after tests/tlib/tlib.sh and tests/guest/e2e-lib.sh).
 #
 #   host_suite PROFILE SMP MIN_OK   the test firmware's suite on svsm.bin under snpemu --host
-#                                   PROFILE (tests/snpemu/README.md "Host profiles"): it must
+#                                   PROFILE (tools/snpemu/README.md "Host profiles"): it must
 #                                   pass; the statistics must name the profile
 host_suite() {
 	local profile=$1 smp=$2 min=$3

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 64 vCPUs (snpemu's maximum, MAX_CPUS): csvsm creates and starts 63 APs (each registers its
 # GHCB and reports ready), then the test firmware's suite runs. The firmware itself uses 8 of
-# the vCPUs (tests/guest/layout.h MAX_CPUS: its stacks, VMSAs, GHCBs and concurrency ranges
+# the vCPUs (tests/guest/fw/layout.h MAX_CPUS: its stacks, VMSAs, GHCBs and concurrency ranges
 # are laid out for 8): CREATE_VCPU, the concurrent validate/rescind rounds and the attestation
 # calls run on 8 vCPUs, the other 56 stay parked at VMPL0 with no VMPL1.
 . tests/tlib/tlib.sh

@@ -4,7 +4,7 @@
 # took access away from a guest page (a PVALIDATE rescind, or an RMPADJUST that removed a
 # permission) must end with INVLPGB of every address and TLBSYNC after the last such change.
 # snpemu flushes on every world switch, so the guest cannot see a missing flush: the check
-# reads snpemu's per-call books (--stats "calls" and "tlb", tests/snpemu/README.md).
+# reads snpemu's per-call books (--stats "calls" and "tlb", tools/snpemu/README.md).
 . tests/tlib/tlib.sh
 . tests/guest/e2e-lib.sh
 

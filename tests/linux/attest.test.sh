@@ -18,13 +18,13 @@
 . tests/linux/linux-lib.sh
 . tests/attest/lib.sh
 
-# the modules /init loads (in its own order: init.c attest_modules)
+# the modules /init loads (in its own order: initramfs/init.c attest_modules)
 kmods="crypto_null gcm gf128mul ghash-generic configfs tsm sev-guest"
 # shellcheck disable=SC2046,SC2086 # one name per module
 mods=$(scripts/fetch-debian.sh $(printf 'kmod-%s ' $kmods)) ||
 	fail "no Debian kernel modules (scripts/fetch-debian.sh kmod-...)"
 # shellcheck disable=SC2086 # one path per module
-python3 tests/linux/mkinitramfs.py --files "$TEST_TMP/modules.cpio" lib/modules $mods ||
+python3 tests/linux/initramfs/mkinitramfs.py --files "$TEST_TMP/modules.cpio" lib/modules $mods ||
 	fail "modules cpio"
 cat build/linux/initramfs.cpio "$TEST_TMP/modules.cpio" >"$TEST_TMP/initrd.cpio"
 head -c 64 /dev/urandom >"$TEST_TMP/nonce.bin"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by the linux.* cases (source it after tests/tlib/tlib.sh): Debian 13's Linux 6.12, unmodified,
 # boots through Debian's OVMF at VMPL1 under csvsm in snpemu, runs build/linux/initramfs.cpio's
-# /init (tests/linux/init.c) and must report pass (tests/linux/README.md).
+# /init (tests/linux/initramfs/init.c) and must report pass (tests/linux/README.md).
 #
 #   linux_cmdline SMP MIB [UNACC]  the kernel command line the cases, the benchmark and make run
 #                           use (UNACC: the least unaccepted memory /init expects, MiB)
@@ -14,7 +14,7 @@
 #
 # LINUX_MIB and LINUX_UNACC are the cases' guest RAM and the unaccepted memory they expect at
 # /init's start. 4 GiB is the smallest size that leaves the kernel a real unaccepted region:
-# snpemu puts 3 GiB below 4 GiB and 1 GiB above (tests/snpemu/README.md "Memory and the RMP");
+# snpemu puts 3 GiB below 4 GiB and 1 GiB above (tools/snpemu/README.md "Memory and the RMP");
 # OVMF validates all RAM below 4 GiB itself and leaves RAM above 4 GiB unaccepted (the EFI
 # stub asks it to); the kernel accepts about 600 MiB of that while it boots (measured; where
 # each part goes was not traced: early allocations from the top of RAM are likely), and /init

@@ -134,7 +134,9 @@ def sync_scratch(scratch):
 
 def list_cases(scratch, filters):
     """The cases scripts/run-tests.sh runs for these filters (same listing and matching)."""
-    cases = [str(p.relative_to(scratch)) for p in sorted((scratch / "tests").rglob("*.test.sh"))]
+    scripts = list((scratch / "tests").rglob("*.test.sh"))
+    scripts += (scratch / "tools").glob("*/tests/**/*.test.sh")  # a tool's own cases
+    cases = sorted(str(p.relative_to(scratch)) for p in scripts)
     unit = scratch / "tests" / "unit"
     cases += [f"build/unit/{p.stem}" for p in sorted(unit.glob("test_*.c"))]
     if not filters:
@@ -155,9 +157,9 @@ def goals_for(cases):
             goals.append("build/svsm-selftest.bin" if not case else
                          f"build/svsm-selftest-{case.lstrip('_-').replace('_', '-')}.bin")
         elif c.startswith("tests/guest/race-"):
-            # each race case is its own firmware image (tests/guest/guest.mk)
+            # each race case is its own firmware image (tests/guest/fw/guest.mk)
             goals.append(f"build/guest-{name.removesuffix('.test.sh')}.fd")
-        elif c.startswith(("tests/guest/", "tests/snpemu/fault-", "tests/svsm/")):
+        elif c.startswith(("tests/guest/", "tools/snpemu/tests/fault-", "tests/svsm/")):
             pass  # BASE_GOALS
         else:
             goals.append("all")  # conformance, fuzz, efi, bench: whatever they need

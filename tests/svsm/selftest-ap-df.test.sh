@@ -4,7 +4,7 @@
 # then (15, 0x15).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 PANIC_CPU=1
 boot_selftest ap-df

@@ -7,7 +7,7 @@
 # unregistered GHCB, and snpemu, like KVM, stopped the machine: exit status 4.)
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 PANIC_CPU=1
 boot_selftest ap-early

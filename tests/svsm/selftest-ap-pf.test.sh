@@ -5,7 +5,7 @@
 # ends with (15, 0x01).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 PANIC_CPU=1
 boot_selftest ap-pf

@@ -3,7 +3,7 @@
 # a stack trace through the assembly function and its C caller, then (15, 0x01).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest de
 expect_panic 15 0x01 0 '#DE divide error' 0

@@ -5,7 +5,7 @@
 # CR2 the faulting address in it), then (15, 0x15).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest df
 expect_panic 15 0x15 8 '#DF double fault' 0

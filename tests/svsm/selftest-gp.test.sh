@@ -3,7 +3,7 @@
 # address in RAX, then (15, 0x01).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest gp
 expect_panic 15 0x01 13 '#GP general protection' 0

@@ -5,7 +5,7 @@
 # functions — and terminates with (15, 0x01).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest pf
 expect_panic 15 0x01 14 '#PF page fault' 0

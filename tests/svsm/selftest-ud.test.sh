@@ -3,7 +3,7 @@
 # instruction): reported as #UD at the instruction, then (15, 0x01).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest ud
 expect_panic 15 0x01 6 '#UD invalid opcode' 0

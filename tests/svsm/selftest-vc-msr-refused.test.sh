@@ -4,7 +4,7 @@
 # cannot be completed, the report names the MSR exit code 0x7c, then (15, 0x0c).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest vc-msr-refused
 expect_panic 15 0x0c 29 '#VC VMM communication' 0x7c

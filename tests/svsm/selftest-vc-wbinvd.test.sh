@@ -3,7 +3,7 @@
 # not handle: the report names the exit code (vector 29, error code 0x89), then (15, 0x0c).
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 boot_selftest vc-wbinvd
 expect_panic 15 0x0c 29 '#VC VMM communication' 0x89

@@ -7,7 +7,7 @@
 # 32-bit OUT to port 0xf4 made through the #VC handler itself: snpemu exit 0 only for a pass.
 . tests/tlib/tlib.sh
 . tests/svsm/svsm-lib.sh
-. tests/svsm/selftest/selftest-lib.sh
+. tests/svsm/selftest-lib.sh
 
 # The checks the module has today: fewer means one was lost.
 MIN_CHECKS=105

@@ -14,7 +14,7 @@ struct sec {
 	u32 gpa, size, type;
 };
 
-/* The test firmware's sections (tests/guest/layout.h). */
+/* The test firmware's sections (tests/guest/fw/layout.h). */
 static const struct sec guest_secs[] = {
 	{ 0x800000, 0xe0000, FW_SECTION_PREVALIDATED },
 	{ 0x8e0000, 0x1000, FW_SECTION_SECRETS },

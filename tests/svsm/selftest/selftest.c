@@ -12,7 +12,7 @@
  *             "selftest: done N ok M not ok" and a 32-bit OUT to port 0xf4 (snpemu's verdict:
  *             0x10 pass = exit status 0, 0x11 fail = exit status 1)
  *   others    one fatal path (table `cases` below): the SVSM must end the run itself
- * The expectations are snpemu's machine (tests/snpemu/README.md): its CPUID, MSRs, ports.
+ * The expectations are snpemu's machine (tools/snpemu/README.md): its CPUID, MSRs, ports.
  */
 #include <stdarg.h>
 
@@ -51,7 +51,7 @@
 #endif
 
 #define JUNK_HI 0x5a5a5a5a00000000ULL /* upper-half junk an instruction must ignore or clear */
-#define VERDICT_PASS 0x10	      /* snpemu's verdict port values (tests/snpemu/README.md) */
+#define VERDICT_PASS 0x10	      /* snpemu's verdict port values (tools/snpemu/README.md) */
 #define VERDICT_FAIL 0x11
 
 #define COM1 0x3f8

@@ -12,7 +12,7 @@
 
 /*
  * The verdict: a 32-bit OUT to VERDICT_PORT ends the run (design §4.3): PASS makes snpemu exit
- * 0, anything else 1. snpemu defines its side for itself (tests/snpemu/l1/iodev.c).
+ * 0, anything else 1. snpemu defines its side for itself (tools/snpemu/l1/iodev.c).
  */
 #define VERDICT_PORT 0xf4
 #define VERDICT_PASS 0x10

@@ -1,7 +1,8 @@
 /*
  * PVALIDATE and RMPADJUST in their plain form, for the probe image and the test firmware
  * (tests/tlib/README.md). Encodings from facts §4, spelled as bytes. The conformance payload
- * runs these instructions under its exception probe instead (conformance/insn.h).
+ * runs these instructions under its exception probe instead
+ * (tools/snpemu/tests/conformance/src/insn.h).
  *
  * Only the instructions are here: what the results mean (the result codes, the RMP rules) each
  * program states for itself, as the check it is.

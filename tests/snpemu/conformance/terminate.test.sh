@@ -1,6 +1,0 @@
-#!/bin/bash
-# A GHCB termination request from VMPL0: snpemu exits 2 and prints the reason set and code.
-. tests/tlib/tlib.sh
-. tests/snpemu/conformance/conf-lib.sh
-
-conf_run_terminate terminate c7

@@ -1,15 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kmalloc: power-of-two size classes (16 bytes up to SLAB_MAX_OBJECT), each a SLAB cache
- * (include/mm/slab.h), and larger sizes as whole pages. Allocation failure returns NULL;
- * nothing here panics.
+ * (include/mm/slab.h), and larger sizes as whole blocks of pages. Allocation failure returns
+ * NULL; nothing here panics.
  *
- * The per-CPU fast path: each CPU owns up to KMALLOC_CPU_SLABS slabs of every class. A CPU
- * allocates from, and frees into, the slabs it owns without a lock or an atomic instruction:
- * only the owner writes an owned slab's bitmap. A free on another CPU takes the cache lock
- * and records the object in the slab's remote-free bitmap, which the owner folds back under
- * the lock. Taking and giving back ownership happens under the cache lock.
- * kmalloc_cpu_flush() (and kmalloc_shrink(), for the calling CPU) gives a CPU's slabs back.
+ * The per-CPU fast path, no lock and no atomic instruction:
+ * - A CPU owns any number of slabs of each class and allocates from and frees into them
+ *   alone: only the owner writes an owned slab's bitmap. It keeps its owned slabs with free
+ *   objects on a private list, and at most KMALLOC_CPU_EMPTY empty ones per class (more go
+ *   back to the cache).
+ * - A page map (one word a page of the page allocator's range) names, for each page, the
+ *   slab and class it belongs to and the CPU that owns it, so kfree finds its slab, and
+ *   whether the calling CPU owns it, with one load.
+ * - Freed blocks of 8 to 32 KiB stay in a per-CPU cache (KMALLOC_CPU_BLOCKS per size) for
+ *   the CPU's next kmalloc of that size.
+ * A CPU takes a slab of the class's cache (or a new one) under the cache lock when it has
+ * none with a free object; a free on another CPU takes the cache lock, records the object in
+ * the slab's remote-free bitmap and queues the slab to its owner, which folds the frees back
+ * under the lock when it next runs out. Double frees and foreign pointers are refused on
+ * every path; two CPUs freeing the same object at the same moment is the one double free that
+ * may go unseen. kmalloc_cpu_flush() (and kmalloc_shrink(), for the calling CPU) gives a
+ * CPU's slabs and blocks back.
  */
 #ifndef CSVSM_MM_KMALLOC_H
 #define CSVSM_MM_KMALLOC_H
@@ -18,8 +29,11 @@
 
 /* CPU indices the per-CPU fast path serves (SVSM_MAX_CPUS); others always take the lock. */
 #define KMALLOC_MAX_CPUS 256
-/* Slabs a CPU owns per class, at most. */
-#define KMALLOC_CPU_SLABS 8
+/* Empty slabs a CPU keeps per class. */
+#define KMALLOC_CPU_EMPTY 2
+/* Freed blocks of orders 1..KMALLOC_BLOCK_MAX_ORDER a CPU keeps, per order. */
+#define KMALLOC_BLOCK_MAX_ORDER 3
+#define KMALLOC_CPU_BLOCKS 4
 
 /*
  * The calling CPU's index, for the per-CPU fast path. Not defined here: the SVSM's is

@@ -34,6 +34,10 @@ int page_free_owned(void *p, unsigned int owner);
 /* The allocated block containing @addr: start, owner, and order as return value; -ENOENT. */
 int page_find(const void *addr, void **block, unsigned int *owner);
 
+/* The managed range: first page and page count (kmalloc's page map covers it); -ENODEV before
+ * page_alloc_init. */
+int page_alloc_range(uintptr_t *base, size_t *npages);
+
 size_t page_alloc_free_pages(void);
 size_t page_alloc_total_pages(void);
 

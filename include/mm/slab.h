@@ -21,13 +21,16 @@
 #include "lib/types.h"
 
 #define SLAB_MAX_OBJECT 4096
+
+struct slab; /* private to mm/ (src/mm/slab_internal.h) */
+
 struct slab_cache {
 	const char *name;
 	size_t obj_size; /* rounded up to the alignment, at least 16 */
 	size_t align;
 	struct spinlock lock;
-	void *partial; /* private to slab.c: slabs with free objects, owned by no CPU */
-	void *full;    /* private to slab.c: slabs without, owned by no CPU */
+	struct slab *partial; /* private to mm/: slabs with free objects, owned by no CPU */
+	struct slab *full;    /* private to mm/: slabs without, owned by no CPU */
 	size_t nr_slabs;
 	/* Allocated objects, plus the free objects of slabs a CPU owns (kmalloc caches). */
 	size_t nr_objects;
@@ -39,6 +42,7 @@ struct slab_cache {
 	unsigned int objs_per_page;   /* in every later page */
 	u32 size_recip;		      /* ceil(2^32 / obj_size): offset / obj_size without div */
 	u32 per_page_recip;	      /* ceil(2^16 / objects per later page) */
+	unsigned int obj_shift;	      /* log2(obj_size) if it is a power of two, else 0 */
 };
 
 /* obj_size 1..SLAB_MAX_OBJECT, align a power of two <= 64 (0 = 8); -EINVAL otherwise.

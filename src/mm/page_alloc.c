@@ -79,6 +79,20 @@ int page_free(void *p)
 	return page_free_owned(p, PAGE_OWNER_PAGE);
 }
 
+int page_alloc_range(uintptr_t *base, size_t *npages)
+{
+	int rc = -ENODEV;
+
+	spin_lock(&pa_lock);
+	if (pa_ready) {
+		*base = pa_buddy.base;
+		*npages = pa_buddy.npages;
+		rc = 0;
+	}
+	spin_unlock(&pa_lock);
+	return rc;
+}
+
 size_t page_alloc_free_pages(void)
 {
 	size_t n;

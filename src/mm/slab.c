@@ -7,29 +7,6 @@
 #include "mm/buddy.h"
 #include "mm/page_alloc.h"
 
-/* ---- slab lists ---- */
-
-void slab_list_add(void **head, struct slab *s)
-{
-	s->prev = NULL;
-	s->next = *head;
-	if (s->next)
-		s->next->prev = s;
-	*head = s;
-}
-
-void slab_list_del(void **head, struct slab *s)
-{
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		*head = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	s->prev = NULL;
-	s->next = NULL;
-}
-
 /* ---- geometry ---- */
 
 static unsigned int objs_in_slab(size_t stride, size_t first_off, unsigned int order,
@@ -81,6 +58,8 @@ int slab_cache_init(struct slab_cache *c, const char *name, size_t obj_size, siz
 	 */
 	c->size_recip = (u32)((((u64)1 << 32) + stride - 1) / stride);
 	c->per_page_recip = (((u32)1 << 16) + c->objs_per_page - 1) / c->objs_per_page;
+	if (!(stride & (stride - 1)))
+		c->obj_shift = (unsigned int)__builtin_ctzll(stride);
 	return 0;
 }
 
@@ -138,21 +117,6 @@ void *slab_alloc(struct slab_cache *c)
 	return p;
 }
 
-/* The slab of cache c that obj lies in, or NULL. Called with c->lock held, so no slab of c
- * can be freed meanwhile and the header read belongs to a live slab of c. */
-struct slab *slab_of(struct slab_cache *c, const void *obj)
-{
-	void *block;
-	unsigned int owner;
-	int order = page_find(obj, &block, &owner);
-
-	if (order < 0 || owner != PAGE_OWNER_SLAB || (unsigned int)order != c->slab_order)
-		return NULL;
-	if (((struct slab *)block)->cache != c)
-		return NULL;
-	return block;
-}
-
 /* Free object i of unowned slab s, under c->lock; -EINVAL if it is not allocated. */
 int slab_free_locked(struct slab_cache *c, struct slab *s, unsigned int i)
 {
@@ -167,6 +131,21 @@ int slab_free_locked(struct slab_cache *c, struct slab *s, unsigned int i)
 	}
 	c->nr_objects--;
 	return 0;
+}
+
+/* The slab of cache c that obj lies in, or NULL. Called with c->lock held, so no slab of c
+ * can be freed meanwhile and the header read belongs to a live slab of c. */
+static struct slab *slab_of(struct slab_cache *c, const void *obj)
+{
+	void *block;
+	unsigned int owner;
+	int order = page_find(obj, &block, &owner);
+
+	if (order < 0 || owner != PAGE_OWNER_SLAB || (unsigned int)order != c->slab_order)
+		return NULL;
+	if (((struct slab *)block)->cache != c)
+		return NULL;
+	return block;
 }
 
 int slab_free(struct slab_cache *c, void *obj)
@@ -184,7 +163,7 @@ int slab_free(struct slab_cache *c, void *obj)
 	return rc;
 }
 
-size_t slab_shrink(struct slab_cache *c)
+size_t slab_shrink_cb(struct slab_cache *c, void (*gone)(struct slab *s))
 {
 	struct slab *s, *next;
 	size_t pages = 0;
@@ -196,6 +175,8 @@ size_t slab_shrink(struct slab_cache *c)
 		if (s->nr_free != s->nr_objs)
 			continue;
 		slab_list_del(&c->partial, s);
+		if (gone)
+			gone(s);
 		/* Cannot fail: s is a live SLAB block of this order (slab_new). */
 		page_free_owned(s, PAGE_OWNER_SLAB);
 		c->nr_slabs--;
@@ -203,4 +184,9 @@ size_t slab_shrink(struct slab_cache *c)
 	}
 	spin_unlock(&c->lock);
 	return pages;
+}
+
+size_t slab_shrink(struct slab_cache *c)
+{
+	return slab_shrink_cb(c, NULL);
 }

@@ -8,5 +8,5 @@ cc=${HOSTCC:-gcc}
 out=build/bench
 mkdir -p "$out"
 $cc -std=c11 -O2 -flto -g -Wall -Wextra -Werror -Iinclude -o "$out/alloc_bench" \
-	tests/bench/alloc_bench.c src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c
+	tests/bench/alloc_bench.c src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c src/mm/kmalloc_slab.c
 "$out/alloc_bench"

@@ -1,9 +1,10 @@
 /* kmalloc's per-CPU fast path (include/mm/kmalloc.h): frees across CPUs, double frees seen from
  * either side, a CPU's slabs given back, a reference model driven over several simulated
  * CPUs, and two threads freeing each other's objects. */
-/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c */
+/* unit-srcs: src/mm/buddy.c src/mm/page_alloc.c src/mm/slab.c src/mm/kmalloc.c src/mm/kmalloc_slab.c */
 #include "unit.h"
 #include <pthread.h>
+#include <sched.h>
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -11,6 +12,8 @@
 #define REGION (16UL * 1024 * 1024)
 
 static u8 *region;
+/* Free pages after kmalloc_init: kmalloc's page map holds the rest for good. */
+static size_t base_free;
 
 /* The simulated CPU: tests switch it on one thread; each race thread has its own. */
 static __thread unsigned int cpu_id;
@@ -35,13 +38,14 @@ static void expect_all_pages_free(unsigned int cpus)
 {
 	flush_cpus(cpus);
 	kmalloc_shrink();
-	assert_int_equal(page_alloc_free_pages(), page_alloc_total_pages());
+	assert_int_equal(page_alloc_free_pages(), base_free);
 }
 
 /* An object freed on another CPU is free once, on every CPU, and comes back to its owner. */
 static void test_cross_cpu_free(void **state)
 {
 	void *p, *q, *objs[64];
+	size_t free_before;
 	unsigned int i;
 
 	(void)state;
@@ -74,9 +78,11 @@ static void test_cross_cpu_free(void **state)
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		assert_int_equal(kfree(objs[i]), -EINVAL);
 	cpu_id = 0;
-	/* The slabs CPU 0 still owns are folded back when it needs them. */
+	/* The slabs CPU 0 still owns are folded back when it needs them: no new page. */
+	free_before = page_alloc_free_pages();
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		assert_non_null(objs[i] = kmalloc(2048));
+	assert_int_equal(page_alloc_free_pages(), free_before);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		assert_int_equal(kfree(objs[i]), 0);
 	expect_all_pages_free(3);
@@ -86,7 +92,7 @@ static void test_cross_cpu_free(void **state)
 static void test_flush_returns_pages(void **state)
 {
 	void *objs[200];
-	size_t total = page_alloc_total_pages();
+	size_t total = base_free;
 	unsigned int i;
 
 	(void)state;
@@ -96,9 +102,9 @@ static void test_flush_returns_pages(void **state)
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		assert_int_equal(kfree(objs[i]), 0);
 	cpu_id = 0;
-	kmalloc_shrink(); /* CPU 0's: CPU 1 still owns up to KMALLOC_CPU_SLABS slabs */
+	kmalloc_shrink(); /* CPU 0's: CPU 1 keeps KMALLOC_CPU_EMPTY empty slabs and its state */
 	assert_true(page_alloc_free_pages() < total);
-	assert_true(total - page_alloc_free_pages() <= KMALLOC_CPU_SLABS + 2);
+	assert_true(total - page_alloc_free_pages() <= KMALLOC_CPU_EMPTY + 1);
 	cpu_id = 1;
 	kmalloc_cpu_flush();
 	cpu_id = 0;
@@ -132,6 +138,126 @@ static void test_cpu_state_refused(void **state)
 	}
 	assert_true(found > 0);
 	expect_all_pages_free(4);
+}
+
+/*
+ * Blocks of 8 to 32 KiB: a CPU keeps the ones it frees for its next kmalloc of that size,
+ * refuses a second free of a kept block, and gives them back on flush. A block freed on
+ * another CPU goes back to the page allocator.
+ */
+static void test_block_cache(void **state)
+{
+	size_t before = page_alloc_free_pages();
+	void *b[KMALLOC_CPU_BLOCKS + 1], *p;
+	unsigned int i;
+
+	(void)state;
+	cpu_id = 0;
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		assert_non_null(b[i] = kmalloc(3 * PAGE_SIZE));
+		assert_int_equal(ksize(b[i]), 4 * PAGE_SIZE);
+	}
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		assert_int_equal(kfree(b[i]), 0);
+	/* KMALLOC_CPU_BLOCKS kept (and the CPU's state page); the one beyond went back. */
+	assert_int_equal(before - page_alloc_free_pages(), KMALLOC_CPU_BLOCKS * 4 + 1);
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		assert_int_equal(kfree(b[i]), -EINVAL);
+		assert_int_equal(ksize(b[i]), 0);
+	}
+	cpu_id = 1;
+	assert_int_equal(kfree(b[0]), -EINVAL);
+	cpu_id = 0;
+	/* The last block kept is the next one handed out, and is live again. */
+	p = kmalloc(4 * PAGE_SIZE);
+	assert_ptr_equal(p, b[KMALLOC_CPU_BLOCKS - 1]);
+	assert_int_equal(ksize(p), 4 * PAGE_SIZE);
+	assert_int_equal(kfree((u8 *)p + PAGE_SIZE), -EINVAL);
+	/* Freed on another CPU: back to the page allocator, and only once. */
+	cpu_id = 2;
+	assert_int_equal(kfree(p), 0);
+	assert_int_equal(kfree(p), -EINVAL);
+	cpu_id = 0;
+	assert_int_equal(kfree(p), -EINVAL);
+	kmalloc_cpu_flush();
+	assert_int_equal(page_alloc_free_pages(), before);
+	expect_all_pages_free(3);
+}
+
+/*
+ * Two CPUs free the same objects at the same moment, over and over: of each object's two
+ * frees exactly one may succeed. The objects belong to a third CPU (a slab it owns, blocks
+ * it allocated), so both frees take the paths other CPUs take: the cache lock, or the page
+ * map entry's exchange. Each round they walk the same list from its two ends, so that they
+ * cross somewhere whichever starts first.
+ */
+#define DOUBLE_ROUNDS 200
+#define DOUBLE_OBJS 256
+
+static void *double_objs[DOUBLE_OBJS];
+static unsigned int double_round, double_done[2];
+static int double_rc[2][DOUBLE_OBJS];
+
+static void *double_freer(void *arg)
+{
+	unsigned int me = (unsigned int)(uintptr_t)arg, r, i;
+
+	cpu_id = 1 + me;
+	for (r = 1; r <= DOUBLE_ROUNDS; r++) {
+		/* Spin, to start the moment the round opens; yield now and then, for three
+		 * threads on as few as two host CPUs. */
+		for (unsigned int n = 1; __atomic_load_n(&double_round, __ATOMIC_ACQUIRE) != r; n++)
+			if (n % 4096 == 0)
+				sched_yield();
+			else
+				__builtin_ia32_pause();
+		for (i = 0; i < DOUBLE_OBJS; i++) {
+			unsigned int k = me ? DOUBLE_OBJS - 1 - i : i;
+
+			double_rc[me][k] = kfree(double_objs[k]);
+		}
+		__atomic_store_n(&double_done[me], r, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static void double_race(size_t size)
+{
+	unsigned int r, i, first = 0;
+	pthread_t t[2];
+
+	memset(double_done, 0, sizeof(double_done));
+	double_round = 0;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, double_freer, (void *)(uintptr_t)i),
+				 0);
+	for (r = 1; r <= DOUBLE_ROUNDS; r++) {
+		for (i = 0; i < DOUBLE_OBJS; i++)
+			assert_non_null(double_objs[i] = kmalloc(size));
+		__atomic_store_n(&double_round, r, __ATOMIC_RELEASE);
+		for (i = 0; i < 2; i++)
+			while (__atomic_load_n(&double_done[i], __ATOMIC_ACQUIRE) != r)
+				sched_yield();
+		for (i = 0; i < DOUBLE_OBJS; i++) {
+			int a = double_rc[0][i], b = double_rc[1][i];
+
+			assert_true((a == 0 && b == -EINVAL) || (a == -EINVAL && b == 0));
+			first += a == 0;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	print_message("double free of %zu B: CPU 1 first for %u of %u objects\n", size, first,
+		      DOUBLE_ROUNDS * DOUBLE_OBJS);
+}
+
+static void test_double_free_race(void **state)
+{
+	(void)state;
+	cpu_id = 0;
+	double_race(64);	    /* slabs CPU 0 owns: remote frees, under the cache lock */
+	double_race(2 * PAGE_SIZE); /* blocks CPU 0 allocated: the map entry's exchange */
+	expect_all_pages_free(3);
 }
 
 /*
@@ -250,7 +376,8 @@ static void test_model(void **state)
 /*
  * Two threads, two CPUs: each allocates, stamps and hands objects to the other through a
  * ring; the other checks the stamp and frees them (remote frees into slabs the first owns,
- * while it keeps allocating from them without a lock). A slab bitmap written by two CPUs
+ * while it keeps allocating from them without a lock; blocks it allocated, while it keeps
+ * some in its block cache). A slab bitmap written by two CPUs
  * at once loses updates: an object handed out twice (a clobbered stamp) or never freed (a
  * page missing at the end).
  */
@@ -296,6 +423,13 @@ struct racer {
 
 static struct racer *racers[2];
 
+static size_t race_size(u64 *seed)
+{
+	if (prng_below(seed, 16) == 0)
+		return SLAB_MAX_OBJECT + 1 + prng_below(seed, 7 * PAGE_SIZE);
+	return 16 + 16 * prng_below(seed, 2);
+}
+
 static bool take_one(struct racer *r, struct ring *in)
 {
 	u64 *p = ring_get(in);
@@ -317,8 +451,9 @@ static void *racer(void *arg)
 
 	cpu_id = 1 + r->me;
 	while (r->sent < RACE_OBJS) {
-		/* 16 and 32 bytes: 64 objects share a bitmap word, the most contended case. */
-		u64 *p = kmalloc(16 + 16 * prng_below(&seed, 2));
+		/* Mostly 16 and 32 bytes (64 objects share a bitmap word, the most contended
+		 * case), some blocks of 8 to 32 KiB (the block cache and the map entry). */
+		u64 *p = kmalloc(race_size(&seed));
 		unsigned int j = (unsigned int)prng_below(&seed, ARRAY_SIZE(local));
 
 		if (!p) {
@@ -335,7 +470,7 @@ static void *racer(void *arg)
 			if (local[j][0] != (uintptr_t)local[j] || kfree(local[j]))
 				r->bad++;
 			local[j] = NULL;
-		} else if ((local[j] = kmalloc(16)) != NULL) {
+		} else if ((local[j] = kmalloc(race_size(&seed))) != NULL) {
 			local[j][0] = (uintptr_t)local[j];
 		}
 		take_one(r, in);
@@ -386,6 +521,8 @@ static int setup(void **state)
 	region = test_alloc_aligned(REGION, REGION);
 	assert_int_equal(page_alloc_init(region, REGION), 0);
 	assert_int_equal(kmalloc_init(), 0);
+	base_free = page_alloc_free_pages();
+	assert_true(base_free < page_alloc_total_pages());
 	return 0;
 }
 
@@ -402,6 +539,8 @@ int main(void)
 		cmocka_unit_test(test_cross_cpu_free),
 		cmocka_unit_test(test_flush_returns_pages),
 		cmocka_unit_test(test_cpu_state_refused),
+		cmocka_unit_test(test_block_cache),
+		cmocka_unit_test(test_double_free_race),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_two_cpus_race),
 	};

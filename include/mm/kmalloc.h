@@ -7,8 +7,8 @@
  * The per-CPU fast path, no lock and no atomic instruction:
  * - A CPU owns any number of slabs of each class and allocates from and frees into them
  *   alone: only the owner writes an owned slab's bitmap. It keeps its owned slabs with free
- *   objects on a private list, and at most KMALLOC_CPU_EMPTY empty ones per class (more go
- *   back to the cache).
+ *   objects on a private list, and one empty slab per class at most: the one it allocates
+ *   from next (other slabs go back to the cache when they empty).
  * - A page map (one word a page of the page allocator's range) names, for each page, the
  *   slab and class it belongs to and the CPU that owns it, so kfree finds its slab, and
  *   whether the calling CPU owns it, with one load.
@@ -29,8 +29,6 @@
 
 /* CPU indices the per-CPU fast path serves (SVSM_MAX_CPUS); others always take the lock. */
 #define KMALLOC_MAX_CPUS 256
-/* Empty slabs a CPU keeps per class. */
-#define KMALLOC_CPU_EMPTY 2
 /* Freed blocks of orders 1..KMALLOC_BLOCK_MAX_ORDER a CPU keeps, per order. */
 #define KMALLOC_BLOCK_MAX_ORDER 3
 #define KMALLOC_CPU_BLOCKS 4

@@ -257,17 +257,15 @@ int kfree(void *p)
 	    likely(kmap_owner(e = kmap_read(ent)) == pc->cpu)) {
 		if (likely(kmap_kind(e) == KMAP_SLAB)) {
 			unsigned int ci = kmap_arg(e);
-			struct slab *s = kmap_slab(e, (uintptr_t)p);
+			struct slab *s = kmap_slab(e, (uintptr_t)p), *give;
 			int i = kobj_index(ci, kmap_page(e), (uintptr_t)p & (PAGE_SIZE - 1)), rc;
 
 			/* Anything but the start of an allocated object is refused. */
 			if (i < 0)
 				return -EINVAL;
-			rc = kslab_free_owned(pc, ci, s, (unsigned int)i);
-			if (unlikely(rc > 0)) {
-				kslab_release_empty(pc, ci, s);
-				rc = 0;
-			}
+			rc = kslab_free_owned(pc, ci, s, (unsigned int)i, &give);
+			if (unlikely(give != NULL))
+				kslab_release_empty(pc, ci, give);
 			return rc;
 		}
 		if (kmap_kind(e) == KMAP_LARGE && IS_ALIGNED((uintptr_t)p, PAGE_SIZE)) {

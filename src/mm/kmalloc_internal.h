@@ -152,10 +152,9 @@ static inline struct slab *kmap_slab(u32 e, uintptr_t p)
  * onto it, its owner drains it, both under that class's cache lock).
  */
 struct kmalloc_cpu_class {
-	struct slab *partial;  /* owned slabs with free objects: the fast path allocates here */
-	struct slab *full;     /* owned slabs without */
-	struct slab *remote;   /* owned slabs other CPUs freed into (remote_next links them) */
-	unsigned int nr_empty; /* owned slabs with every object free */
+	struct slab *partial; /* owned slabs with free objects: the fast path allocates here */
+	struct slab *full;    /* owned slabs without */
+	struct slab *remote;  /* owned slabs other CPUs freed into (remote_next links them) */
 };
 
 struct kmalloc_cpu {
@@ -193,7 +192,7 @@ static inline struct kmalloc_cpu *kmalloc_cpu_state(void)
  * free p, which lies in a page entry *ent calls a slab of class ci, not the CPU's. */
 void *kslab_refill(struct kmalloc_cpu *pc, unsigned int ci);
 int kslab_free_slow(struct kmalloc_cpu *pc, u32 *ent, uintptr_t p);
-/* Give the empty slab s back to its cache (kslab_free_owned returned 1): takes the lock. */
+/* Give the empty slab s back to its cache (kslab_free_owned's *give): takes the lock. */
 void kslab_release_empty(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s);
 /* Give every slab pc owns back to the caches. */
 void kslab_flush(struct kmalloc_cpu *pc);
@@ -202,16 +201,13 @@ size_t kslab_shrink(unsigned int ci);
 /* ksize of p in the slab page entry *ent describes: under the cache lock. */
 size_t kslab_size(u32 *ent, uintptr_t p);
 
-/* Take an object of s, which pc owns (on its partial list). */
+/* Take an object of s, which pc owns (the head of its partial list). */
 static inline __attribute__((always_inline)) void *
 kslab_alloc_owned(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
 {
 	struct kmalloc_cpu_class *cc = &pc->cls[ci];
-	void *p;
+	void *p = kobj_addr(ci, s, (unsigned int)slab_take_index(s));
 
-	if (s->nr_free == s->nr_objs)
-		cc->nr_empty--;
-	p = kobj_addr(ci, s, (unsigned int)slab_take_index(s));
 	if (unlikely(s->nr_free == 0)) {
 		slab_list_del(&cc->partial, s);
 		slab_list_add(&cc->full, s);
@@ -219,15 +215,39 @@ kslab_alloc_owned(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
 	return p;
 }
 
-/* Free object i of s, which pc owns: -EINVAL if it is not allocated (or already freed on
- * another CPU, waiting in remote[]), 1 when s is now an empty slab beyond the
- * KMALLOC_CPU_EMPTY pc keeps (the caller gives it back), else 0. */
-static inline __attribute__((always_inline)) int
-kslab_free_owned(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s, unsigned int i)
+static inline bool kslab_empty(const struct slab *s)
+{
+	return s->nr_free == s->nr_objs;
+}
+
+/*
+ * Put s at the head of pc's partial list: returns the slab that was the head if it is empty
+ * (NULL otherwise), for the caller to give back. So a CPU keeps at most one empty slab per
+ * class, the head, the one it allocates from next: a kmalloc/kfree pair in a loop keeps its
+ * slab, a CPU that frees a thousand objects keeps one slab of them.
+ */
+static inline struct slab *kslab_push(struct kmalloc_cpu_class *cc, struct slab *s)
+{
+	struct slab *old = cc->partial;
+
+	slab_list_add(&cc->partial, s);
+	return old && kslab_empty(old) ? old : NULL;
+}
+
+/*
+ * Free object i of s, which pc owns: -EINVAL if it is not allocated (or already freed on
+ * another CPU, waiting in remote[]), else 0, with *give set to an empty slab that is not the
+ * head of the partial list (s, or the head s displaced), or NULL: the caller gives it back.
+ */
+static inline __attribute__((always_inline)) int kslab_free_owned(struct kmalloc_cpu *pc,
+								  unsigned int ci, struct slab *s,
+								  unsigned int i,
+								  struct slab **give)
 {
 	struct kmalloc_cpu_class *cc = &pc->cls[ci];
 	u64 bit = 1ULL << (i % 64), used = map_read(&s->used[i / 64]);
 
+	*give = NULL;
 	/* remote[] only has bits while remote_pending is set (both written under the lock). */
 	if (!(used & bit) || (__atomic_load_n(&s->remote_pending, __ATOMIC_RELAXED) &&
 			      (map_read(&s->remote[i / 64]) & bit)))
@@ -235,9 +255,11 @@ kslab_free_owned(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s, unsign
 	map_write(&s->used[i / 64], used & ~bit);
 	if (s->nr_free++ == 0) {
 		slab_list_del(&cc->full, s);
-		slab_list_add(&cc->partial, s);
+		*give = kslab_push(cc, s);
+	} else if (unlikely(kslab_empty(s)) && s != cc->partial) {
+		*give = s;
 	}
-	return unlikely(s->nr_free == s->nr_objs) && ++cc->nr_empty > KMALLOC_CPU_EMPTY;
+	return 0;
 }
 
 #endif

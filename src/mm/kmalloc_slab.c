@@ -51,9 +51,63 @@ static struct slab *kslab_new(unsigned int ci)
 	return s;
 }
 
+/* Give s, which pc owns, back to the cache's lists. s is on none of pc's queues: it is empty
+ * (an empty slab has no remote-free bits, so it was drained), or pc's queue is drained. */
+static void kslab_release(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
+{
+	struct slab_cache *c = &kmalloc_caches[ci];
+	struct kmalloc_cpu_class *cc = &pc->cls[ci];
+
+	slab_list_del(s->nr_free ? &cc->partial : &cc->full, s);
+	kslab_set_owner(ci, s, SLAB_NO_OWNER);
+	c->nr_objects -= s->nr_free;
+	slab_list_add(s->nr_free ? &c->partial : &c->full, s);
+}
+
+/* Under the lock: the head of pc's partial list is now s; give back the empty slab s
+ * displaced. */
+static void kslab_push_locked(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
+{
+	struct slab *give = kslab_push(&pc->cls[ci], s);
+
+	if (give)
+		kslab_release(pc, ci, give);
+}
+
+/*
+ * A slab on pc's queue that pc no longer owns. Only a double free racing on two CPUs gets
+ * one there: the owner cleared the last used bit of an object another CPU had just freed
+ * remotely, so the slab emptied and went back while it waited on the queue. Its remote bits
+ * go to the slab's new owner's queue, or are folded here if it has none; never lost, never
+ * written beside a lock-free owner.
+ */
+static void kslab_fold_other(unsigned int ci, struct slab *s)
+{
+	struct slab_cache *c = &kmalloc_caches[ci];
+	unsigned int w, b;
+
+	if (s->owner != SLAB_NO_OWNER) {
+		struct kmalloc_cpu_class *occ = &kmalloc_cpus[s->owner]->cls[ci];
+
+		s->remote_next = occ->remote;
+		occ->remote = s;
+		return;
+	}
+	for (w = 0; w < SLAB_MAP_WORDS; w++) {
+		u64 back = map_read(&s->used[w]) & s->remote[w];
+
+		for (; back; back &= back - 1) {
+			b = (unsigned int)__builtin_ctzll(back);
+			slab_free_locked(c, s, w * 64 + b);
+		}
+		map_write(&s->remote[w], 0);
+	}
+	s->remote_pending = 0;
+}
+
 /* Fold the other CPUs' frees into every slab on pc's queue of class ci, moving a slab that
- * was full back to the partial list. A bit freed twice (a double free racing on two CPUs)
- * counts once. */
+ * was full back to the partial list; a slab they emptied goes back to the cache unless it is
+ * the head. A bit freed twice (a double free racing on two CPUs) counts once. */
 static void kslab_drain(struct kmalloc_cpu *pc, unsigned int ci)
 {
 	struct kmalloc_cpu_class *cc = &pc->cls[ci];
@@ -65,6 +119,10 @@ static void kslab_drain(struct kmalloc_cpu *pc, unsigned int ci)
 
 		cc->remote = s->remote_next;
 		s->remote_next = NULL;
+		if (unlikely(s->owner != pc->cpu)) {
+			kslab_fold_other(ci, s);
+			continue;
+		}
 		s->remote_pending = 0;
 		for (w = 0; w < SLAB_MAP_WORDS; w++) {
 			u64 used = map_read(&s->used[w]), back = used & s->remote[w];
@@ -75,10 +133,10 @@ static void kslab_drain(struct kmalloc_cpu *pc, unsigned int ci)
 		}
 		if (before == 0 && s->nr_free) {
 			slab_list_del(&cc->full, s);
-			slab_list_add(&cc->partial, s);
+			kslab_push_locked(pc, ci, s);
 		}
-		if (before != s->nr_objs && s->nr_free == s->nr_objs)
-			cc->nr_empty++;
+		if (kslab_empty(s) && s != cc->partial)
+			kslab_release(pc, ci, s);
 	}
 }
 
@@ -86,28 +144,14 @@ static void kslab_drain(struct kmalloc_cpu *pc, unsigned int ci)
 static void kslab_claim(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
 {
 	struct slab_cache *c = &kmalloc_caches[ci];
-	struct kmalloc_cpu_class *cc = &pc->cls[ci];
 
 	slab_list_del(s->nr_free ? &c->partial : &c->full, s);
 	kslab_set_owner(ci, s, pc->cpu);
 	c->nr_objects += s->nr_free;
-	slab_list_add(s->nr_free ? &cc->partial : &cc->full, s);
-	if (s->nr_free == s->nr_objs)
-		cc->nr_empty++;
-}
-
-/* Give s, which pc owns, back to the cache's lists; pc's queue is drained. */
-static void kslab_release(struct kmalloc_cpu *pc, unsigned int ci, struct slab *s)
-{
-	struct slab_cache *c = &kmalloc_caches[ci];
-	struct kmalloc_cpu_class *cc = &pc->cls[ci];
-
-	slab_list_del(s->nr_free ? &cc->partial : &cc->full, s);
-	if (s->nr_free == s->nr_objs)
-		cc->nr_empty--;
-	kslab_set_owner(ci, s, SLAB_NO_OWNER);
-	c->nr_objects -= s->nr_free;
-	slab_list_add(s->nr_free ? &c->partial : &c->full, s);
+	if (s->nr_free)
+		kslab_push_locked(pc, ci, s);
+	else
+		slab_list_add(&pc->cls[ci].full, s);
 }
 
 __attribute__((noinline)) void kslab_release_empty(struct kmalloc_cpu *pc, unsigned int ci,
@@ -116,7 +160,6 @@ __attribute__((noinline)) void kslab_release_empty(struct kmalloc_cpu *pc, unsig
 	struct slab_cache *c = &kmalloc_caches[ci];
 
 	spin_lock(&c->lock);
-	kslab_drain(pc, ci);
 	kslab_release(pc, ci, s);
 	spin_unlock(&c->lock);
 }
@@ -188,8 +231,8 @@ static struct slab *kslab_locked(u32 *ent, uintptr_t p, unsigned int ci, int *id
 __attribute__((noinline)) int kslab_free_slow(struct kmalloc_cpu *pc, u32 *ent, uintptr_t p)
 {
 	unsigned int ci = kmap_arg(kmap_read(ent));
+	struct slab *s, *give = NULL;
 	struct slab_cache *c;
-	struct slab *s;
 	int i, rc = -EINVAL;
 
 	if (ci >= KMALLOC_CLASSES)
@@ -200,7 +243,7 @@ __attribute__((noinline)) int kslab_free_slow(struct kmalloc_cpu *pc, u32 *ent, 
 	if (!s)
 		goto out;
 	if (pc && s->owner == pc->cpu) {
-		rc = kslab_free_owned(pc, ci, s, (unsigned int)i);
+		rc = kslab_free_owned(pc, ci, s, (unsigned int)i, &give);
 	} else if (s->owner != SLAB_NO_OWNER) {
 		rc = kslab_free_remote(s, (unsigned int)i);
 	} else if (!obj_used(s, (unsigned int)i)) {
@@ -208,15 +251,12 @@ __attribute__((noinline)) int kslab_free_slow(struct kmalloc_cpu *pc, u32 *ent, 
 	} else if (pc) {
 		/* The next frees into this slab (a batch freed in turn) take the fast path. */
 		kslab_claim(pc, ci, s);
-		rc = kslab_free_owned(pc, ci, s, (unsigned int)i);
+		rc = kslab_free_owned(pc, ci, s, (unsigned int)i, &give);
 	} else {
 		rc = slab_free_locked(c, s, (unsigned int)i);
 	}
-	if (rc > 0) {
-		kslab_drain(pc, ci);
-		kslab_release(pc, ci, s);
-		rc = 0;
-	}
+	if (give)
+		kslab_release(pc, ci, give);
 out:
 	spin_unlock(&c->lock);
 	return rc;

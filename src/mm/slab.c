@@ -172,7 +172,8 @@ size_t slab_shrink_cb(struct slab_cache *c, void (*gone)(struct slab *s))
 	/* Only unowned slabs are on the lists: a CPU's slabs stay with it. */
 	for (s = c->partial; s; s = next) {
 		next = s->next;
-		if (s->nr_free != s->nr_objs)
+		/* A slab still queued for remote frees (kmalloc) is not freed under the queue. */
+		if (s->nr_free != s->nr_objs || s->remote_pending)
 			continue;
 		slab_list_del(&c->partial, s);
 		if (gone)

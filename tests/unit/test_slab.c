@@ -241,6 +241,16 @@ static void test_bad_frees(void **state)
 	slab_shrink(&c1);
 	slab_shrink(&c2);
 
+	/* A stride that is no power of two (the reciprocal path): inside an object, refused. */
+	assert_int_equal(slab_cache_init(&c1, "c100", 100, 8), 0);
+	o1 = slab_alloc(&c1);
+	o2 = slab_alloc(&c1);
+	assert_int_equal(slab_free(&c1, (u8 *)o1 + 8), -EINVAL);
+	assert_int_equal(slab_free(&c1, (u8 *)o2 - 8), -EINVAL);
+	assert_int_equal(slab_free(&c1, o2), 0);
+	assert_int_equal(slab_free(&c1, o1), 0);
+	slab_shrink(&c1);
+
 	/* The real frees still work, once. */
 	assert_int_equal(kfree(small), 0);
 	expect_kfree_refused(small);

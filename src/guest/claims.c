@@ -93,18 +93,21 @@ int claim_locked(enum claim_slot slot, u64 gpa, u64 size, u32 caa_owner, bool *o
 }
 
 /*
- * Under reg.lock: what this vCPU's page list must not overlap, in the order may_claim()
- * checks it (guest/claimview.h): registered pages, then every vCPU's claims — this vCPU's
- * own -EFAULT (its request page), the others' -EBUSY. The storage was sized for all of them
- * in vcpu_init, so an add cannot fail.
+ * Under reg.lock: what this vCPU's page list, whose pages all lie in [lo, hi), must not
+ * overlap, in the order may_claim() checks it (guest/claimview.h): registered pages, then
+ * every vCPU's claims — this vCPU's own -EFAULT (its request page), the others' -EBUSY.
+ * Only what meets [lo, hi) can overlap an entry, so the rest is left out: a list of pages
+ * next to each other is then checked against the few ranges near it. The storage was sized
+ * for all of them in vcpu_init, so an add cannot fail.
  */
-static void view_build(struct claim_view *v, u32 me)
+static void view_build(struct claim_view *v, u32 me, u64 lo, u64 hi)
 {
 	u32 i, c;
 
 	claim_view_reset(v);
 	for (i = 0; i < reg.n; i++)
-		claim_view_add(v, reg.e[i].gpa, reg.e[i].size, -EFAULT);
+		if (ranges_overlap(lo, hi - lo, reg.e[i].gpa, reg.e[i].size))
+			claim_view_add(v, reg.e[i].gpa, reg.e[i].size, -EFAULT);
 	for (i = 0; i < nr_vcpus; i++) {
 		u32 mask = __atomic_load_n(&vcpus[i].claim_mask, __ATOMIC_ACQUIRE);
 		int res = i == me ? -EFAULT : -EBUSY;
@@ -116,7 +119,8 @@ static void view_build(struct claim_view *v, u32 me)
 				continue;
 			if (c == CLAIM_ENTRIES)
 				claim_view_add_list(v, vcpus[i].entries, vcpus[i].nr_entries);
-			else
+			else if (ranges_overlap(lo, hi - lo, vcpus[i].claims[c].gpa,
+						vcpus[i].claims[c].size))
 				claim_view_add(v, vcpus[i].claims[c].gpa, vcpus[i].claims[c].size,
 					       res);
 		}
@@ -127,16 +131,27 @@ int claims_entries(u32 n, u32 *claimed)
 {
 	u32 me = self(), i;
 	struct vcpu_state *s = &vcpus[me];
+	u64 lo = ~0ULL, hi = 0;
+	bool all_ram;
 	int rc = 0;
 
+	/* The hull of the list's pages; an end past 2^64 (refused below) counts as 2^64 - 1. */
+	for (i = 0; i < n; i++) {
+		u64 gpa = pagelist_gpa(s->entries[i]), end = gpa + pagelist_size(s->entries[i]);
+
+		lo = MIN(lo, gpa);
+		hi = MAX(hi, end < gpa ? ~0ULL : end);
+	}
+	/* Pages of one run of guest RAM (the usual list): one check covers them all. */
+	all_ram = n && gmem_check(lo, hi - lo) == 0;
 	spin_lock(&reg.lock);
-	view_build(&s->view, me);
+	view_build(&s->view, me, lo, hi);
 	for (i = 0; i < n; i++) {
 		u64 gpa = pagelist_gpa(s->entries[i]), size = pagelist_size(s->entries[i]);
 
 		/* SVSM memory, no RAM, MMIO, wrap-around, a GFN with the C-bit (far beyond
 		 * RAM): -EFAULT. Entries of this list may name the same page twice. */
-		if (gmem_check(gpa, size))
+		if (!all_ram && gmem_check(gpa, size))
 			rc = -EFAULT;
 		else
 			rc = claim_view_check(&s->view, gpa, size);

@@ -3,14 +3,10 @@
  * kmalloc: the calls, the page map and large blocks (include/mm/kmalloc.h); a CPU's slabs
  * are kmalloc_slab.c.
  */
-#include "kmalloc_internal.h"
+#include "kmalloc_slab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
-
-struct slab_cache kmalloc_caches[KMALLOC_CLASSES];
-struct kmalloc_cpu *kmalloc_cpus[KMALLOC_MAX_CPUS];
-struct kmap kmap;
 
 static const char *const kmalloc_names[KMALLOC_CLASSES] = {
 	"kmalloc-16",  "kmalloc-32",   "kmalloc-64",   "kmalloc-128",  "kmalloc-256",
@@ -60,7 +56,7 @@ int kmalloc_init(void)
 		rc = slab_cache_init(c, kmalloc_names[i], size, MIN(size, 64));
 		if (rc)
 			return rc;
-		/* The geometry the fast paths compute (kmalloc_internal.h) is the cache's. */
+		/* The geometry the fast paths compute (kmalloc_slab.h) is the cache's. */
 		if (c->obj_shift != kobj_shift(i) || c->first_offset != KOBJ_FIRST_OFFSET ||
 		    c->objs_first_page != kobj_first_page(i) ||
 		    c->objs_per_slab !=

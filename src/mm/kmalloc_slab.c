@@ -2,11 +2,14 @@
 /*
  * kmalloc's slabs and the CPUs that own them (include/mm/kmalloc.h): taking a slab for a
  * CPU, giving it back, frees from other CPUs queued to the owner, and shrinking. Everything
- * here runs under the class's cache lock; the lock-free paths are inline in
- * kmalloc_internal.h.
+ * here runs under the class's cache lock; the lock-free paths are inline in kmalloc_slab.h.
  */
-#include "kmalloc_internal.h"
+#include "kmalloc_slab.h"
 #include "lib/errno.h"
+
+struct slab_cache kmalloc_caches[KMALLOC_CLASSES];
+struct kmalloc_cpu *kmalloc_cpus[KMALLOC_MAX_CPUS];
+struct kmap kmap;
 
 /* Set bits of x (the freestanding build has no libgcc for __builtin_popcountll). */
 static unsigned int bits_set(u64 x)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What kmalloc.c (the calls, the page map, large blocks) and kmalloc_slab.c (a CPU's slabs)
- * share and nothing else may use. The design is in include/mm/kmalloc.h.
+ * kmalloc's slabs, its page map and the per-CPU state, as kmalloc_slab.c keeps them and
+ * kmalloc.c (the calls, large blocks) uses them: private to these two files, kmalloc.c above.
+ * The design is in include/mm/kmalloc.h.
  */
-#ifndef CSVSM_MM_KMALLOC_INTERNAL_H
-#define CSVSM_MM_KMALLOC_INTERNAL_H
+#ifndef CSVSM_MM_KMALLOC_SLAB_H
+#define CSVSM_MM_KMALLOC_SLAB_H
 
 #include "lib/errno.h"
 #include "mm/kmalloc.h"

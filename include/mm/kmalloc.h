@@ -18,9 +18,10 @@
  * none with a free object; a free on another CPU takes the cache lock, records the object in
  * the slab's remote-free bitmap and queues the slab to its owner, which folds the frees back
  * under the lock when it next runs out. Double frees and foreign pointers are refused on
- * every path; two CPUs freeing the same object at the same moment is the one double free that
- * may go unseen. kmalloc_cpu_flush() (and kmalloc_shrink(), for the calling CPU) gives a
- * CPU's slabs and blocks back.
+ * every path; the one double free that may go unseen is the owning CPU and another freeing
+ * the same object at the same moment (two other CPUs are serialised by the lock, or for a
+ * block by a compare-exchange of its map entry). kmalloc_cpu_flush() (and kmalloc_shrink(),
+ * for the calling CPU) gives a CPU's slabs and blocks back.
  */
 #ifndef CSVSM_MM_KMALLOC_H
 #define CSVSM_MM_KMALLOC_H

@@ -227,7 +227,7 @@ static struct slab *kslab_locked(u32 *ent, uintptr_t p, unsigned int ci, int *id
 	if (kmap_kind(e) != KMAP_SLAB || kmap_arg(e) != ci)
 		return NULL;
 	s = kmap_slab(e, p);
-	*idx = obj_index(&kmalloc_caches[ci], s, p);
+	*idx = kobj_index(ci, kmap_page(e), p & (PAGE_SIZE - 1));
 	return *idx < 0 ? NULL : s;
 }
 
